@@ -1,0 +1,148 @@
+"""Access-token verification shared by the router and every subgraph.
+
+The auth service signs short-lived JWTs with keys it rotates and publishes as a JWKS document.
+Anyone holding that document can check a token offline; the router checks it at the edge and each
+subgraph checks it again, so no service trusts an identity merely because a header says so.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import httpx
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+ISSUER = "dndcreator-auth"
+AUDIENCE = "dndcreator"
+ALGORITHM = "RS256"
+
+
+class InvalidToken(Exception):
+    """The presented token cannot be trusted. ``code`` is stable and safe to show a client."""
+
+    def __init__(self, message: str, code: str = "UNAUTHENTICATED") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Claims:
+    """What a verified access token says about its bearer."""
+
+    subject: str
+    scopes: frozenset[str] = frozenset()
+    kind: str = "user"  # "user" or "service"
+    expires_at: int = 0
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Claims:
+        scope = payload.get("scope", "")
+        return cls(
+            subject=str(payload["sub"]),
+            scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
+            kind=str(payload.get("kind", "user")),
+            expires_at=int(payload.get("exp", 0)),
+            raw=payload,
+        )
+
+
+class TokenVerifier(Protocol):
+    async def verify(self, token: str) -> Claims: ...
+
+
+def verify_with_keys(token: str, keys: KeySet, *, now: float | None = None) -> Claims:
+    """Check signature, issuer, audience and expiry of ``token`` against ``keys``."""
+    try:
+        decoded = jwt.decode(token, keys, algorithms=[ALGORITHM])
+    except (JoseError, ValueError) as exc:
+        raise InvalidToken(f"access token rejected: {exc.__class__.__name__}") from None
+    payload = decoded.claims
+    moment = time.time() if now is None else now
+    if payload.get("iss") != ISSUER or payload.get("aud") != AUDIENCE:
+        raise InvalidToken("access token was not issued for this graph")
+    if payload.get("typ") != "access":
+        raise InvalidToken("only access tokens are accepted here")
+    exp = payload.get("exp")
+    if not isinstance(exp, int | float) or exp <= moment:
+        raise InvalidToken("access token has expired")
+    if "sub" not in payload:
+        raise InvalidToken("access token has no subject")
+    return Claims.from_payload(payload)
+
+
+class StaticKeyVerifier:
+    """Verifies against a key set held in memory (the auth service itself, and tests)."""
+
+    def __init__(self, keys: KeySet) -> None:
+        self.keys = keys
+
+    async def verify(self, token: str) -> Claims:
+        return verify_with_keys(token, self.keys)
+
+
+class JwksVerifier:
+    """Verifies against the auth service's published JWKS.
+
+    Keys are cached; a token signed by a key we have not seen (the auth service rotated) triggers
+    one refetch, at most every ``min_refresh_seconds`` so a flood of forged ``kid`` values cannot
+    turn into a flood of requests.
+    """
+
+    def __init__(
+        self,
+        jwks_url: str,
+        *,
+        client: httpx.AsyncClient | None = None,
+        min_refresh_seconds: float = 10.0,
+    ) -> None:
+        self.jwks_url = jwks_url
+        self._client = client
+        self._keys: KeySet | None = None
+        self._fetched_at = 0.0
+        self._min_refresh = min_refresh_seconds
+
+    async def _fetch(self) -> KeySet:
+        client = self._client or httpx.AsyncClient(timeout=5.0)
+        try:
+            response = await client.get(self.jwks_url)
+            response.raise_for_status()
+            keys = KeySet.import_key_set(response.json())
+        except (httpx.HTTPError, ValueError, JoseError) as exc:
+            raise InvalidToken(
+                f"signing keys unavailable: {exc.__class__.__name__}", code="AUTH_UNAVAILABLE"
+            ) from None
+        finally:
+            if self._client is None:
+                await client.aclose()
+        self._keys, self._fetched_at = keys, time.monotonic()
+        return keys
+
+    def _knows_kid(self, token: str) -> bool:
+        assert self._keys is not None
+        try:
+            header = jws.extract_compact(token.encode()).headers()  # unverified; picks a key only
+        except (JoseError, ValueError):
+            return True  # malformed: let verification report it
+        kid = header.get("kid")
+        return any(key.kid == kid for key in self._keys.keys)
+
+    async def verify(self, token: str) -> Claims:
+        keys = self._keys or await self._fetch()
+        if not self._knows_kid(token) and time.monotonic() - self._fetched_at > self._min_refresh:
+            keys = await self._fetch()
+        return verify_with_keys(token, keys)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token from an ``Authorization: Bearer ...`` header, or None when absent."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise InvalidToken("Authorization header must be 'Bearer <token>'")
+    return token.strip()

@@ -1,0 +1,126 @@
+"""The base repository: soft delete, a default filter on deleted rows, keyset pages, versions.
+
+A repository never commits; the unit of work around it does. Reads skip soft-deleted rows unless
+the caller asks ``including_deleted=True`` explicitly.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from infra.db.errors import ConcurrencyConflict, NotFound
+from infra.db.model import EntityMixin, utcnow
+
+E = TypeVar("E", bound=EntityMixin)
+
+
+@dataclass(frozen=True)
+class Page(Generic[E]):
+    items: list[E]
+    has_next: bool
+    cursors: list[str]
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def encode_cursor(entity: EntityMixin) -> str:
+    raw = f"{entity.created_at.isoformat()}|{entity.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    try:
+        created, _, ident = base64.urlsafe_b64decode(cursor.encode()).decode().partition("|")
+        return datetime.fromisoformat(created), uuid.UUID(ident)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidCursor(f"cursor {cursor!r} is not one this API issued") from exc
+
+
+class Repository(Generic[E]):
+    model: ClassVar[type[Any]]
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def kind(self) -> str:
+        return self.model.__name__
+
+    def select(self, *, including_deleted: bool = False) -> Select[E]:
+        statement: Select[E] = select(self.model)
+        if not including_deleted:
+            statement = statement.where(self.model.is_deleted.is_(False))
+        return statement
+
+    async def get(self, id: uuid.UUID, *, including_deleted: bool = False) -> E | None:
+        statement = self.select(including_deleted=including_deleted).where(self.model.id == id)
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def require(self, id: uuid.UUID, *, including_deleted: bool = False) -> E:
+        entity = await self.get(id, including_deleted=including_deleted)
+        if entity is None:
+            raise NotFound(self.kind, id)
+        return entity
+
+    async def get_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, E]:
+        if not ids:
+            return {}
+        statement = self.select().where(self.model.id.in_(list(ids)))
+        return {row.id: row for row in (await self.session.execute(statement)).scalars()}
+
+    async def add(self, entity: E) -> E:
+        self.session.add(entity)
+        await self.session.flush()
+        return entity
+
+    async def page(
+        self,
+        first: int,
+        after: str | None = None,
+        *,
+        statement: Select[E] | None = None,
+    ) -> Page[E]:
+        """Keyset pagination in creation order: stable while rows are added or deleted."""
+        statement = self.select() if statement is None else statement
+        if after is not None:
+            created, ident = decode_cursor(after)
+            statement = statement.where(
+                or_(
+                    self.model.created_at > created,
+                    and_(self.model.created_at == created, self.model.id > ident),
+                )
+            )
+        statement = statement.order_by(self.model.created_at, self.model.id).limit(first + 1)
+        rows = list((await self.session.execute(statement)).scalars())
+        items = rows[:first]
+        return Page(
+            items=items, has_next=len(rows) > first, cursors=[encode_cursor(e) for e in items]
+        )
+
+    def check_version(self, entity: E, expected_version: int | None) -> None:
+        if expected_version is not None and entity.version != expected_version:
+            raise ConcurrencyConflict(self.kind, entity.id, expected_version, entity.version)
+
+    async def soft_delete(self, entity: E, *, expected_version: int | None = None) -> E:
+        self.check_version(entity, expected_version)
+        entity.is_deleted = True
+        entity.deleted_at = utcnow()
+        await self.session.flush()
+        return entity
+
+    async def restore(self, entity: E, *, expected_version: int | None = None) -> E:
+        self.check_version(entity, expected_version)
+        entity.is_deleted = False
+        entity.deleted_at = None
+        await self.session.flush()
+        return entity

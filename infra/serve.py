@@ -1,0 +1,29 @@
+"""Run one service on its own (the distributed topology: one container per service).
+
+python -m infra.serve character --host 0.0.0.0 --port 4101
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+from infra.config import Settings
+from subgraphs.registry import SERVICES
+
+
+def main() -> None:
+    by_name = {service.name: service for service in SERVICES}
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("service", choices=sorted(by_name))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int)
+    args = parser.parse_args()
+    service = by_name[args.service]
+    app = service.module("app").build(Settings.from_env())
+    uvicorn.run(app, host=args.host, port=args.port or service.port, proxy_headers=False)
+
+
+if __name__ == "__main__":
+    main()

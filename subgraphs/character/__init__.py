@@ -1,0 +1,1 @@
+"""The character subgraph: characters and their sheets."""

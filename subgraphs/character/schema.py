@@ -1,0 +1,215 @@
+"""GraphQL face of the character service. Resolvers stay thin: parse, authorize, call a use case."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
+from strawberry.types import Info
+
+from infra.db.repository import InvalidCursor
+from subgraphs.character import services
+from subgraphs.character.models import CharacterRow
+from subgraphs.character.repository import CharacterRepository
+from subgraphs.kit.context import Context, require_viewer
+from subgraphs.kit.errors import MaskUnexpectedErrors, UserError
+from subgraphs.kit.outcomes import attempt, check_cursor, parse_id, parse_id_or_error
+from subgraphs.kit.relay import Connection, check_page_size, to_connection
+
+ContextInfo = Info[Context, Any]
+
+
+@strawberry.federation.type(
+    keys=[Key(fields=FieldSet("id"), resolvable=False)], description="A person with an account."
+)
+class User:
+    id: strawberry.ID = strawberry.field(description="The user's ID.")
+
+
+@strawberry.federation.type(keys=["id"], description="A player character.")
+class Character:
+    id: strawberry.ID = strawberry.field(description="The character's ID.")
+    name: str = strawberry.field(description="What the character is called.")
+    level: int = strawberry.field(description="Total character level, 1 to 20.")
+    version: int = strawberry.field(
+        description="Changes on every write; pass it back as `expectedVersion` when editing."
+    )
+    created_at: datetime = strawberry.field(description="When the character was created.")
+    owner_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The player who owns the character.")
+    def owner(self) -> User:
+        return User(id=strawberry.ID(str(self.owner_id)))
+
+    @classmethod
+    def from_row(cls, row: CharacterRow) -> Character:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            level=row.level,
+            version=row.version,
+            created_at=row.created_at,
+            owner_id=row.owner_id,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Character | None:
+        # Another subgraph holds a reference it has already authorized (e.g. a campaign's party);
+        # any signed-in viewer may read the public face of the character it points at.
+        require_viewer(info)
+        try:
+            key = uuid.UUID(str(id))
+        except ValueError:
+            return None
+        row = await info.context.loader("character", _load_characters(info.context)).load(key)
+        return None if row is None else cls.from_row(row)
+
+
+def _load_characters(context: Context) -> Any:
+    async def load(ids: Sequence[uuid.UUID]) -> list[CharacterRow | None]:
+        async with context.runtime.sessions() as session:
+            found = await CharacterRepository(session).get_many(ids)
+        return [found.get(i) for i in ids]
+
+    return load
+
+
+@strawberry.input(description="A new character.")
+class CreateCharacterInput:
+    name: str = strawberry.field(description="What the character is called.")
+    level: int = strawberry.field(default=1, description="Starting level, 1 to 20.")
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Any unique string; retrying with the same key returns the same character.",
+    )
+
+
+@strawberry.input(description="Changes to a character; omitted fields stay as they are.")
+class UpdateCharacterInput:
+    id: strawberry.ID = strawberry.field(description="The character to change.")
+    expected_version: int = strawberry.field(description="The `version` you last read.")
+    name: str | None = strawberry.field(default=None, description="A new name.")
+    level: int | None = strawberry.field(default=None, description="A new level, 1 to 20.")
+
+
+@strawberry.input(description="Which character to delete or restore.")
+class CharacterVersionInput:
+    id: strawberry.ID = strawberry.field(description="The character.")
+    expected_version: int = strawberry.field(description="The `version` you last read.")
+
+
+@strawberry.type(description="The result of a character mutation.")
+class CharacterPayload:
+    character: Character | None = strawberry.field(description="The character, when it worked.")
+    user_errors: list[UserError] = strawberry.field(description="What was wrong with the input.")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One of your characters by ID; null when there is none.")
+    async def character(self, info: ContextInfo, id: strawberry.ID) -> Character | None:
+        viewer = require_viewer(info)
+        key = parse_id_or_error(id, "id")
+        async with info.context.runtime.sessions() as session:
+            row = await CharacterRepository(session).get(key)
+        if row is None or row.owner_id != viewer.user_id:
+            return None
+        return Character.from_row(row)
+
+    @strawberry.field(description="Your characters, oldest first.")
+    async def characters(
+        self, info: ContextInfo, first: int = 20, after: str | None = None
+    ) -> Connection[Character]:
+        viewer = require_viewer(info)
+        check_page_size(first)
+        async with info.context.runtime.sessions() as session:
+            try:
+                page = await CharacterRepository(session).page_owned_by(
+                    viewer.user_id, first, after
+                )
+            except InvalidCursor as exc:
+                raise check_cursor(exc) from None
+        return to_connection(page, Character.from_row)
+
+
+def _payload(row: CharacterRow | None, errors: list[UserError]) -> CharacterPayload:
+    return CharacterPayload(
+        character=None if row is None else Character.from_row(row), user_errors=errors
+    )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a character owned by you.")
+    async def create_character(
+        self, info: ContextInfo, input: CreateCharacterInput
+    ) -> CharacterPayload:
+        viewer = require_viewer(info)
+        new = services.NewCharacter(input.name, input.level, input.idempotency_key)
+        return _payload(
+            *await attempt(
+                services.create_character(info.context.runtime.uow(), viewer.user_id, new)
+            )
+        )
+
+    @strawberry.mutation(description="Rename or re-level one of your characters.")
+    async def update_character(
+        self, info: ContextInfo, input: UpdateCharacterInput
+    ) -> CharacterPayload:
+        viewer = require_viewer(info)
+
+        async def run() -> CharacterRow:
+            changes = services.CharacterChanges(
+                parse_id(input.id, "input", "id"), input.expected_version, input.name, input.level
+            )
+            return await services.update_character(
+                info.context.runtime.uow(), viewer.user_id, changes
+            )
+
+        return _payload(*await attempt(run()))
+
+    @strawberry.mutation(description="Delete one of your characters (it can be restored).")
+    async def delete_character(
+        self, info: ContextInfo, input: CharacterVersionInput
+    ) -> CharacterPayload:
+        viewer = require_viewer(info)
+
+        async def run() -> CharacterRow:
+            return await services.delete_character(
+                info.context.runtime.uow(),
+                viewer.user_id,
+                parse_id(input.id, "input", "id"),
+                input.expected_version,
+            )
+
+        return _payload(*await attempt(run()))
+
+    @strawberry.mutation(description="Bring back a character you deleted.")
+    async def restore_character(
+        self, info: ContextInfo, input: CharacterVersionInput
+    ) -> CharacterPayload:
+        viewer = require_viewer(info)
+
+        async def run() -> CharacterRow:
+            return await services.restore_character(
+                info.context.runtime.uow(),
+                viewer.user_id,
+                parse_id(input.id, "input", "id"),
+                input.expected_version,
+            )
+
+        return _payload(*await attempt(run()))
+
+
+schema = strawberry.federation.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Character, User],
+    federation_version="2.9",
+    extensions=[MaskUnexpectedErrors],
+)

@@ -1,0 +1,1 @@
+"""The small kit every subgraph is built from: app factory, request context, errors, pagination."""

@@ -1,0 +1,70 @@
+"""The long-lived resources of one subgraph process: database, token verifier, ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from auth.tokens import JwksVerifier, TokenVerifier
+from infra.config import Settings, database_url
+from infra.db.engine import create_engine, session_factory
+from infra.db.model import OutboxMixin
+from infra.db.unit_of_work import UnitOfWork
+
+
+@dataclass
+class Runtime:
+    name: str
+    engine: AsyncEngine
+    outbox_model: type[OutboxMixin]
+    migrations: Path
+    verifier: TokenVerifier
+    ports: dict[str, Any] = field(default_factory=dict)  # storage, bus, generators, ...
+    sessions: async_sessionmaker[AsyncSession] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = session_factory(self.engine)
+
+    @classmethod
+    def create(
+        cls,
+        name: str,
+        database_url: str,
+        outbox_model: type[OutboxMixin],
+        migrations: Path,
+        verifier: TokenVerifier,
+        **ports: Any,
+    ) -> Runtime:
+        return cls(
+            name=name,
+            engine=create_engine(database_url),
+            outbox_model=outbox_model,
+            migrations=migrations,
+            verifier=verifier,
+            ports=ports,
+        )
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.outbox_model)
+
+
+def build_runtime(
+    name: str,
+    outbox_model: type[OutboxMixin],
+    migrations: Path,
+    settings: Settings,
+    verifier: TokenVerifier | None = None,
+    **ports: Any,
+) -> Runtime:
+    """The runtime of service ``name`` as configured by the environment."""
+    return Runtime.create(
+        name,
+        database_url(name),
+        outbox_model,
+        migrations,
+        verifier or JwksVerifier(settings.jwks_url),
+        **ports,
+    )

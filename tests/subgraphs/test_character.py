@@ -1,0 +1,161 @@
+"""The character subgraph over HTTP, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from infra.config import Settings
+from subgraphs.character.app import build
+from tests.support import TokenFactory, asgi_client, gql
+
+CREATE = """
+mutation($input: CreateCharacterInput!) {
+  createCharacter(input: $input) {
+    character { id name level version owner { id } }
+    userErrors { path code message }
+  }
+}"""
+UPDATE = """
+mutation($input: UpdateCharacterInput!) {
+  updateCharacter(input: $input) { character { name level version } userErrors { path code } }
+}"""
+DELETE = """
+mutation($input: CharacterVersionInput!) {
+  deleteCharacter(input: $input) { character { id } userErrors { path code } }
+}"""
+LIST = """query($first: Int!, $after: String) {
+  characters(first: $first, after: $after) {
+    edges { cursor node { name } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+
+
+@pytest.fixture
+async def client(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[httpx.AsyncClient, TokenFactory]]:
+    monkeypatch.setenv("CHARACTER_DATABASE_URL", database_url)
+    tokens = TokenFactory()
+    async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:
+        yield http, tokens
+
+
+async def test_create_read_update_delete(client: tuple[httpx.AsyncClient, TokenFactory]) -> None:
+    http, tokens = client
+    owner = uuid.uuid4()
+    auth = tokens.headers(owner)
+    created = await gql(http, CREATE, {"input": {"name": " Vex ", "level": 3}}, auth)
+    character = created["data"]["createCharacter"]["character"]
+    assert created["data"]["createCharacter"]["userErrors"] == []
+    assert (character["name"], character["level"], character["version"]) == ("Vex", 3, 1)
+    assert character["owner"] == {"id": str(owner)}
+
+    updated = await gql(
+        http, UPDATE, {"input": {"id": character["id"], "expectedVersion": 1, "level": 4}}, auth
+    )
+    assert updated["data"]["updateCharacter"]["character"] == {
+        "name": "Vex",
+        "level": 4,
+        "version": 2,
+    }
+
+    stale = await gql(
+        http, UPDATE, {"input": {"id": character["id"], "expectedVersion": 1, "name": "X"}}, auth
+    )
+    assert stale["data"]["updateCharacter"]["userErrors"] == [
+        {"path": ["input", "expectedVersion"], "code": "VERSION_CONFLICT"}
+    ]
+    one = await gql(
+        http,
+        "query($id: ID!) { character(id: $id) { name version } }",
+        {"id": character["id"]},
+        auth,
+    )
+    assert one["data"]["character"] == {
+        "name": "Vex",
+        "version": 2,
+    }  # the stale write changed nothing
+
+    deleted = await gql(
+        http, DELETE, {"input": {"id": character["id"], "expectedVersion": 2}}, auth
+    )
+    assert deleted["data"]["deleteCharacter"]["userErrors"] == []
+    gone = await gql(
+        http, "query($id: ID!) { character(id: $id) { name } }", {"id": character["id"]}, auth
+    )
+    assert gone["data"]["character"] is None
+
+
+async def test_bad_input_is_a_user_error_and_changes_nothing(
+    client: tuple[httpx.AsyncClient, TokenFactory],
+) -> None:
+    http, tokens = client
+    auth = tokens.headers(uuid.uuid4())
+    result = await gql(http, CREATE, {"input": {"name": "  ", "level": 21}}, auth)
+    payload = result["data"]["createCharacter"]
+    assert payload["character"] is None
+    assert {(tuple(e["path"]), e["code"]) for e in payload["userErrors"]} == {
+        (("input", "name"), "NAME_REQUIRED"),
+        (("input", "level"), "LEVEL_OUT_OF_RANGE"),
+    }
+    listed = await gql(http, LIST, {"first": 10}, auth)
+    assert listed["data"]["characters"]["edges"] == []
+
+
+async def test_idempotency_key_returns_the_same_character(
+    client: tuple[httpx.AsyncClient, TokenFactory],
+) -> None:
+    http, tokens = client
+    auth = tokens.headers(uuid.uuid4())
+    request = {"input": {"name": "Pip", "idempotencyKey": "retry-1"}}
+    first = await gql(http, CREATE, request, auth)
+    second = await gql(http, CREATE, request, auth)
+    assert (
+        first["data"]["createCharacter"]["character"]["id"]
+        == second["data"]["createCharacter"]["character"]["id"]
+    )
+    listed = await gql(http, LIST, {"first": 10}, auth)
+    assert len(listed["data"]["characters"]["edges"]) == 1
+
+
+async def test_pages_and_ownership(client: tuple[httpx.AsyncClient, TokenFactory]) -> None:
+    http, tokens = client
+    alice, bob = tokens.headers(uuid.uuid4()), tokens.headers(uuid.uuid4())
+    for name in ["A", "B", "C"]:
+        await gql(http, CREATE, {"input": {"name": name}}, alice)
+    page1 = (await gql(http, LIST, {"first": 2}, alice))["data"]["characters"]
+    assert [e["node"]["name"] for e in page1["edges"]] == ["A", "B"]
+    assert page1["pageInfo"]["hasNextPage"] is True
+    page2 = await gql(http, LIST, {"first": 2, "after": page1["pageInfo"]["endCursor"]}, alice)
+    assert [e["node"]["name"] for e in page2["data"]["characters"]["edges"]] == ["C"]
+    assert (await gql(http, LIST, {"first": 10}, bob))["data"]["characters"]["edges"] == []
+    bad_cursor = await gql(http, LIST, {"first": 2, "after": "nonsense"}, alice)
+    assert bad_cursor["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_authentication_is_required_and_checked(
+    client: tuple[httpx.AsyncClient, TokenFactory],
+) -> None:
+    http, tokens = client
+    anonymous = await gql(http, LIST, {"first": 1})
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    forged = TokenFactory().headers(uuid.uuid4())  # signed by a key the service does not trust
+    rejected = await gql(http, LIST, {"first": 1}, forged)
+    assert rejected["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    expired = tokens.headers(uuid.uuid4(), expires_in=-10)
+    assert (await gql(http, LIST, {"first": 1}, expired))["errors"][0]["extensions"][
+        "code"
+    ] == "UNAUTHENTICATED"
+
+
+async def test_health_answers_when_the_database_does(
+    client: tuple[httpx.AsyncClient, TokenFactory],
+) -> None:
+    http, _ = client
+    response = await http.get("/health")
+    assert response.status_code == 200
+    assert response.json()["service"] == "character"
