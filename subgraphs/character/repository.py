@@ -20,6 +20,11 @@ class CharacterRepository(Repository[CharacterRow]):
             first, after, statement=self.select().where(CharacterRow.owner_id == owner_id)
         )
 
+    async def page_public(self, first: int, after: str | None) -> Page[CharacterRow]:
+        return await self.page(
+            first, after, statement=self.select().where(CharacterRow.visibility == "PUBLIC")
+        )
+
     async def by_idempotency_key(self, owner_id: uuid.UUID, key: str) -> CharacterRow | None:
         statement = select(CharacterRow).where(
             CharacterRow.owner_id == owner_id, CharacterRow.idempotency_key == key

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
@@ -31,6 +32,20 @@ class User:
     id: strawberry.ID = strawberry.field(description="The user's ID.")
 
 
+@strawberry.enum(description="Who may read a character.")
+class Visibility(Enum):
+    PRIVATE = strawberry.enum_value("PRIVATE", description="Only its owner.")
+    PUBLIC = strawberry.enum_value("PUBLIC", description="Anyone, signed in or not.")
+
+
+@strawberry.federation.type(
+    keys=[Key(fields=FieldSet("slug"), resolvable=False)],
+    description="A class from the catalog (SRD or homebrew), referenced by its slug.",
+)
+class CharacterClass:
+    slug: str = strawberry.field(description="The class's catalog slug, e.g. `class/wizard`.")
+
+
 @strawberry.federation.type(keys=["id"], description="A player character.")
 class Character:
     id: strawberry.ID = strawberry.field(description="The character's ID.")
@@ -39,8 +54,14 @@ class Character:
     version: int = strawberry.field(
         description="Changes on every write; pass it back as `expectedVersion` when editing."
     )
+    visibility: Visibility = strawberry.field(description="Who may read the character.")
     created_at: datetime = strawberry.field(description="When the character was created.")
     owner_id: strawberry.Private[uuid.UUID]
+    class_slug: strawberry.Private[str | None]
+
+    @strawberry.field(description="The character's class in the catalog.", name="class")
+    def character_class(self) -> CharacterClass | None:
+        return None if self.class_slug is None else CharacterClass(slug=self.class_slug)
 
     @strawberry.field(description="The player who owns the character.")
     def owner(self) -> User:
@@ -53,21 +74,26 @@ class Character:
             name=row.name,
             level=row.level,
             version=row.version,
+            visibility=Visibility(row.visibility),
             created_at=row.created_at,
             owner_id=row.owner_id,
+            class_slug=row.class_slug,
         )
 
     @classmethod
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Character | None:
-        # Another subgraph holds a reference it has already authorized (e.g. a campaign's party);
-        # any signed-in viewer may read the public face of the character it points at.
-        require_viewer(info)
+        # Another subgraph holds a reference it has already authorized (e.g. a campaign's party):
+        # any signed-in viewer may read the character it points at; a public one, anyone.
         try:
             key = uuid.UUID(str(id))
         except ValueError:
             return None
         row = await info.context.loader("character", _load_characters(info.context)).load(key)
-        return None if row is None else cls.from_row(row)
+        if row is None:
+            return None
+        if row.visibility != "PUBLIC":
+            require_viewer(info)
+        return cls.from_row(row)
 
 
 def _load_characters(context: Context) -> Any:
@@ -83,6 +109,9 @@ def _load_characters(context: Context) -> Any:
 class CreateCharacterInput:
     name: str = strawberry.field(description="What the character is called.")
     level: int = strawberry.field(default=1, description="Starting level, 1 to 20.")
+    class_slug: str | None = strawberry.field(
+        default=None, description="The catalog slug of the class, e.g. `class/wizard`."
+    )
     idempotency_key: str | None = strawberry.field(
         default=None,
         description="Any unique string; retrying with the same key returns the same character.",
@@ -95,6 +124,10 @@ class UpdateCharacterInput:
     expected_version: int = strawberry.field(description="The `version` you last read.")
     name: str | None = strawberry.field(default=None, description="A new name.")
     level: int | None = strawberry.field(default=None, description="A new level, 1 to 20.")
+    class_slug: str | None = strawberry.field(default=None, description="A new class slug.")
+    visibility: Visibility | None = strawberry.field(
+        default=None, description="PUBLIC shares the character with everyone; PRIVATE hides it."
+    )
 
 
 @strawberry.input(description="Which character to delete or restore.")
@@ -111,15 +144,30 @@ class CharacterPayload:
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="One of your characters by ID; null when there is none.")
+    @strawberry.field(
+        description="A character by ID: yours, or anyone's public one; null when there is none."
+    )
     async def character(self, info: ContextInfo, id: strawberry.ID) -> Character | None:
-        viewer = require_viewer(info)
         key = parse_id_or_error(id, "id")
         async with info.context.runtime.sessions() as session:
             row = await CharacterRepository(session).get(key)
-        if row is None or row.owner_id != viewer.user_id:
+        if row is None:
+            return None
+        if row.visibility != "PUBLIC" and row.owner_id != require_viewer(info).user_id:
             return None
         return Character.from_row(row)
+
+    @strawberry.field(description="Characters their owners shared publicly, oldest first.")
+    async def public_characters(
+        self, info: ContextInfo, first: int = 20, after: str | None = None
+    ) -> Connection[Character]:
+        check_page_size(first)
+        async with info.context.runtime.sessions() as session:
+            try:
+                page = await CharacterRepository(session).page_public(first, after)
+            except InvalidCursor as exc:
+                raise check_cursor(exc) from None
+        return to_connection(page, Character.from_row)
 
     @strawberry.field(description="Your characters, oldest first.")
     async def characters(
@@ -150,14 +198,16 @@ class Mutation:
         self, info: ContextInfo, input: CreateCharacterInput
     ) -> CharacterPayload:
         viewer = require_viewer(info)
-        new = services.NewCharacter(input.name, input.level, input.idempotency_key)
+        new = services.NewCharacter(
+            input.name, input.level, input.class_slug, input.idempotency_key
+        )
         return _payload(
             *await attempt(
                 services.create_character(info.context.runtime.uow(), viewer.user_id, new)
             )
         )
 
-    @strawberry.mutation(description="Rename or re-level one of your characters.")
+    @strawberry.mutation(description="Change one of your characters (name, level, class, sharing).")
     async def update_character(
         self, info: ContextInfo, input: UpdateCharacterInput
     ) -> CharacterPayload:
@@ -165,7 +215,12 @@ class Mutation:
 
         async def run() -> CharacterRow:
             changes = services.CharacterChanges(
-                parse_id(input.id, "input", "id"), input.expected_version, input.name, input.level
+                parse_id(input.id, "input", "id"),
+                input.expected_version,
+                name=input.name,
+                level=input.level,
+                class_slug=input.class_slug,
+                visibility=None if input.visibility is None else input.visibility.name,
             )
             return await services.update_character(
                 info.context.runtime.uow(), viewer.user_id, changes
@@ -209,7 +264,7 @@ class Mutation:
 schema = strawberry.federation.Schema(
     query=Query,
     mutation=Mutation,
-    types=[Character, User],
+    types=[Character, User, CharacterClass],
     federation_version="2.9",
     extensions=[MaskUnexpectedErrors],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -14,10 +15,15 @@ from subgraphs.kit.outcomes import Problem, Rejected
 MAX_NAME = 120
 
 
+VISIBILITIES = ("PRIVATE", "PUBLIC")
+CLASS_SLUG = re.compile(r"^class/[a-z0-9][a-z0-9-]*$")
+
+
 @dataclass(frozen=True)
 class NewCharacter:
     name: str
     level: int = 1
+    class_slug: str | None = None
     idempotency_key: str | None = None
 
 
@@ -27,6 +33,8 @@ class CharacterChanges:
     expected_version: int
     name: str | None = None
     level: int | None = None
+    class_slug: str | None = None
+    visibility: str | None = None
 
 
 def _check_name(name: str) -> list[Problem]:
@@ -46,12 +54,33 @@ def _check_level(level: int) -> list[Problem]:
     return []
 
 
+def _check_class(slug: str | None) -> list[Problem]:
+    # The catalog owns classes; here we check the reference's shape. The router resolves it, and
+    # an unknown slug shows up as a null class rather than corrupting the sheet.
+    if slug is None or CLASS_SLUG.match(slug):
+        return []
+    return [
+        Problem(
+            ("input", "classSlug"),
+            "CLASS_SLUG_INVALID",
+            f"{slug!r} is not a class slug; use the catalog's form, e.g. 'class/wizard'.",
+        )
+    ]
+
+
 def _event_payload(row: CharacterRow) -> dict[str, object]:
-    return {"id": str(row.id), "ownerId": str(row.owner_id), "name": row.name, "level": row.level}
+    return {
+        "id": str(row.id),
+        "ownerId": str(row.owner_id),
+        "name": row.name,
+        "level": row.level,
+        "classSlug": row.class_slug,
+        "visibility": row.visibility,
+    }
 
 
 async def create_character(uow: UnitOfWork, owner_id: uuid.UUID, new: NewCharacter) -> CharacterRow:
-    problems = _check_name(new.name) + _check_level(new.level)
+    problems = _check_name(new.name) + _check_level(new.level) + _check_class(new.class_slug)
     if problems:
         raise Rejected(*problems)
     async with uow:
@@ -64,6 +93,7 @@ async def create_character(uow: UnitOfWork, owner_id: uuid.UUID, new: NewCharact
             CharacterRow(
                 name=new.name.strip(),
                 level=new.level,
+                class_slug=new.class_slug,
                 owner_id=owner_id,
                 idempotency_key=new.idempotency_key,
             )
@@ -90,6 +120,13 @@ async def update_character(
         problems += _check_name(changes.name)
     if changes.level is not None:
         problems += _check_level(changes.level)
+    problems += _check_class(changes.class_slug)
+    if changes.visibility is not None and changes.visibility not in VISIBILITIES:
+        problems.append(
+            Problem(
+                ("input", "visibility"), "VISIBILITY_INVALID", "Visibility is PRIVATE or PUBLIC."
+            )
+        )
     if problems:
         raise Rejected(*problems)
     async with uow:
@@ -100,6 +137,10 @@ async def update_character(
             row.name = changes.name.strip()
         if changes.level is not None:
             row.level = changes.level
+        if changes.class_slug is not None:
+            row.class_slug = changes.class_slug
+        if changes.visibility is not None:
+            row.visibility = changes.visibility
         await uow.session.flush()
         uow.emit("character.updated", row.id, _event_payload(row))
         await uow.commit()

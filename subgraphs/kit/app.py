@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -19,6 +20,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from auth.tokens import InvalidToken, bearer_token
 from infra.db.engine import ping
 from infra.db.migrations import upgrade
+from infra.db.outbox_relay import run_relay
 from subgraphs.kit.context import Context, Viewer
 from subgraphs.kit.runtime import Runtime
 
@@ -85,9 +87,19 @@ def create_app(
         await upgrade(runtime.engine, runtime.migrations)
         for hook in on_startup:
             await hook(runtime)
+        bus = runtime.ports.get("bus")
+        relay = (
+            asyncio.create_task(run_relay(runtime.sessions, runtime.outbox_model, bus))
+            if bus is not None
+            else None
+        )
         try:
             yield
         finally:
+            if relay is not None:
+                relay.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay
             await runtime.engine.dispose()
 
     return Starlette(

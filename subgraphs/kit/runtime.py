@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from auth.tokens import JwksVerifier, TokenVerifier
+from infra.bus import EventBus, create_event_bus
 from infra.config import Settings, database_url
 from infra.db.engine import create_engine, session_factory
 from infra.db.model import OutboxMixin
@@ -51,6 +52,16 @@ class Runtime:
         return UnitOfWork(self.sessions, self.outbox_model)
 
 
+_process_buses: dict[str | None, EventBus] = {}
+
+
+def process_event_bus(redis_url: str | None) -> EventBus:
+    """One bus per process and URL: in the embedded stack every service shares the in-process bus."""
+    if redis_url not in _process_buses:
+        _process_buses[redis_url] = create_event_bus(redis_url)
+    return _process_buses[redis_url]
+
+
 def build_runtime(
     name: str,
     outbox_model: type[OutboxMixin],
@@ -66,5 +77,5 @@ def build_runtime(
         outbox_model,
         migrations,
         verifier or JwksVerifier(settings.jwks_url),
-        **ports,
+        **{"bus": process_event_bus(settings.redis_url), **ports},
     )

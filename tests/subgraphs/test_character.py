@@ -159,3 +159,62 @@ async def test_health_answers_when_the_database_does(
     response = await http.get("/health")
     assert response.status_code == 200
     assert response.json()["service"] == "character"
+
+
+async def test_public_characters_are_readable_by_anyone(
+    client: tuple[httpx.AsyncClient, TokenFactory],
+) -> None:
+    http, tokens = client
+    owner = tokens.headers(uuid.uuid4())
+    created = await gql(http, CREATE, {"input": {"name": "Shown", "level": 5}}, owner)
+    hidden = await gql(http, CREATE, {"input": {"name": "Hidden"}}, owner)
+    shown_id = created["data"]["createCharacter"]["character"]["id"]
+    hidden_id = hidden["data"]["createCharacter"]["character"]["id"]
+    published = await gql(
+        http,
+        """mutation($input: UpdateCharacterInput!) {
+          updateCharacter(input: $input) {
+            character { visibility class { slug } } userErrors { code }
+          }
+        }""",
+        {
+            "input": {
+                "id": shown_id,
+                "expectedVersion": 1,
+                "visibility": "PUBLIC",
+                "classSlug": "class/wizard",
+            }
+        },
+        owner,
+    )
+    assert published["data"]["updateCharacter"]["character"] == {
+        "visibility": "PUBLIC",
+        "class": {"slug": "class/wizard"},
+    }
+    listed = await gql(http, "{ publicCharacters(first: 10) { edges { node { name } } } }")
+    assert [e["node"]["name"] for e in listed["data"]["publicCharacters"]["edges"]] == ["Shown"]
+    entities = await gql(
+        http,
+        """query($r: [_Any!]!) { _entities(representations: $r) { ... on Character { name } } }""",
+        {"r": [{"__typename": "Character", "id": shown_id}]},
+    )
+    assert entities["data"]["_entities"] == [{"name": "Shown"}]
+    private = await gql(
+        http,
+        """query($r: [_Any!]!) { _entities(representations: $r) { ... on Character { name } } }""",
+        {"r": [{"__typename": "Character", "id": hidden_id}]},
+    )
+    assert private["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    stranger = tokens.headers(uuid.uuid4())
+    hidden_read = await gql(
+        http, "query($id: ID!) { character(id: $id) { name } }", {"id": hidden_id}, stranger
+    )
+    assert hidden_read["data"]["character"] is None
+
+
+async def test_class_slug_shape_is_checked(client: tuple[httpx.AsyncClient, TokenFactory]) -> None:
+    http, tokens = client
+    result = await gql(
+        http, CREATE, {"input": {"name": "Odd", "classSlug": "Wizard!"}}, tokens.headers()
+    )
+    assert result["data"]["createCharacter"]["userErrors"][0]["path"] == ["input", "classSlug"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: -
-Create Date: 2026-11-26 02:23:48.263666
+Create Date: 2026-11-26 02:28:31.537764
 """
 
 from collections.abc import Sequence
@@ -23,6 +23,8 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=120), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Uuid(), nullable=False),
+        sa.Column("class_slug", sa.String(length=80), nullable=True),
+        sa.Column("visibility", sa.String(length=16), nullable=False),
         sa.Column("idempotency_key", sa.String(length=80), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
