@@ -10,6 +10,7 @@ import argparse
 import uvicorn
 
 from infra.config import Settings
+from infra.logs import configure
 from subgraphs.registry import SERVICES
 
 
@@ -21,6 +22,7 @@ def main() -> None:
     parser.add_argument("--port", type=int)
     args = parser.parse_args()
     service = by_name[args.service]
+    configure()
     app = service.module("app").build(Settings.from_env())
     uvicorn.run(app, host=args.host, port=args.port or service.port, proxy_headers=False)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
 
 import uvicorn
@@ -20,6 +21,7 @@ from starlette.applications import Starlette
 
 from auth.tokens import JwksVerifier
 from infra.config import Settings, var_dir
+from infra.logs import configure
 from subgraphs.registry import ROUTER_PORT, SERVICES
 
 SUPERGRAPH = Path(__file__).resolve().parent.parent / "schema" / "supergraph.graphql"
@@ -38,48 +40,83 @@ def _server(app: Starlette, port: int, host: str) -> _Server:
     return _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
 
 
-async def _wait_started(servers: list[_Server], tasks: list[asyncio.Task[None]]) -> None:
+@dataclasses.dataclass
+class Stack:
+    router_url: str
+    servers: list[_Server]
+    tasks: list[asyncio.Task[None]]
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.should_exit = True
+
+    async def wait(self) -> None:
+        await asyncio.gather(*self.tasks)
+
+
+async def _start(servers: list[_Server], stack: Stack) -> None:
+    for server in servers:
+        stack.servers.append(server)
+        stack.tasks.append(asyncio.create_task(server.serve()))
     while not all(server.started for server in servers):
-        if any(task.done() for task in tasks):
-            for server in servers:
-                server.should_exit = True
+        if any(task.done() for task in stack.tasks):
+            stack.stop()
             raise SystemExit("a service failed to start (is a port in use?); see the log above")
         await asyncio.sleep(0.05)
 
 
-async def serve(host: str = "127.0.0.1", router_port: int = ROUTER_PORT) -> None:
+@contextlib.asynccontextmanager
+async def running_stack(
+    host: str = "127.0.0.1",
+    router_port: int = ROUTER_PORT,
+    service_ports: Mapping[str, int] | None = None,
+) -> AsyncIterator[Stack]:
+    """Start every service, then the router; stop them all on exit."""
     from router.app import create_app as create_router
 
-    settings = Settings.from_env()
-    subgraph_servers = [
-        _server(service.module("app").build(settings), service.port, host) for service in SERVICES
-    ]
-    tasks = [asyncio.create_task(server.serve()) for server in subgraph_servers]
-    await _wait_started(subgraph_servers, tasks)
+    ports = {service.name: service.port for service in SERVICES} | dict(service_ports or {})
+    jwks_url = f"http://{host}:{ports['auth']}/.well-known/jwks.json"
+    settings = dataclasses.replace(Settings.from_env(), jwks_url=jwks_url)
+    stack = Stack(router_url=f"http://{host}:{router_port}/graphql", servers=[], tasks=[])
+    try:
+        await _start(
+            [
+                _server(service.module("app").build(settings), ports[service.name], host)
+                for service in SERVICES
+            ],
+            stack,
+        )
+        router_app = create_router(
+            SUPERGRAPH.read_text(),
+            verifier=JwksVerifier(jwks_url),
+            dev=settings.dev,
+            subgraph_url_overrides={
+                name: f"http://{host}:{port}/graphql" for name, port in ports.items()
+            },
+        )
+        await _start([_server(router_app, router_port, host)], stack)
+        yield stack
+    finally:
+        stack.stop()
+        await asyncio.gather(*stack.tasks, return_exceptions=True)
 
-    router_app = create_router(
-        SUPERGRAPH.read_text(), verifier=JwksVerifier(settings.jwks_url), dev=settings.dev
-    )
-    router_server = _server(router_app, router_port, host)
-    tasks.append(asyncio.create_task(router_server.serve()))
-    await _wait_started([router_server], tasks)
-    every = [*subgraph_servers, router_server]
 
-    def stop() -> None:
-        for server in every:
-            server.should_exit = True
+async def serve(host: str, router_port: int, seed_demo: bool) -> None:
+    from infra.demo import seed
 
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop)
-
-    print(f"dndcreator is up (state in {var_dir()})")
-    print(f"  GraphQL and GraphiQL: http://{host}:{router_port}/graphql")
-    print(f"  health:               http://{host}:{router_port}/health")
-    for service in SERVICES:
-        print(f"  subgraph {service.name:<10} http://{host}:{service.port}/graphql (internal)")
-    print("Press Ctrl-C to stop.")
-    await asyncio.gather(*tasks)
+    async with running_stack(host, router_port) as stack:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stack.stop)
+        if seed_demo:
+            await seed(stack.router_url)
+        print(f"dndcreator is up (state in {var_dir()})")
+        print(f"  GraphQL and GraphiQL: {stack.router_url}")
+        print(f"  health:               http://{host}:{router_port}/health")
+        for service in SERVICES:
+            print(f"  subgraph {service.name:<10} http://{host}:{service.port}/graphql (internal)")
+        print("Press Ctrl-C to stop.", flush=True)
+        await stack.wait()
     print("stopped.")
 
 
@@ -87,9 +124,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=ROUTER_PORT)
+    parser.add_argument("--no-demo", action="store_true", help="do not seed the demo data")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    asyncio.run(serve(args.host, args.port))
+    configure()
+    asyncio.run(serve(args.host, args.port, seed_demo=not args.no_demo))
 
 
 if __name__ == "__main__":
