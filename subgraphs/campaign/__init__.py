@@ -1,0 +1,1 @@
+"""The campaign subgraph: campaigns, who runs them, and who plays in them."""

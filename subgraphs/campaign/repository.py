@@ -1,0 +1,130 @@
+"""Reading and writing campaigns and their memberships.
+
+Everything a viewer may see is decided by one rule: an active membership row (game master or
+player) in a campaign that is not deleted. ``visible_to`` expresses it once for every query.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select
+
+from infra.db.repository import Page, Repository
+from subgraphs.campaign.models import CampaignRole, CampaignRow, MembershipRow
+
+
+def campaign_ids_of(user_id: uuid.UUID) -> Select[uuid.UUID]:
+    """IDs of the campaigns ``user_id`` currently takes part in, as a subquery."""
+    return select(MembershipRow.campaign_id).where(
+        MembershipRow.user_id == user_id, MembershipRow.is_deleted.is_(False)
+    )
+
+
+class CampaignRepository(Repository[CampaignRow]):
+    model = CampaignRow
+
+    def visible_to(self, user_id: uuid.UUID) -> Select[CampaignRow]:
+        return self.select().where(CampaignRow.id.in_(campaign_ids_of(user_id)))
+
+    async def get_visible(self, id: uuid.UUID, user_id: uuid.UUID) -> CampaignRow | None:
+        statement = self.visible_to(user_id).where(CampaignRow.id == id)
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def get_many_visible(
+        self, ids: Sequence[uuid.UUID], user_id: uuid.UUID
+    ) -> dict[uuid.UUID, CampaignRow]:
+        if not ids:
+            return {}
+        statement = self.visible_to(user_id).where(CampaignRow.id.in_(list(ids)))
+        return {row.id: row for row in (await self.session.execute(statement)).scalars()}
+
+    async def page_visible(
+        self, user_id: uuid.UUID, first: int, after: str | None
+    ) -> Page[CampaignRow]:
+        return await self.page(first, after, statement=self.visible_to(user_id))
+
+    async def get_locked(self, id: uuid.UUID) -> CampaignRow | None:
+        """The campaign, locked until the transaction ends (PostgreSQL), so membership changes
+        to one campaign happen one at a time. SQLite serializes writers on its own."""
+        statement = self.select().where(CampaignRow.id == id).with_for_update()
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def by_idempotency_key(self, game_master_id: uuid.UUID, key: str) -> CampaignRow | None:
+        statement = select(CampaignRow).where(
+            CampaignRow.game_master_id == game_master_id, CampaignRow.idempotency_key == key
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def joined_by_characters(
+        self, character_ids: Sequence[uuid.UUID], user_id: uuid.UUID
+    ) -> dict[uuid.UUID, list[CampaignRow]]:
+        """For each character, the campaigns it plays in that ``user_id`` may see, oldest first."""
+        if not character_ids:
+            return {}
+        statement = (
+            select(MembershipRow.character_id, CampaignRow)
+            .join(CampaignRow, CampaignRow.id == MembershipRow.campaign_id)
+            .where(
+                MembershipRow.character_id.in_(list(character_ids)),
+                MembershipRow.is_deleted.is_(False),
+                CampaignRow.is_deleted.is_(False),
+                CampaignRow.id.in_(campaign_ids_of(user_id)),
+            )
+            .order_by(CampaignRow.created_at, CampaignRow.id)
+        )
+        found: dict[uuid.UUID, list[CampaignRow]] = defaultdict(list)
+        for character_id, campaign in await self.session.execute(statement):
+            if character_id is not None:
+                found[character_id].append(campaign)
+        return found
+
+
+class MembershipRepository(Repository[MembershipRow]):
+    model = MembershipRow
+
+    async def active_of_user(
+        self, campaign_id: uuid.UUID, user_id: uuid.UUID
+    ) -> MembershipRow | None:
+        statement = self.select().where(
+            MembershipRow.campaign_id == campaign_id, MembershipRow.user_id == user_id
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def active_of_character(
+        self, campaign_id: uuid.UUID, character_id: uuid.UUID
+    ) -> MembershipRow | None:
+        statement = self.select().where(
+            MembershipRow.campaign_id == campaign_id, MembershipRow.character_id == character_id
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def count_players(self, campaign_id: uuid.UUID) -> int:
+        statement = (
+            select(func.count())
+            .select_from(MembershipRow)
+            .where(
+                MembershipRow.campaign_id == campaign_id,
+                MembershipRow.role == CampaignRole.PLAYER.value,
+                MembershipRow.is_deleted.is_(False),
+            )
+        )
+        return int((await self.session.execute(statement)).scalar_one())
+
+    async def of_campaigns(
+        self, campaign_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[MembershipRow]]:
+        """Active members of each campaign, in the order they joined."""
+        if not campaign_ids:
+            return {}
+        statement = (
+            self.select()
+            .where(MembershipRow.campaign_id.in_(list(campaign_ids)))
+            .order_by(MembershipRow.created_at, MembershipRow.id)
+        )
+        found: dict[uuid.UUID, list[MembershipRow]] = defaultdict(list)
+        for row in (await self.session.execute(statement)).scalars():
+            found[row.campaign_id].append(row)
+        return found

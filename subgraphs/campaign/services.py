@@ -1,0 +1,290 @@
+"""Use cases of the campaign service. No GraphQL here: plain values in, rows or problems out.
+
+Who may do what:
+- anyone signed in creates a campaign and becomes its game master;
+- anyone who knows a campaign's ID may join it as a player (the ID works as the invitation);
+- members (game master and players) see the campaign; to everybody else it does not exist, so
+  acting on it gives ``NotFound`` exactly as for a campaign that was never created;
+- only the game master edits or deletes it; a member who tries gets ``NotGameMaster``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from infra.db.errors import NotFound
+from infra.db.unit_of_work import UnitOfWork
+from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
+from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
+from subgraphs.kit.outcomes import Problem, Rejected
+
+MAX_NAME = 120
+MAX_DESCRIPTION = 4000
+MAX_IDEMPOTENCY_KEY = 80
+MAX_PLAYERS = 12  # keeps `party` and `members` small enough to be plain lists
+
+
+class NotGameMaster(Exception):
+    """A member tried something only the campaign's game master may do."""
+
+
+@dataclass(frozen=True)
+class NewCampaign:
+    name: str
+    type: CampaignType
+    description: str | None = None
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
+class CampaignChanges:
+    id: uuid.UUID
+    expected_version: int
+    name: str | None = None
+    description: str | None = None  # "" clears it
+
+
+def _check_name(name: str) -> list[Problem]:
+    cleaned = name.strip()
+    if not cleaned:
+        return [Problem(("input", "name"), "NAME_REQUIRED", "A campaign needs a name.")]
+    if len(cleaned) > MAX_NAME:
+        return [
+            Problem(("input", "name"), "NAME_TOO_LONG", f"Names are at most {MAX_NAME} characters.")
+        ]
+    return []
+
+
+def _check_description(description: str | None) -> list[Problem]:
+    if description is not None and len(description.strip()) > MAX_DESCRIPTION:
+        return [
+            Problem(
+                ("input", "description"),
+                "DESCRIPTION_TOO_LONG",
+                f"Descriptions are at most {MAX_DESCRIPTION} characters.",
+            )
+        ]
+    return []
+
+
+def _check_idempotency_key(key: str | None) -> list[Problem]:
+    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
+        return [
+            Problem(
+                ("input", "idempotencyKey"),
+                "IDEMPOTENCY_KEY_TOO_LONG",
+                f"Idempotency keys are at most {MAX_IDEMPOTENCY_KEY} characters.",
+            )
+        ]
+    return []
+
+
+def _clean_description(description: str | None) -> str | None:
+    return (description or "").strip() or None
+
+
+def _event_payload(row: CampaignRow) -> dict[str, object]:
+    return {
+        "id": str(row.id),
+        "gameMasterId": str(row.game_master_id),
+        "name": row.name,
+        "type": row.type,
+        "version": row.version,
+    }
+
+
+def _membership_payload(row: MembershipRow) -> dict[str, object]:
+    return {
+        "id": str(row.campaign_id),
+        "membershipId": str(row.id),
+        "userId": str(row.user_id),
+        "characterId": None if row.character_id is None else str(row.character_id),
+        "role": row.role,
+    }
+
+
+async def create_campaign(
+    uow: UnitOfWork, game_master_id: uuid.UUID, new: NewCampaign
+) -> CampaignRow:
+    problems = (
+        _check_name(new.name)
+        + _check_description(new.description)
+        + _check_idempotency_key(new.idempotency_key)
+    )
+    if problems:
+        raise Rejected(*problems)
+    try:
+        # The campaign, its game master's membership and the event: one transaction.
+        async with uow:
+            campaigns = CampaignRepository(uow.session)
+            if new.idempotency_key:
+                earlier = await campaigns.by_idempotency_key(game_master_id, new.idempotency_key)
+                if earlier is not None:
+                    return earlier  # a retried request gets the campaign it already created
+            row = await campaigns.add(
+                CampaignRow(
+                    name=new.name.strip(),
+                    description=_clean_description(new.description),
+                    type=new.type.value,
+                    game_master_id=game_master_id,
+                    idempotency_key=new.idempotency_key,
+                )
+            )
+            # The game master is a member too, so "campaigns I take part in" is one query.
+            await MembershipRepository(uow.session).add(
+                MembershipRow(
+                    campaign_id=row.id, user_id=game_master_id, role=CampaignRole.GAME_MASTER.value
+                )
+            )
+            uow.emit("campaign.created", row.id, _event_payload(row))
+            await uow.commit()
+            return row
+    except IntegrityError:
+        # Two retries with one key raced and the other insert won: answer with its campaign.
+        if not new.idempotency_key:
+            raise
+        async with uow:  # entering again opens a fresh session; the failed one was rolled back
+            earlier = await CampaignRepository(uow.session).by_idempotency_key(
+                game_master_id, new.idempotency_key
+            )
+        if earlier is None:
+            raise
+        return earlier
+
+
+async def _as_member(
+    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID
+) -> tuple[CampaignRow, MembershipRow]:
+    campaign = await CampaignRepository(uow.session).require(campaign_id)
+    membership = await MembershipRepository(uow.session).active_of_user(campaign_id, user_id)
+    if membership is None:
+        raise NotFound("Campaign", campaign_id)  # not a member: do not reveal that it exists
+    return campaign, membership
+
+
+async def _as_game_master(
+    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID
+) -> CampaignRow:
+    campaign, _ = await _as_member(uow, user_id, campaign_id)
+    if campaign.game_master_id != user_id:
+        raise NotGameMaster("Only the campaign's game master may do this.")
+    return campaign
+
+
+async def join_campaign(
+    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID, character_id: uuid.UUID
+) -> CampaignRow:
+    """``user_id`` joins as a player, bringing ``character_id`` into the party.
+
+    The character lives in the character service, which this service never calls. We record the
+    player's user ID next to the character ID; that the player owns the character is verified
+    through the router in a later step (an entity lookup of the character's owner), not here.
+    """
+    async with uow:
+        campaign = await CampaignRepository(uow.session).get_locked(campaign_id)
+        if campaign is None:
+            raise NotFound("Campaign", campaign_id)
+        members = MembershipRepository(uow.session)
+        if await members.active_of_user(campaign_id, user_id) is not None:
+            raise Rejected(
+                Problem(
+                    ("input", "campaignId"),
+                    "ALREADY_A_MEMBER",
+                    "You already take part in this campaign.",
+                )
+            )
+        if await members.active_of_character(campaign_id, character_id) is not None:
+            raise Rejected(
+                Problem(
+                    ("input", "characterId"),
+                    "CHARACTER_ALREADY_IN_CAMPAIGN",
+                    "That character is already in this campaign's party.",
+                )
+            )
+        if await members.count_players(campaign_id) >= MAX_PLAYERS:
+            raise Rejected(
+                Problem(
+                    ("input", "campaignId"),
+                    "CAMPAIGN_FULL",
+                    f"A campaign has at most {MAX_PLAYERS} players.",
+                )
+            )
+        try:
+            membership = await members.add(
+                MembershipRow(
+                    campaign_id=campaign_id,
+                    user_id=user_id,
+                    character_id=character_id,
+                    role=CampaignRole.PLAYER.value,
+                )
+            )
+        except IntegrityError:
+            # A concurrent join got there first; the unique indexes are the final word.
+            raise Rejected(
+                Problem(
+                    ("input", "characterId"),
+                    "CHARACTER_ALREADY_IN_CAMPAIGN",
+                    "You or that character already take part in this campaign.",
+                )
+            ) from None
+        uow.emit("campaign.joined", campaign_id, _membership_payload(membership))
+        await uow.commit()
+        return campaign
+
+
+async def leave_campaign(uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID) -> uuid.UUID:
+    """The player and their character leave; the membership row is kept, soft-deleted."""
+    async with uow:
+        _, membership = await _as_member(uow, user_id, campaign_id)
+        if membership.role == CampaignRole.GAME_MASTER.value:
+            raise Rejected(
+                Problem(
+                    ("input", "campaignId"),
+                    "GAME_MASTER_CANNOT_LEAVE",
+                    "The game master runs the campaign; delete it instead of leaving.",
+                )
+            )
+        await MembershipRepository(uow.session).soft_delete(membership)
+        uow.emit("campaign.left", campaign_id, _membership_payload(membership))
+        await uow.commit()
+        return campaign_id
+
+
+async def update_campaign(
+    uow: UnitOfWork, user_id: uuid.UUID, changes: CampaignChanges
+) -> CampaignRow:
+    problems: list[Problem] = []
+    if changes.name is not None:
+        problems += _check_name(changes.name)
+    problems += _check_description(changes.description)
+    if problems:
+        raise Rejected(*problems)
+    async with uow:
+        campaign = await _as_game_master(uow, user_id, changes.id)
+        CampaignRepository(uow.session).check_version(campaign, changes.expected_version)
+        if changes.name is not None:
+            campaign.name = changes.name.strip()
+        if changes.description is not None:
+            campaign.description = _clean_description(changes.description)
+        await uow.session.flush()
+        uow.emit("campaign.updated", campaign.id, _event_payload(campaign))
+        await uow.commit()
+        return campaign
+
+
+async def delete_campaign(
+    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID, expected_version: int
+) -> CampaignRow:
+    """Soft-delete the campaign only: memberships stay as they are, so a restore loses nothing,
+    and every read already ignores members of deleted campaigns."""
+    async with uow:
+        campaign = await _as_game_master(uow, user_id, campaign_id)
+        await CampaignRepository(uow.session).soft_delete(
+            campaign, expected_version=expected_version
+        )
+        uow.emit("campaign.deleted", campaign.id, _event_payload(campaign))
+        await uow.commit()
+        return campaign
