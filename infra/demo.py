@@ -1,0 +1,163 @@
+"""Demo data for the embedded stack, created through the router like any client would.
+
+A game master with an Antitheticon campaign and a player whose wizard is shared publicly, with a
+generated portrait, so the README's sample query has something to show on a fresh machine. Every
+step is idempotent: restarting the stack finds the demo and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+
+log = logging.getLogger("dndcreator.demo")
+
+PLAYER = {"email": "mira@demo.dndcreator.local", "displayName": "Mira (demo player)"}
+GAME_MASTER = {"email": "gm@demo.dndcreator.local", "displayName": "Orrin (demo game master)"}
+# Demo accounts live only in a local embedded stack; the password is printed, not a secret.
+DEMO_PASSWORD = "demo-password-for-local-play"
+
+
+class DemoFailed(RuntimeError):
+    pass
+
+
+async def _call(
+    http: httpx.AsyncClient,
+    url: str,
+    query: str,
+    variables: dict[str, Any],
+    token: str | None = None,
+) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    response = await http.post(url, json={"query": query, "variables": variables}, headers=headers)
+    body: dict[str, Any] = response.json()
+    if body.get("errors"):
+        raise DemoFailed(f"demo step failed: {body['errors'][0].get('message')}")
+    data: dict[str, Any] = body["data"]
+    return data
+
+
+def _payload(data: dict[str, Any], field: str) -> dict[str, Any]:
+    payload: dict[str, Any] = data[field]
+    if payload.get("userErrors"):
+        raise DemoFailed(f"demo step {field} refused: {payload['userErrors'][0]['message']}")
+    return payload
+
+
+async def _sign_in(http: httpx.AsyncClient, url: str, account: dict[str, str]) -> str:
+    login = await _call(
+        http,
+        url,
+        "mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors { code } } }",
+        {"i": {"email": account["email"], "password": DEMO_PASSWORD}},
+    )
+    if login["login"]["accessToken"]:
+        return str(login["login"]["accessToken"])
+    registered = await _call(
+        http,
+        url,
+        """mutation($i: RegisterInput!) {
+          register(input: $i) { accessToken userErrors { path code message } }
+        }""",
+        {"i": {**account, "password": DEMO_PASSWORD}},
+    )
+    return str(_payload(registered, "register")["accessToken"])
+
+
+async def seed(router_url: str) -> None:
+    async with httpx.AsyncClient(timeout=60.0) as http:
+        player = await _sign_in(http, router_url, PLAYER)
+        game_master = await _sign_in(http, router_url, GAME_MASTER)
+
+        created = await _call(
+            http,
+            router_url,
+            """mutation($i: CreateCharacterInput!) {
+              createCharacter(input: $i) {
+                character { id version visibility } userErrors { path code message }
+              }
+            }""",
+            {
+                "i": {
+                    "name": "Seraphine Vael",
+                    "level": 5,
+                    "classSlug": "class/wizard",
+                    "idempotencyKey": "demo-seraphine",
+                }
+            },
+            player,
+        )
+        character = _payload(created, "createCharacter")["character"]
+        await _call(
+            http,
+            router_url,
+            """mutation($i: GeneratePortraitInput!) {
+              generatePortrait(input: $i) { asset { id } userErrors { path code message } }
+            }""",
+            {
+                "i": {
+                    "characterId": character["id"],
+                    "prompt": "an elven wizard with silver hair and a mirror-shard staff",
+                    "seed": 5,
+                    "idempotencyKey": "demo-seraphine-portrait",
+                }
+            },
+            player,
+        )
+        if character["visibility"] != "PUBLIC":
+            shared = await _call(
+                http,
+                router_url,
+                """mutation($i: UpdateCharacterInput!) {
+                  updateCharacter(input: $i) { character { id } userErrors { path code message } }
+                }""",
+                {
+                    "i": {
+                        "id": character["id"],
+                        "expectedVersion": character["version"],
+                        "visibility": "PUBLIC",
+                    }
+                },
+                player,
+            )
+            _payload(shared, "updateCharacter")
+
+        campaign = await _call(
+            http,
+            router_url,
+            """mutation($i: CreateCampaignInput!) {
+              createCampaign(input: $i) {
+                campaign { id party { id } } userErrors { path code message }
+              }
+            }""",
+            {
+                "i": {
+                    "name": "The Mirror Court",
+                    "type": "ANTITHETICON",
+                    "description": "Nobody at court is who they claim to be.",
+                    "idempotencyKey": "demo-mirror-court",
+                }
+            },
+            game_master,
+        )
+        court = _payload(campaign, "createCampaign")["campaign"]
+        if not any(member["id"] == character["id"] for member in court["party"]):
+            joined = await _call(
+                http,
+                router_url,
+                """mutation($i: JoinCampaignInput!) {
+                  joinCampaign(input: $i) { campaign { id } userErrors { path code message } }
+                }""",
+                {"i": {"campaignId": court["id"], "characterId": character["id"]}},
+                player,
+            )
+            _payload(joined, "joinCampaign")
+    log.info(
+        "demo ready: sign in as %s or %s with password %s",
+        PLAYER["email"],
+        GAME_MASTER["email"],
+        DEMO_PASSWORD,
+    )
