@@ -7,6 +7,7 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command, context
@@ -22,13 +23,18 @@ def _config(script_location: Path, connection: Connection | None = None) -> Conf
     return config
 
 
+# Alembic keeps its running environment in module globals. Services that start in one process (the
+# embedded stack) would interleave their migrations at every database await, so they take turns.
+_one_at_a_time = asyncio.Lock()
+
+
 async def upgrade(engine: AsyncEngine, script_location: Path) -> None:
     """Bring the database to the newest revision (idempotent)."""
 
     def _run(connection: Connection) -> None:
         command.upgrade(_config(script_location, connection), "head")
 
-    async with engine.begin() as connection:
+    async with _one_at_a_time, engine.begin() as connection:
         await connection.run_sync(_run)
 
 

@@ -1,0 +1,117 @@
+"""Command line: ``python -m rules derive|validate FILE.json`` and ``python -m rules roll 2d6+3``.
+
+The only module in ``rules`` that touches files or streams; everything it calls is pure.
+
+Exit codes: 0 success; 1 the sheet is invalid (errors printed as JSON); 2 usage problems
+(missing file, unreadable JSON for ``derive``, bad dice notation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from rules.derive import derive
+from rules.dice import DiceNotationError, DiceRoller
+from rules.errors import RuleError, SheetParseError
+from rules.parse import parse_sheet
+from rules.serialize import derived_to_dict
+from rules.validation import validate
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+def _load(path: str) -> tuple[Any, RuleError | None]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        return None, RuleError("", "file_unreadable", f"cannot read {path}: {exc.strerror}")
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, RuleError("", "invalid_json",
+                               f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                               f"{exc.msg})")
+
+
+def _print_json(data: Any, stream: TextIO) -> None:
+    stream.write(json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def _errors_payload(errors: Sequence[RuleError]) -> dict[str, Any]:
+    return {"valid": not errors, "errors": [e.as_dict() for e in errors]}
+
+
+def cmd_derive(path: str, out: TextIO, err: TextIO) -> int:
+    data, problem = _load(path)
+    if problem is not None:
+        _print_json(_errors_payload([problem]), err)
+        return EXIT_USAGE
+    try:
+        sheet = parse_sheet(data)
+    except SheetParseError as exc:
+        _print_json(_errors_payload(exc.errors), err)
+        return EXIT_INVALID
+    _print_json(derived_to_dict(derive(sheet)), out)
+    return EXIT_OK
+
+
+def cmd_validate(path: str, out: TextIO) -> int:
+    data, problem = _load(path)
+    if problem is not None:
+        _print_json(_errors_payload([problem]), out)
+        return EXIT_INVALID if problem.code == "invalid_json" else EXIT_USAGE
+    try:
+        errors = validate(parse_sheet(data))
+    except SheetParseError as exc:
+        errors = exc.errors
+    _print_json(_errors_payload(errors), out)
+    return EXIT_INVALID if errors else EXIT_OK
+
+
+def cmd_roll(notation: str, seed: int | None, out: TextIO, err: TextIO) -> int:
+    try:
+        result = DiceRoller(seed).roll(notation)
+    except DiceNotationError as exc:
+        err.write(f"{exc}\n")
+        return EXIT_USAGE
+    _print_json(
+        {"notation": notation, "total": result.total, "constant": result.constant,
+         "dice": [{"sides": d.sides, "value": d.value, "kept": d.kept} for d in result.dice]},
+        out,
+    )
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m rules",
+                                     description="D&D 5e 2024 (SRD 5.2) rules engine")
+    sub = parser.add_subparsers(dest="command", required=True)
+    derive_p = sub.add_parser("derive", help="print the derived sheet of FILE.json as JSON")
+    derive_p.add_argument("file")
+    validate_p = sub.add_parser(
+        "validate", help="print rule violations of FILE.json (exit 1 if any)"
+    )
+    validate_p.add_argument("file")
+    roll_p = sub.add_parser("roll", help="roll dice, e.g. 2d6+3 or 4d6kh3")
+    roll_p.add_argument("notation")
+    roll_p.add_argument("--seed", type=int, default=None, help="seed for repeatable rolls")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    args = build_parser().parse_args(argv)
+    if args.command == "derive":
+        return cmd_derive(args.file, out, err)
+    if args.command == "validate":
+        return cmd_validate(args.file, out)
+    return cmd_roll(args.notation, args.seed, out, err)

@@ -1,0 +1,154 @@
+"""Limited-use class resources: their maxima by level and how rests recover them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rules.enums import Ability, ClassId
+
+
+class Recovery(StrEnum):
+    """What a Short Rest gives back (a Long Rest always restores everything)."""
+
+    SHORT_ALL = "short-rest-all"
+    SHORT_ONE = "short-rest-one"
+    LONG = "long-rest"
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    id: str
+    name: str
+    class_id: ClassId
+    maximum: Callable[[int, Mapping[Ability, int]], int]
+    """(class level, ability modifiers) -> uses; 0 means the resource is not available yet."""
+    recovery: Callable[[int], Recovery]
+    """class level -> how a Short Rest treats the resource."""
+
+
+def _table(values: tuple[int, ...]) -> Callable[[int, Mapping[Ability, int]], int]:
+    def lookup(level: int, _mods: Mapping[Ability, int]) -> int:
+        return values[min(level, 20) - 1] if level >= 1 else 0
+
+    return lookup
+
+
+def _always(recovery: Recovery) -> Callable[[int], Recovery]:
+    return lambda _level: recovery
+
+
+def _bardic_inspiration(_level: int, mods: Mapping[Ability, int]) -> int:
+    return max(1, mods.get(Ability.CHA, 0))
+
+
+def _bardic_recovery(level: int) -> Recovery:
+    # Font of Inspiration (level 5): Bardic Inspiration also comes back on a Short Rest.
+    return Recovery.SHORT_ALL if level >= 5 else Recovery.LONG
+
+
+def _points_from_level_two(level: int, _mods: Mapping[Ability, int]) -> int:
+    return level if level >= 2 else 0
+
+
+def _lay_on_hands(level: int, _mods: Mapping[Ability, int]) -> int:
+    return 5 * level
+
+
+RESOURCES: tuple[ResourceSpec, ...] = (
+    ResourceSpec(
+        "rage", "Rage", ClassId.BARBARIAN,
+        _table((2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 6, 6, 6, 6)),
+        _always(Recovery.SHORT_ONE),
+    ),
+    ResourceSpec(
+        "bardic-inspiration", "Bardic Inspiration", ClassId.BARD,
+        _bardic_inspiration, _bardic_recovery,
+    ),
+    ResourceSpec(
+        "channel-divinity", "Channel Divinity", ClassId.CLERIC,
+        _table((0, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4)),
+        _always(Recovery.SHORT_ONE),
+    ),
+    ResourceSpec(
+        "wild-shape", "Wild Shape", ClassId.DRUID,
+        _table((0, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4)),
+        _always(Recovery.SHORT_ONE),
+    ),
+    ResourceSpec(
+        "second-wind", "Second Wind", ClassId.FIGHTER,
+        _table((2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4)),
+        _always(Recovery.SHORT_ONE),
+    ),
+    ResourceSpec(
+        "action-surge", "Action Surge", ClassId.FIGHTER,
+        _table((0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2)),
+        _always(Recovery.SHORT_ALL),
+    ),
+    ResourceSpec(
+        "indomitable", "Indomitable", ClassId.FIGHTER,
+        _table((0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3)),
+        _always(Recovery.LONG),
+    ),
+    ResourceSpec(
+        "focus-points", "Focus Points", ClassId.MONK,
+        _points_from_level_two, _always(Recovery.SHORT_ALL),
+    ),
+    ResourceSpec(
+        "lay-on-hands", "Lay On Hands", ClassId.PALADIN,
+        _lay_on_hands, _always(Recovery.LONG),
+    ),
+    ResourceSpec(
+        "channel-divinity", "Channel Divinity", ClassId.PALADIN,
+        _table((0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3)),
+        _always(Recovery.SHORT_ONE),
+    ),
+    ResourceSpec(
+        "favored-enemy", "Favored Enemy (free Hunter's Mark)", ClassId.RANGER,
+        _table((2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 6, 6, 6, 6)),
+        _always(Recovery.LONG),
+    ),
+    ResourceSpec(
+        "sorcery-points", "Sorcery Points", ClassId.SORCERER,
+        _points_from_level_two, _always(Recovery.LONG),
+    ),
+    ResourceSpec(
+        "arcane-recovery", "Arcane Recovery", ClassId.WIZARD,
+        _table((1,) * 20), _always(Recovery.LONG),
+    ),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ResourceState:
+    """A resource's maximum for one character, merged across classes."""
+
+    id: str
+    name: str
+    maximum: int
+    recovery: Recovery
+
+
+def resource_maxima(
+    class_levels: Mapping[ClassId, int], modifiers: Mapping[Ability, int]
+) -> dict[str, ResourceState]:
+    """Every resource the character has (maximum > 0), keyed by resource id.
+
+    Channel Divinity from Cleric and Paladin is one pool: the larger maximum applies.
+    """
+    result: dict[str, ResourceState] = {}
+    for spec in RESOURCES:
+        level = class_levels.get(spec.class_id, 0)
+        if level <= 0:
+            continue
+        maximum = spec.maximum(level, modifiers)
+        if maximum <= 0:
+            continue
+        existing = result.get(spec.id)
+        if existing is None or maximum > existing.maximum:
+            result[spec.id] = ResourceState(spec.id, spec.name, maximum, spec.recovery(level))
+    return result
+
+
+KNOWN_RESOURCE_IDS: frozenset[str] = frozenset(spec.id for spec in RESOURCES)

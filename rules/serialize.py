@@ -1,0 +1,226 @@
+"""Turn sheets and derived sheets into plain JSON-ready dicts (the inverse of ``rules.parse``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import Enum
+from typing import Any
+
+from rules.derive import DerivedSheet
+from rules.equipment import Item
+from rules.sheet import Sheet
+
+
+def _enum_map(mapping: Mapping[Any, int]) -> dict[str, int]:
+    return {(k.value if isinstance(k, Enum) else str(k)): v for k, v in mapping.items()}
+
+
+def _sorted_values(values: Any) -> list[str]:
+    return sorted(v.value if isinstance(v, Enum) else str(v) for v in values)
+
+
+def item_to_dict(item: Item) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": item.name, "quantity": item.quantity, "weight": item.weight,
+                            "equipped": item.equipped}
+    if item.ref:
+        data["ref"] = item.ref
+    if item.requires_attunement:
+        data["requires_attunement"] = True
+        data["attuned"] = item.attuned
+    if item.magic_bonus:
+        data["magic_bonus"] = item.magic_bonus
+    if item.armor:
+        data["armor"] = {
+            "category": item.armor.category.value, "base_ac": item.armor.base_ac,
+            "strength_requirement": item.armor.strength_requirement,
+            "stealth_disadvantage": item.armor.stealth_disadvantage,
+        }
+    if item.shield:
+        data["shield"] = {"ac_bonus": item.shield.ac_bonus}
+    if item.weapon:
+        w = item.weapon
+        weapon: dict[str, Any] = {
+            "category": w.category.value, "ranged": w.ranged, "damage_dice": w.damage_dice,
+            "damage_type": w.damage_type.value, "properties": _sorted_values(w.properties),
+        }
+        if w.mastery:
+            weapon["mastery"] = w.mastery.value
+        if w.versatile_dice:
+            weapon["versatile_dice"] = w.versatile_dice
+        if w.normal_range:
+            weapon["normal_range"] = w.normal_range
+            weapon["long_range"] = w.long_range
+        data["weapon"] = weapon
+    if item.notes:
+        data["notes"] = item.notes
+    return data
+
+
+def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
+    """The JSON input form of a sheet; ``parse_sheet(sheet_to_dict(s)) == s``."""
+    ident = sheet.identity
+    state = sheet.state
+    identity: dict[str, Any] = {"name": ident.name, "species": ident.species,
+                                "size": ident.size.value}
+    if ident.lineage:
+        identity["lineage"] = ident.lineage
+    if ident.alignment:
+        identity["alignment"] = ident.alignment.value
+    classes = []
+    for entry in sheet.classes:
+        row: dict[str, Any] = {"class": entry.class_id.value, "level": entry.level}
+        if entry.subclass:
+            row["subclass"] = entry.subclass
+        if entry.hp_rolls is not None:
+            row["hp_rolls"] = list(entry.hp_rolls)
+        classes.append(row)
+    improvements = []
+    for imp in sheet.improvements:
+        row = {"kind": imp.kind.value, "increases": _enum_map(imp.increases)}
+        if imp.feat:
+            row["feat"] = imp.feat
+        if imp.class_id:
+            row["class"] = imp.class_id.value
+        if imp.class_level is not None:
+            row["class_level"] = imp.class_level
+        if imp.source:
+            row["source"] = imp.source
+        improvements.append(row)
+    background: dict[str, Any] = {
+        "name": sheet.background.name,
+        "abilities": [a.value for a in sheet.background.abilities],
+        "increases": _enum_map(sheet.background.increases),
+    }
+    if sheet.background.feat:
+        background["feat"] = sheet.background.feat
+    profs = sheet.proficiencies
+    state_dict: dict[str, Any] = {
+        "temp_hp": state.temp_hp,
+        "hit_dice_spent": {str(k): v for k, v in sorted(state.hit_dice_spent.items())},
+        "death_saves": {"successes": state.death_saves.successes,
+                        "failures": state.death_saves.failures},
+        "stable": state.stable,
+        "dead": state.dead,
+        "conditions": _sorted_values(state.conditions),
+        "exhaustion": state.exhaustion,
+        "concentration": list(state.concentration),
+        "slots_spent": {str(k): v for k, v in sorted(state.slots_spent.items())},
+        "pact_slots_spent": state.pact_slots_spent,
+        "resources_spent": dict(sorted(state.resources_spent.items())),
+        "heroic_inspiration": state.heroic_inspiration,
+    }
+    if state.current_hp is not None:
+        state_dict["current_hp"] = state.current_hp
+    data: dict[str, Any] = {
+        "identity": identity,
+        "classes": classes,
+        "abilities": {"method": sheet.abilities.method.value,
+                      "base": _enum_map(sheet.abilities.base)},
+        "background": background,
+        "improvements": improvements,
+        "feats": [{"name": f.name, "source": f.source} if f.source else f.name
+                  for f in sheet.feats],
+        "proficiencies": {
+            "skills": _sorted_values(profs.skills),
+            "expertise": _sorted_values(profs.expertise),
+            "saves": _sorted_values(profs.saves),
+            "tools": sorted(profs.tools),
+            "weapons": sorted(profs.weapons),
+            "armor": sorted(profs.armor),
+            "languages": sorted(profs.languages),
+        },
+        "equipment": [item_to_dict(item) for item in sheet.equipment],
+        "currency": {k: getattr(sheet.currency, k) for k in ("cp", "sp", "ep", "gp", "pp")},
+        "xp": sheet.xp,
+        "weapon_masteries": sorted(sheet.weapon_masteries),
+        "bonuses": {k: getattr(sheet.bonuses, k)
+                    for k in ("ac", "speed", "initiative", "hp_per_level", "saves")},
+        "defenses": {
+            "resistances": sorted(sheet.defenses.resistances),
+            "vulnerabilities": sorted(sheet.defenses.vulnerabilities),
+            "immunities": sorted(sheet.defenses.immunities),
+        },
+        "armor_options": {"mage_armor": sheet.armor_options.mage_armor},
+        "state": state_dict,
+    }
+    if sheet.armor_options.natural_armor is not None:
+        data["armor_options"]["natural_armor"] = sheet.armor_options.natural_armor
+    return data
+
+
+def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
+    """The derived sheet as JSON-ready data (what ``python -m rules derive`` prints)."""
+    d = derived
+    return {
+        "summary": d.summary,
+        "total_level": d.total_level,
+        "proficiency_bonus": d.proficiency_bonus,
+        "abilities": {
+            a.value: {"score": d.scores[a], "modifier": d.modifiers[a]} for a in d.scores
+        },
+        "saving_throws": {
+            a.value: {"proficient": line.proficient, "bonus": line.bonus}
+            for a, line in d.saves.items()
+        },
+        "skills": {
+            s.value: {"ability": line.ability.value, "proficiency": line.proficiency,
+                      "bonus": line.bonus, "passive": line.passive}
+            for s, line in d.skills.items()
+        },
+        "passive_perception": d.passive_perception,
+        "passive_insight": d.passive_insight,
+        "passive_investigation": d.passive_investigation,
+        "initiative": d.initiative,
+        "armor_class": {
+            "value": d.armor_class.value,
+            "method": d.armor_class.method,
+            "options": [{"method": o.method, "value": o.value, "detail": o.detail}
+                        for o in d.armor_class.options],
+        },
+        "speed": {"walk": d.speed.walk, "breakdown": list(d.speed.breakdown)},
+        "hit_points": {"max": d.max_hp, "current": d.current_hp, "temp": d.temp_hp},
+        "hit_dice": [{"die": f"d{p.die}", "total": p.total, "spent": p.spent,
+                      "remaining": p.remaining} for p in d.hit_dice],
+        "spellcasting": [
+            {"class": c.class_id.value, "ability": c.ability.value, "save_dc": c.save_dc,
+             "attack_bonus": c.attack_bonus, "cantrips": c.cantrips, "prepared": c.prepared}
+            for c in d.spellcasting
+        ],
+        "spell_slots": {str(s.level): {"max": s.maximum, "spent": s.spent,
+                                       "remaining": s.remaining} for s in d.spell_slots},
+        "pact_slots": None if d.pact_slots is None else {
+            "slot_level": d.pact_slots.slot_level, "max": d.pact_slots.maximum,
+            "spent": d.pact_slots.spent, "remaining": d.pact_slots.remaining,
+        },
+        "attacks": [
+            {"name": a.name, "ability": a.ability.value, "proficient": a.proficient,
+             "to_hit": a.to_hit, "damage": a.damage, "versatile_damage": a.versatile_damage,
+             "range": a.range, "properties": list(a.properties), "mastery": a.mastery}
+            for a in d.attacks
+        ],
+        "carrying": {"carried": d.carrying.carried, "capacity": d.carrying.capacity,
+                     "drag_lift_push": d.carrying.drag_lift_push,
+                     "over_capacity": d.carrying.over_capacity},
+        "exhaustion": {"level": d.exhaustion, "d20_penalty": d.d20_penalty},
+        "play_state": dict(d.play_state),
+        "conditions": _sorted_values(d.conditions),
+        "features": [{"class": f.class_id.value, "level": f.level, "name": f.name,
+                      "source": f.source} for f in d.features],
+        "resources": {
+            rid: {"name": r.name, "max": r.maximum, "spent": r.spent, "remaining": r.remaining,
+                  "recovery": r.recovery.value}
+            for rid, r in d.resources.items()
+        },
+        "class_numbers": {c.value: nums for c, nums in d.class_numbers.items()},
+        "progress": {"xp": d.progress.xp, "next_level_xp": d.progress.next_level_xp,
+                     "can_level_up": d.progress.can_level_up},
+        "multiclass_prerequisites": {c.value: ok for c, ok in d.multiclass_prerequisites.items()},
+        "training": {
+            "saves": _sorted_values(d.training.saves),
+            "armor": _sorted_values(d.training.armor),
+            "shields": d.training.shields,
+            "weapon_categories": _sorted_values(d.training.weapon_categories),
+            "weapons": sorted(d.training.weapons),
+        },
+        "notes": list(d.notes),
+    }

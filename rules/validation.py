@@ -1,0 +1,393 @@
+"""Validation: every rule a sheet breaks, as structured ``RuleError``s.
+
+``validate(sheet)`` never raises and never stops at the first problem. An empty list means the
+sheet is legal. Paths follow the JSON input format (``classes[0].level``, ``state.slots_spent.3``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from rules import abilities as ab
+from rules.class_numbers import weapon_mastery_count
+from rules.classes import (
+    CLASSES,
+    features_up_to,
+    meets_multiclass_prerequisites,
+    prerequisite_text,
+)
+from rules.derive import final_scores, hit_dice_pools, max_hit_points
+from rules.dice import DiceNotationError, parse
+from rules.enums import Ability, ClassId, ImprovementKind, ScoreMethod
+from rules.errors import RuleError, SheetParseError
+from rules.feats import FeatCategory, feat_info
+from rules.parse import parse_sheet
+from rules.progression import MAX_LEVEL, MIN_LEVEL
+from rules.resources import resource_maxima
+from rules.sheet import Sheet, slugify
+from rules.species import species_info
+from rules.spellcasting import CasterLevels, pact_slots, spell_slots
+from rules.subclasses import subclass_info
+
+MAX_ATTUNED = 3
+
+
+def _err(path: str, code: str, message: str) -> RuleError:
+    return RuleError(path, code, message)
+
+
+# ------------------------------------------------------------------ classes and levels
+
+
+def _classes(sheet: Sheet) -> Iterator[RuleError]:
+    seen: set[ClassId] = set()
+    for index, entry in enumerate(sheet.classes):
+        path = f"classes[{index}]"
+        info = CLASSES[entry.class_id]
+        if entry.class_id in seen:
+            yield _err(f"{path}.class", "duplicate_class",
+                       f"{info.name} is listed twice; combine its levels into one entry.")
+        seen.add(entry.class_id)
+        if not MIN_LEVEL <= entry.level <= MAX_LEVEL:
+            yield _err(f"{path}.level", "level_out_of_range",
+                       f"{info.name} level must be 1-20, not {entry.level}.")
+        known = subclass_info(entry.subclass)
+        if known is not None and known.class_id is not entry.class_id:
+            yield _err(f"{path}.subclass", "subclass_wrong_class",
+                       f"{known.name} is a {CLASSES[known.class_id].name} subclass, "
+                       f"not a {info.name} one.")
+        if entry.subclass and entry.level < info.subclass_level:
+            yield _err(f"{path}.subclass", "subclass_too_early",
+                       f"A {info.name} chooses a subclass at level {info.subclass_level}; "
+                       f"this one is level {entry.level}.")
+        later = entry.level - 1 if index == 0 else entry.level
+        if entry.hp_rolls is not None:
+            if len(entry.hp_rolls) != max(0, later):
+                yield _err(f"{path}.hp_rolls", "hp_rolls_count",
+                           f"Expected {max(0, later)} hit-point rolls for {info.name} "
+                           f"(one per level after the first character level), "
+                           f"got {len(entry.hp_rolls)}.")
+            for n, roll in enumerate(entry.hp_rolls):
+                if not 1 <= roll <= info.hit_die:
+                    yield _err(f"{path}.hp_rolls[{n}]", "hp_roll_out_of_range",
+                               f"A d{info.hit_die} roll must be 1-{info.hit_die}, not {roll}.")
+    total = sheet.total_level
+    if not MIN_LEVEL <= total <= MAX_LEVEL:
+        yield _err("classes", "total_level_out_of_range",
+                   f"Total character level must be 1-20, not {total}.")
+
+
+# ------------------------------------------------------------------ ability scores
+
+
+def _base_scores(sheet: Sheet) -> Iterator[RuleError]:
+    base = sheet.abilities.base
+    method = sheet.abilities.method
+    values = [base.get(a, 0) for a in Ability]
+    for ability in Ability:
+        score = base.get(ability, 0)
+        path = f"abilities.base.{ability.value}"
+        if method is ScoreMethod.POINT_BUY and not ab.POINT_BUY_MIN <= score <= ab.POINT_BUY_MAX:
+            yield _err(path, "point_buy_out_of_range",
+                       f"Point buy scores must be 8-15; {ability.value.upper()} is {score}.")
+        elif method is ScoreMethod.ROLLED and not ab.ROLLED_MIN <= score <= ab.ROLLED_MAX:
+            yield _err(path, "rolled_out_of_range",
+                       f"4d6-drop-lowest gives 3-18; {ability.value.upper()} is {score}.")
+        elif not ab.MIN_SCORE <= score <= ab.MAX_SCORE:
+            yield _err(path, "score_out_of_range",
+                       f"Ability scores must be 1-30; {ability.value.upper()} is {score}.")
+    if method is ScoreMethod.STANDARD_ARRAY and not ab.is_standard_array(values):
+        yield _err("abilities.base", "standard_array_mismatch",
+                   "The standard array is exactly 15, 14, 13, 12, 10 and 8, one per ability; "
+                   f"got {sorted(values, reverse=True)}.")
+    if method is ScoreMethod.POINT_BUY and all(
+        ab.POINT_BUY_MIN <= v <= ab.POINT_BUY_MAX for v in values
+    ):
+        cost = ab.point_buy_cost(values)
+        if cost > ab.POINT_BUY_BUDGET:
+            yield _err("abilities.base", "point_buy_over_budget",
+                       f"These scores cost {cost} points; the budget is {ab.POINT_BUY_BUDGET}.")
+
+
+def _background(sheet: Sheet) -> Iterator[RuleError]:
+    bg = sheet.background
+    if len(set(bg.abilities)) != 3:
+        yield _err("background.abilities", "background_abilities_count",
+                   "A background lists exactly three different abilities.")
+    for ability, amount in bg.increases.items():
+        if ability not in bg.abilities:
+            yield _err(f"background.increases.{ability.value}", "background_increase_not_allowed",
+                       f"{bg.name} cannot raise {ability.value.upper()}; choose among "
+                       f"{', '.join(a.value.upper() for a in bg.abilities)}.")
+        if amount < 0:
+            yield _err(f"background.increases.{ability.value}", "background_increase_pattern",
+                       "Background increases cannot be negative.")
+    pattern = sorted((v for v in bg.increases.values() if v), reverse=True)
+    if pattern not in ([2, 1], [1, 1, 1]):
+        yield _err("background.increases", "background_increase_pattern",
+                   "A background raises one score by 2 and another by 1, or three scores by 1 "
+                   f"(got {pattern or 'nothing'}).")
+
+
+def _improvements(sheet: Sheet) -> Iterator[RuleError]:
+    levels = sheet.levels_by_class
+    used_slots: Counter[tuple[ClassId, int, ImprovementKind]] = Counter()
+    for index, imp in enumerate(sheet.improvements):
+        path = f"improvements[{index}]"
+        increases = {a: v for a, v in imp.increases.items() if v}
+        if any(v < 0 for v in increases.values()):
+            yield _err(f"{path}.increases", "negative_increase", "Increases cannot be negative.")
+        if imp.kind in (ImprovementKind.FEAT, ImprovementKind.EPIC_BOON) and not imp.feat:
+            yield _err(f"{path}.feat", "feat_missing", "Name the feat that was taken.")
+        if imp.kind is ImprovementKind.ASI and sorted(increases.values()) not in ([2], [1, 1]):
+            yield _err(f"{path}.increases", "asi_increase_pattern",
+                       "Ability Score Improvement: +2 to one score or +1 to two scores.")
+        if imp.kind is ImprovementKind.EPIC_BOON and sum(increases.values()) > 1:
+            yield _err(f"{path}.increases", "epic_boon_increase",
+                       "An Epic Boon raises one score by 1 (to at most 30).")
+        if imp.kind is ImprovementKind.OTHER:
+            continue
+        if imp.class_id is None or imp.class_level is None:
+            yield _err(path, "improvement_source_missing",
+                       "Say which class and class level granted this improvement "
+                       "(\"class\" and \"class_level\").")
+            continue
+        info = CLASSES[imp.class_id]
+        have = levels.get(imp.class_id, 0)
+        if have < imp.class_level:
+            yield _err(f"{path}.class_level", "improvement_level_not_reached",
+                       f"{info.name} level {imp.class_level} is not reached (level {have}).")
+        boon = imp.kind is ImprovementKind.EPIC_BOON
+        wanted = (info.epic_boon_level,) if boon else info.asi_levels
+        if imp.class_level not in wanted:
+            what = "Epic Boon" if boon else "Ability Score Improvement"
+            yield _err(f"{path}.class_level", "improvement_level_invalid",
+                       f"{info.name} gains its {what} at level(s) "
+                       f"{', '.join(map(str, wanted))}, not {imp.class_level}.")
+        slot_kind = (ImprovementKind.EPIC_BOON if imp.kind is ImprovementKind.EPIC_BOON
+                     else ImprovementKind.ASI)
+        used_slots[(imp.class_id, imp.class_level, slot_kind)] += 1
+    for (class_id, level, _kind), count in used_slots.items():
+        if count > 1:
+            yield _err("improvements", "improvement_slot_reused",
+                       f"{CLASSES[class_id].name} level {level} grants one choice; "
+                       f"{count} improvements use it.")
+
+
+def _final_scores(sheet: Sheet) -> Iterator[RuleError]:
+    scores = final_scores(sheet)
+    ordinary = ab.add_increases(
+        sheet.abilities.base,
+        sheet.background.increases,
+        *(imp.increases for imp in sheet.improvements
+          if imp.kind in (ImprovementKind.ASI, ImprovementKind.FEAT)),
+    )
+    for ability in Ability:
+        path = f"abilities.{ability.value}"
+        if not ab.MIN_SCORE <= scores[ability] <= ab.MAX_SCORE:
+            yield _err(path, "score_out_of_range",
+                       f"{ability.value.upper()} ends at {scores[ability]}; scores are 1-30.")
+        elif ordinary[ability] > ab.NORMAL_CAP and sheet.abilities.base.get(ability, 0) <= 20:
+            yield _err(path, "score_above_20",
+                       f"Background and ASI/feat increases cannot raise {ability.value.upper()} "
+                       f"above 20 (it would be {ordinary[ability]}).")
+
+
+def _feats(sheet: Sheet) -> Iterator[RuleError]:
+    """Known feats: right category for the background, prerequisites met, no illegal repeats."""
+    if sheet.background.feat:
+        info = feat_info(slugify(sheet.background.feat))
+        if info is not None and info.category is not FeatCategory.ORIGIN:
+            yield _err("background.feat", "background_feat_not_origin",
+                       f"A background grants an Origin feat; {sheet.background.feat} is "
+                       f"a {info.category.value} feat.")
+    has_fighting_style = any(
+        "Fighting Style" in name
+        for entry in sheet.classes
+        for _lvl, name in features_up_to(entry.class_id, entry.level)
+    )
+    sources: list[tuple[str, str]] = []
+    for index, imp in enumerate(sheet.improvements):
+        if imp.feat:
+            sources.append((f"improvements[{index}].feat", imp.feat))
+    for index, feat in enumerate(sheet.feats):
+        sources.append((f"feats[{index}]", feat.name))
+    for path, name in sources:
+        info = feat_info(slugify(name))
+        if info is None:
+            continue
+        if info.min_level and sheet.total_level < info.min_level:
+            yield _err(path, "feat_level_too_low",
+                       f"{name} needs character level {info.min_level}.")
+        if info.needs_fighting_style and not has_fighting_style:
+            yield _err(path, "feat_needs_fighting_style",
+                       f"{name} needs the Fighting Style feature (Fighter, Paladin or Ranger).")
+    all_slugs = [slugify(sheet.background.feat)] if sheet.background.feat else []
+    all_slugs += [slugify(name) for _path, name in sources]
+    for slug, count in Counter(all_slugs).items():
+        info = feat_info(slug)
+        if count > 1 and info is not None and not info.repeatable:
+            yield _err("feats", "feat_repeated", f"{slug} can be taken only once.")
+
+
+def _multiclass(sheet: Sheet) -> Iterator[RuleError]:
+    if len(sheet.classes) < 2:
+        return
+    scores = final_scores(sheet)
+    for index, entry in enumerate(sheet.classes):
+        if not meets_multiclass_prerequisites(entry.class_id, scores):
+            yield _err(f"classes[{index}].class", "multiclass_prerequisite",
+                       f"Multiclassing needs {prerequisite_text(entry.class_id)} for "
+                       f"{CLASSES[entry.class_id].name}.")
+
+
+# ------------------------------------------------------------------ proficiencies and gear
+
+
+def _proficiencies(sheet: Sheet) -> Iterator[RuleError]:
+    for skill in sorted(sheet.proficiencies.expertise - sheet.proficiencies.skills):
+        yield _err(f"proficiencies.expertise.{skill.value}", "expertise_without_proficiency",
+                   f"Expertise in {skill.value} needs proficiency in it first.")
+
+
+def _equipment(sheet: Sheet) -> Iterator[RuleError]:
+    attuned = [i for i, item in enumerate(sheet.equipment) if item.attuned]
+    if len(attuned) > MAX_ATTUNED:
+        yield _err("equipment", "attunement_limit",
+                   f"At most {MAX_ATTUNED} items can be attuned at once ({len(attuned)} are).")
+    armor = [i for i, item in enumerate(sheet.equipment) if item.equipped and item.armor]
+    if len(armor) > 1:
+        yield _err(f"equipment[{armor[1]}].equipped", "multiple_armor",
+                   "Only one suit of armor can be worn at a time.")
+    shields = [i for i, item in enumerate(sheet.equipment) if item.equipped and item.shield]
+    if len(shields) > 1:
+        yield _err(f"equipment[{shields[1]}].equipped", "multiple_shields",
+                   "Only one shield can be wielded at a time.")
+    for index, item in enumerate(sheet.equipment):
+        path = f"equipment[{index}]"
+        if item.attuned and not item.requires_attunement:
+            yield _err(f"{path}.attuned", "attunement_not_required",
+                       f"{item.name} does not require attunement.")
+        if item.quantity < 0:
+            yield _err(f"{path}.quantity", "negative_quantity", "Quantity cannot be negative.")
+        if item.weight < 0:
+            yield _err(f"{path}.weight", "negative_weight", "Weight cannot be negative.")
+        if not -3 <= item.magic_bonus <= 3:
+            yield _err(f"{path}.magic_bonus", "magic_bonus_out_of_range",
+                       "Magic bonuses run from +1 to +3.")
+        if item.weapon is not None:
+            for label, dice in (("damage_dice", item.weapon.damage_dice),
+                                ("versatile_dice", item.weapon.versatile_dice)):
+                if dice is None:
+                    continue
+                try:
+                    parse(dice)
+                except DiceNotationError as exc:
+                    yield _err(f"{path}.weapon.{label}", "invalid_dice", str(exc))
+    for coin in ("cp", "sp", "ep", "gp", "pp"):
+        if getattr(sheet.currency, coin) < 0:
+            yield _err(f"currency.{coin}", "negative_currency", "Coins cannot be negative.")
+    allowed = sum(weapon_mastery_count(c, lvl) for c, lvl in sheet.levels_by_class.items())
+    if len(sheet.weapon_masteries) > allowed:
+        yield _err("weapon_masteries", "too_many_masteries",
+                   f"The character's classes allow {allowed} weapon masteries, "
+                   f"{len(sheet.weapon_masteries)} are listed.")
+
+
+def _identity(sheet: Sheet) -> Iterator[RuleError]:
+    if not sheet.identity.name.strip():
+        yield _err("identity.name", "required", "The character needs a name.")
+    species = species_info(sheet.identity.species)
+    if species is not None and sheet.identity.size not in species.sizes:
+        sizes = " or ".join(sorted(s.value for s in species.sizes))
+        yield _err("identity.size", "size_not_allowed",
+                   f"A {species.name} is {sizes}, not {sheet.identity.size.value}.")
+    if sheet.xp < 0:
+        yield _err("xp", "negative_xp", "XP cannot be negative.")
+
+
+# ------------------------------------------------------------------ play state
+
+
+def _state(sheet: Sheet) -> Iterator[RuleError]:
+    state = sheet.state
+    scores = final_scores(sheet)
+    mods = {a: ab.modifier(max(1, min(30, s))) for a, s in scores.items()}
+    max_hp = max_hit_points(sheet, mods)
+    current = max_hp if state.current_hp is None else state.current_hp
+    if not 0 <= current <= max_hp:
+        yield _err("state.current_hp", "hp_out_of_range",
+                   f"Current HP must be 0-{max_hp} (the maximum), not {current}.")
+    if state.temp_hp < 0:
+        yield _err("state.temp_hp", "negative_temp_hp", "Temporary HP cannot be negative.")
+    saves = state.death_saves
+    for label, value in (("successes", saves.successes), ("failures", saves.failures)):
+        if not 0 <= value <= 3:
+            yield _err(f"state.death_saves.{label}", "death_saves_out_of_range",
+                       f"Death save {label} count 0-3, not {value}.")
+    if (saves.successes or saves.failures) and current > 0:
+        yield _err("state.death_saves", "death_saves_above_zero_hp",
+                   "Death saves are only tracked at 0 Hit Points.")
+    if not 0 <= state.exhaustion <= 6:
+        yield _err("state.exhaustion", "exhaustion_out_of_range",
+                   f"Exhaustion levels run 0-6, not {state.exhaustion}.")
+    if len(state.concentration) > 1:
+        yield _err("state.concentration", "multiple_concentration",
+                   "A creature concentrates on one spell at a time "
+                   f"(listed: {', '.join(state.concentration)}).")
+    entries = [CasterLevels(e.class_id, e.level, e.subclass) for e in sheet.classes]
+    slots = spell_slots(entries)
+    for level, spent in sorted(state.slots_spent.items()):
+        available = slots[level - 1] if 1 <= level <= 9 else 0
+        if available == 0 and spent:
+            yield _err(f"state.slots_spent.{level}", "slots_spent_out_of_range",
+                       f"The character has no level {level} spell slots to spend.")
+        elif spent < 0 or spent > available:
+            yield _err(f"state.slots_spent.{level}", "slots_spent_out_of_range",
+                       f"Level {level} slots spent must be 0-{available}, not {spent}.")
+    pact = pact_slots(sheet.class_level(ClassId.WARLOCK))
+    if not 0 <= state.pact_slots_spent <= pact.count:
+        yield _err("state.pact_slots_spent", "pact_slots_spent_out_of_range",
+                   f"Pact Magic slots spent must be 0-{pact.count}, not {state.pact_slots_spent}.")
+    pools = {pool.die: pool.total for pool in hit_dice_pools(sheet)}
+    for die, spent in sorted(state.hit_dice_spent.items()):
+        total = pools.get(die, 0)
+        if spent < 0 or spent > total:
+            yield _err(f"state.hit_dice_spent.{die}", "hit_dice_spent_out_of_range",
+                       f"d{die} Hit Dice spent must be 0-{total}, not {spent}.")
+    maxima = resource_maxima(sheet.levels_by_class, mods)
+    for rid, spent in sorted(state.resources_spent.items()):
+        if rid not in maxima:
+            yield _err(f"state.resources_spent.{rid}", "unknown_resource",
+                       f"The character has no '{rid}' resource "
+                       f"(has: {', '.join(sorted(maxima)) or 'none'}).")
+        elif not 0 <= spent <= maxima[rid].maximum:
+            yield _err(f"state.resources_spent.{rid}", "resource_spent_out_of_range",
+                       f"{maxima[rid].name} spent must be 0-{maxima[rid].maximum}, not {spent}.")
+    if state.dead and current > 0:
+        yield _err("state.dead", "dead_with_hp", "A dead character has 0 Hit Points.")
+
+
+def validate(sheet: Sheet) -> list[RuleError]:
+    """Every rule violation in ``sheet`` (an empty list means legal)."""
+    checks = (
+        _identity, _classes, _base_scores, _background, _improvements, _final_scores,
+        _multiclass, _feats, _proficiencies, _equipment,
+    )
+    errors = [error for check in checks for error in check(sheet)]
+    if MIN_LEVEL <= sheet.total_level <= MAX_LEVEL and all(
+        e.level >= MIN_LEVEL for e in sheet.classes
+    ):
+        errors.extend(_state(sheet))
+    return errors
+
+
+def validate_data(data: Any) -> list[RuleError]:
+    """Parse decoded JSON and validate it: parse problems first, or rule violations."""
+    try:
+        sheet = parse_sheet(data)
+    except SheetParseError as exc:
+        return list(exc.errors)
+    return validate(sheet)

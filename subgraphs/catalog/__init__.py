@@ -1,0 +1,1 @@
+"""The catalog subgraph: public SRD 5.2 content (spells, classes, ...) imported from open data."""

@@ -1,0 +1,24 @@
+"""Finding the SRD data on this machine.
+
+``$SRD_DIR`` wins; otherwise ``shared/srd`` beside the project (``<project>/../shared/srd``), found
+from this file's location so the working directory does not matter. No directory found means no
+data: the catalog then starts empty and says so in the log.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_SRD_DIR = PROJECT_ROOT.parent / "shared" / "srd"
+
+
+def resolve_srd_dir(explicit: Path | None = None) -> Path | None:
+    """The SRD directory to import from, or None when there is none."""
+    if explicit is not None:
+        return explicit
+    configured = os.environ.get("SRD_DIR")
+    if configured:
+        return Path(configured)
+    return DEFAULT_SRD_DIR if DEFAULT_SRD_DIR.is_dir() else None

@@ -1,0 +1,244 @@
+"""Importer for the open5e SRD 5.2 dataset (Django fixtures: ``[{model, pk, fields}]``).
+
+Reads ``Spell.json`` and its companion ``SpellCastingOption.json`` (how each spell scales) from the
+``open5e-srd-2024`` folder, after checking ``Document.json`` says the folder really is the SRD 5.2
+under CC-BY-4.0. Upstream keys look like ``srd-2024_fireball``; the catalog's slug is
+``spell/fireball``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from subgraphs.catalog.enums import (
+    Ability,
+    CastingTimeUnit,
+    DamageType,
+    MagicSchool,
+    RangeKind,
+    ScalingKind,
+)
+from subgraphs.catalog.importers.documents import SRD_5_2, SRD_SOURCE
+from subgraphs.catalog.importers.fields import (
+    EntryReader,
+    MalformedSource,
+    display_name,
+    load_json_list,
+)
+from subgraphs.catalog.importers.records import (
+    DICE_TEXT,
+    NAME_LENGTH,
+    SHORT_TEXT,
+    Provenance,
+    SpellRecord,
+    SpellScaling,
+    make_slug,
+)
+
+FOLDER = "open5e-srd-2024"
+DATASET = "open5e-srd-2024"
+DOCUMENT_KEY = "srd-2024"  # the dataset's own key for the SRD 5.2
+KEY_PREFIX = f"{DOCUMENT_KEY}_"
+REQUIRED_LICENSE = "cc-by-40"
+
+SPELL_MODEL = "api_v2.spell"
+SCALING_MODEL = "api_v2.spellcastingoption"
+
+TIMED_CASTING = re.compile(r"^(\d+)\s*(minute|hour)s?$")
+SCALING_TYPE = re.compile(r"^(slot_level|player_level)_(\d+)$")
+
+ACTION_CASTING = {
+    "action": CastingTimeUnit.ACTION,
+    "bonus-action": CastingTimeUnit.BONUS_ACTION,
+    "reaction": CastingTimeUnit.REACTION,
+}
+RANGE_WORDS = {
+    "self": RangeKind.SELF,
+    "touch": RangeKind.TOUCH,
+    "sight": RangeKind.SIGHT,
+    "unlimited": RangeKind.UNLIMITED,
+    "special": RangeKind.SPECIAL,
+}
+ABILITY_NAMES = {
+    "strength": Ability.STR,
+    "dexterity": Ability.DEX,
+    "constitution": Ability.CON,
+    "intelligence": Ability.INT,
+    "wisdom": Ability.WIS,
+    "charisma": Ability.CHA,
+}
+
+
+def read_spells(folder: Path) -> list[SpellRecord]:
+    """Every spell of the folder, checked and normalised; ``MalformedSource`` on the first flaw."""
+    _check_document(folder / "Document.json")
+    scaling, scaling_entries = _read_scaling(folder / "SpellCastingOption.json")
+    spells_file = folder / "Spell.json"
+    name = display_name(spells_file)
+    records: list[SpellRecord] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(load_json_list(spells_file)):
+        entry = _fixture(name, index, raw, SPELL_MODEL)
+        record = _spell(entry, scaling.pop(entry.entry, ()))
+        if record.slug in seen:
+            raise entry.fail_at("pk", f"a second entry has the slug {record.slug!r}")
+        seen.add(record.slug)
+        records.append(record)
+    if scaling:
+        orphan = sorted(scaling)[0]
+        raise MalformedSource(
+            display_name(folder / "SpellCastingOption.json"),
+            scaling_entries[orphan],
+            "fields.parent",
+            f"names spell {orphan!r}, which Spell.json does not contain",
+        )
+    return records
+
+
+def _fixture(file: str, index: int, raw: object, model: str) -> EntryReader:
+    """The ``fields`` of one fixture record, labelled by its ``pk`` (or position if it has none)."""
+    label = f"#{index}"
+    if isinstance(raw, dict) and isinstance(raw.get("pk"), str | int):
+        label = str(raw["pk"])
+    outer = EntryReader(file, label, raw)
+    if outer.text("model") != model:
+        raise outer.fail("model", f"expected {model!r}, got {outer.raw('model')!r}")
+    outer.raw("pk")
+    return outer.nested("fields")
+
+
+def _check_document(path: Path) -> None:
+    name = display_name(path)
+    for index, raw in enumerate(load_json_list(path)):
+        if isinstance(raw, dict) and raw.get("pk") == DOCUMENT_KEY:
+            fields = _fixture(name, index, raw, "api_v2.document")
+            licenses = fields.text_list("licenses")
+            if REQUIRED_LICENSE not in licenses:
+                raise fields.fail("licenses", f"expected {REQUIRED_LICENSE!r}, got {licenses}")
+            return
+    raise MalformedSource(name, DOCUMENT_KEY, None, "is missing: this is not the SRD 5.2 dataset")
+
+
+def _read_scaling(path: Path) -> tuple[dict[str, list[SpellScaling]], dict[str, str]]:
+    """Scaling steps by spell key, and the first entry naming each spell (for error messages)."""
+    name = display_name(path)
+    by_spell: dict[str, list[SpellScaling]] = defaultdict(list)
+    first_entry: dict[str, str] = {}
+    for index, raw in enumerate(load_json_list(path)):
+        fields = _fixture(name, index, raw, SCALING_MODEL)
+        kind_text = fields.text("type")
+        matched = SCALING_TYPE.match(kind_text)
+        if matched is None:
+            raise fields.fail("type", f"expected slot_level_N or player_level_N, got {kind_text!r}")
+        kind = ScalingKind.SLOT_LEVEL if matched[1] == "slot_level" else ScalingKind.CHARACTER_LEVEL
+        level = int(matched[2])
+        if not (1 <= level <= 20):
+            raise fields.fail("type", f"level {level} is out of range (1 to 20)")
+        parent = fields.text("parent")
+        first_entry.setdefault(parent, fields.entry)
+        by_spell[parent].append(
+            SpellScaling(
+                kind=kind,
+                level=level,
+                damage_roll=fields.optional_text("damage_roll"),
+                target_count=fields.optional_integer("target_count", minimum=0),
+                duration=fields.optional_text("duration"),
+                range=fields.optional_text("range"),
+                concentration=fields.optional_boolean("concentration"),
+                area_size=fields.optional_integer("shape_size", minimum=0),
+                note=fields.optional_text("desc"),
+            )
+        )
+    for steps in by_spell.values():
+        steps.sort(key=lambda step: (step.kind.value, step.level))
+    return by_spell, first_entry
+
+
+def _slug(key: str, kind: str) -> str | None:
+    """``srd-2024_fireball`` -> ``spell/fireball``; None if the key does not look like that."""
+    name = key.removeprefix(KEY_PREFIX)
+    return None if name == key else make_slug(kind, name)
+
+
+def _bad_key(key: str) -> str:
+    return f"expected a key like '{KEY_PREFIX}some-name', got {key!r}"
+
+
+def _casting_time(fields: EntryReader) -> tuple[CastingTimeUnit, int]:
+    text = fields.text("casting_time").lower()
+    if text in ACTION_CASTING:
+        return ACTION_CASTING[text], 1
+    timed = TIMED_CASTING.match(text)
+    if timed is None:
+        raise fields.fail("casting_time", f"unknown casting time {text!r}")
+    unit = CastingTimeUnit.MINUTE if timed[2] == "minute" else CastingTimeUnit.HOUR
+    return unit, int(timed[1])
+
+
+def _range(fields: EntryReader) -> tuple[RangeKind, int | None, str]:
+    text = fields.text("range_text", max_length=SHORT_TEXT)
+    word = RANGE_WORDS.get(text.lower())
+    if word is not None:
+        return word, None, text
+    if fields.optional_text("range_unit") != "feet":
+        raise fields.fail("range_unit", f"expected 'feet' for the distance {text!r}")
+    return RangeKind.DISTANCE, fields.integer("range", minimum=1), text
+
+
+def _saving_throw(fields: EntryReader) -> Ability | None:
+    text = fields.optional_text("saving_throw_ability")
+    if text is None:
+        return None
+    return fields.as_choice("saving_throw_ability", text, Ability, ABILITY_NAMES)
+
+
+def _spell(fields: EntryReader, scaling: list[SpellScaling] | tuple[()]) -> SpellRecord:
+    key = fields.entry
+    if fields.text("document") != DOCUMENT_KEY:
+        raise fields.fail("document", f"expected {DOCUMENT_KEY!r}, got {fields.raw('document')!r}")
+    slug = _slug(key, "spell")
+    if slug is None:
+        raise fields.fail_at("pk", _bad_key(key))
+    unit, amount = _casting_time(fields)
+    range_kind, range_feet, range_text = _range(fields)
+    class_keys: set[str] = set()
+    for item in fields.text_list("classes"):
+        class_key = _slug(item, "class")
+        if class_key is None:
+            raise fields.fail("classes", _bad_key(item))
+        class_keys.add(class_key)
+    damage_types = tuple(
+        fields.as_choice("damage_types", item, DamageType)
+        for item in fields.text_list("damage_types")
+    )
+    return SpellRecord(
+        slug=slug,
+        name=fields.text("name", max_length=NAME_LENGTH),
+        level=fields.integer("level", minimum=0, maximum=9),
+        school=fields.choice("school", MagicSchool),
+        casting_time_unit=unit,
+        casting_time_amount=amount,
+        reaction_trigger=fields.optional_text("reaction_condition"),
+        ritual=fields.boolean("ritual"),
+        range_kind=range_kind,
+        range_feet=range_feet,
+        range_text=range_text,
+        verbal=fields.boolean("verbal"),
+        somatic=fields.boolean("somatic"),
+        material=fields.boolean("material"),
+        material_text=fields.optional_text("material_specified"),
+        material_consumed=fields.boolean("material_consumed"),
+        duration=fields.text("duration", max_length=SHORT_TEXT),
+        concentration=fields.boolean("concentration"),
+        class_keys=tuple(sorted(class_keys)),
+        saving_throw=_saving_throw(fields),
+        attack_roll=fields.boolean("attack_roll"),
+        damage_roll=fields.optional_text("damage_roll", max_length=DICE_TEXT),
+        damage_types=damage_types,
+        description=fields.optional_text("desc"),
+        higher_levels=fields.optional_text("higher_level"),
+        scaling=tuple(scaling),
+        provenance=Provenance(SRD_SOURCE, SRD_5_2, DATASET, key),
+    )
