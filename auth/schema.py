@@ -56,9 +56,9 @@ class User:
 
     @classmethod
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> User | None:
-        # Other subgraphs point at users (a character's owner, a campaign's members); any
-        # signed-in viewer may see who that is. The email stays private (see `email`).
-        require_viewer(info)
+        # Other subgraphs point at users (a character's owner, a campaign's members) only where
+        # they have already decided the viewer may see the thing pointing (a public character
+        # can be read signed out), so the display name is public here. The email stays private.
         try:
             key = uuid.UUID(str(id))
         except ValueError:

@@ -1,0 +1,1 @@
+"""The image subgraph: stored images (portraits, maps, tokens) and their bytes."""

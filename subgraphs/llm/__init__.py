@@ -1,0 +1,1 @@
+"""The llm subgraph: text generations (concept sketches, backstories) and their records."""

@@ -1,0 +1,36 @@
+"""Assembling the llm service from its schema and the configured infrastructure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from auth.tokens import TokenVerifier
+from infra.config import Settings
+from subgraphs.kit.app import create_app
+from subgraphs.kit.runtime import build_runtime
+from subgraphs.llm.generator import TextGenerator
+from subgraphs.llm.models import OutboxEvent
+from subgraphs.llm.offline import OfflineTextGenerator
+from subgraphs.llm.schema import schema
+
+NAME = "llm"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def build(
+    settings: Settings,
+    verifier: TokenVerifier | None = None,
+    *,
+    text_generator: TextGenerator | None = None,
+) -> Starlette:
+    runtime = build_runtime(
+        NAME,
+        OutboxEvent,
+        MIGRATIONS,
+        settings,
+        verifier,
+        text_generator=text_generator or OfflineTextGenerator(),
+    )
+    return create_app(schema, runtime)

@@ -1,0 +1,209 @@
+"""GraphQL face of the llm service. Resolvers stay thin: parse, authorize, call a use case."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.federation.schema_directives import Key
+from strawberry.federation.types import FieldSet
+from strawberry.types import Info
+
+from infra.db.repository import InvalidCursor
+from subgraphs.kit.context import Context, require_viewer
+from subgraphs.kit.errors import MaskUnexpectedErrors, UserError
+from subgraphs.kit.outcomes import attempt, check_cursor, parse_id_or_error
+from subgraphs.kit.relay import Connection, check_page_size, to_connection
+from subgraphs.llm import models, services
+from subgraphs.llm.generator import TextGenerator
+from subgraphs.llm.models import GenerationRow
+from subgraphs.llm.repository import GenerationRepository
+
+ContextInfo = Info[Context, Any]
+
+
+def text_generator(info: ContextInfo) -> TextGenerator:
+    generator: TextGenerator = info.context.runtime.ports["text_generator"]
+    return generator
+
+
+@strawberry.enum(description="What generated text is for.")
+class GenerationPurpose(Enum):
+    GENERAL = strawberry.enum_value("GENERAL", description="Anything.")
+    CHARACTER_CONCEPT = strawberry.enum_value(
+        "CHARACTER_CONCEPT", description="The idea of a character."
+    )
+    BACKSTORY = strawberry.enum_value("BACKSTORY", description="A character's history.")
+    NPC = strawberry.enum_value("NPC", description="A non-player character.")
+    LOCATION = strawberry.enum_value("LOCATION", description="A place.")
+    ITEM = strawberry.enum_value("ITEM", description="An object, magical or not.")
+
+
+@strawberry.enum(description="How a generation ended.")
+class GenerationStatus(Enum):
+    COMPLETED = strawberry.enum_value("COMPLETED", description="The generator finished.")
+    TRUNCATED = strawberry.enum_value(
+        "TRUNCATED", description="The generator stopped at the token limit; the text is cut off."
+    )
+
+
+@strawberry.federation.type(
+    keys=[Key(fields=FieldSet("id"), resolvable=False)], description="A person with an account."
+)
+class User:
+    id: strawberry.ID = strawberry.field(description="The user's ID.")
+
+
+@strawberry.federation.type(keys=["id"], description="A piece of generated text and its origin.")
+class Generation:
+    id: strawberry.ID = strawberry.field(description="The generation's ID.")
+    prompt: str = strawberry.field(description="What was asked for.")
+    purpose: GenerationPurpose = strawberry.field(description="What the text is for.")
+    output: str = strawberry.field(description="The generated text.")
+    provider: str = strawberry.field(
+        description=(
+            "Who wrote it: `offline` means a built-in template filled with the prompt's words, "
+            "no language model involved; otherwise the hosted provider's name."
+        )
+    )
+    model: str = strawberry.field(description="The model (or template set) used.")
+    prompt_tokens: int = strawberry.field(
+        description=(
+            "Tokens in the prompt. The offline provider counts words and punctuation marks; "
+            "a hosted model reports its own tokenizer's count."
+        )
+    )
+    completion_tokens: int = strawberry.field(
+        description="Tokens in the output, counted the same way as `promptTokens`."
+    )
+    status: GenerationStatus = strawberry.field(description="How the generation ended.")
+    created_at: datetime = strawberry.field(description="When the text was generated.")
+    version: int = strawberry.field(description="Changes on every write.")
+    owner_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The user who asked for it.")
+    def owner(self) -> User:
+        return User(id=strawberry.ID(str(self.owner_id)))
+
+    @classmethod
+    def from_row(cls, row: GenerationRow) -> Generation:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            prompt=row.prompt,
+            purpose=GenerationPurpose(row.purpose),
+            output=row.output,
+            provider=row.provider,
+            model=row.model,
+            prompt_tokens=row.prompt_tokens,
+            completion_tokens=row.completion_tokens,
+            status=GenerationStatus(row.status),
+            created_at=row.created_at,
+            version=row.version,
+            owner_id=row.owner_id,
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Generation | None:
+        # Prompts and drafts are private: even through a reference, only the owner sees one.
+        viewer = require_viewer(info)
+        try:
+            key = uuid.UUID(str(id))
+        except ValueError:
+            return None
+        row = await info.context.loader("generation", _load_generations(info.context)).load(key)
+        if row is None or viewer.is_service or row.owner_id != viewer.user_id:
+            return None
+        return cls.from_row(row)
+
+
+def _load_generations(context: Context) -> Any:
+    async def load(ids: Sequence[uuid.UUID]) -> list[GenerationRow | None]:
+        async with context.runtime.sessions() as session:
+            found = await GenerationRepository(session).get_many(ids)
+        return [found.get(i) for i in ids]
+
+    return load
+
+
+@strawberry.input(description="Ask for generated text.")
+class GenerateInput:
+    prompt: str = strawberry.field(description="What to write about (1-4000 characters).")
+    purpose: GenerationPurpose = strawberry.field(
+        default=GenerationPurpose.GENERAL, description="What the text is for."
+    )
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="Any unique string; retrying with the same key returns the same generation.",
+    )
+
+
+@strawberry.type(description="The result of a generation request.")
+class GenerationPayload:
+    generation: Generation | None = strawberry.field(description="The text, when it worked.")
+    user_errors: list[UserError] = strawberry.field(description="What was wrong with the input.")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One of your generations by ID; null when there is none.")
+    async def generation(self, info: ContextInfo, id: strawberry.ID) -> Generation | None:
+        viewer = require_viewer(info)
+        key = parse_id_or_error(id, "id")
+        async with info.context.runtime.sessions() as session:
+            row = await GenerationRepository(session).get(key)
+        if row is None or row.owner_id != viewer.user_id:
+            return None
+        return Generation.from_row(row)
+
+    @strawberry.field(description="Your generations, oldest first.")
+    async def generations(
+        self, info: ContextInfo, first: int = 20, after: str | None = None
+    ) -> Connection[Generation]:
+        viewer = require_viewer(info)
+        check_page_size(first)
+        async with info.context.runtime.sessions() as session:
+            try:
+                page = await GenerationRepository(session).page_owned_by(
+                    viewer.user_id, first, after
+                )
+            except InvalidCursor as exc:
+                raise check_cursor(exc) from None
+        return to_connection(page, Generation.from_row)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description=(
+            "Generate text from a prompt and keep it. Without a configured model this uses the "
+            "offline provider (see `Generation.provider`), which fills a template and says so."
+        )
+    )
+    async def generate(self, info: ContextInfo, input: GenerateInput) -> GenerationPayload:
+        viewer = require_viewer(info)
+        request = services.GenerationRequest(
+            prompt=input.prompt,
+            purpose=models.Purpose(input.purpose.name),
+            idempotency_key=input.idempotency_key,
+        )
+        row, errors = await attempt(
+            services.generate(
+                info.context.runtime.uow(), text_generator(info), viewer.user_id, request
+            )
+        )
+        return GenerationPayload(
+            generation=None if row is None else Generation.from_row(row), user_errors=errors
+        )
+
+
+schema = strawberry.federation.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=[Generation, User],
+    federation_version="2.9",
+    extensions=[MaskUnexpectedErrors],
+)

@@ -1,0 +1,140 @@
+"""Use cases of the llm service. No GraphQL here: plain values in, rows or problems out.
+
+Generation runs outside any transaction (a hosted model can take seconds; a database connection
+must not wait on it); the record and its ``content.generated`` event are then committed together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from infra.db.unit_of_work import UnitOfWork
+from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.llm.generator import TextGenerationFailed, TextGenerator
+from subgraphs.llm.models import GenerationRow, GenerationStatus, Purpose
+from subgraphs.llm.repository import GenerationRepository
+
+MAX_PROMPT_CHARS = 4000
+MAX_COMPLETION_TOKENS = 400
+MAX_IDEMPOTENCY_KEY = 80
+ALLOWED_CONTROL = frozenset("\n\r\t")
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    prompt: str
+    purpose: Purpose = Purpose.GENERAL
+    idempotency_key: str | None = None
+
+
+def _has_control_characters(text: str) -> bool:
+    # NUL and friends: invisible, useless to a model, and PostgreSQL text cannot even hold NUL.
+    return any((ord(ch) < 32 or ord(ch) == 127) and ch not in ALLOWED_CONTROL for ch in text)
+
+
+def _check_prompt(prompt: str) -> list[Problem]:
+    path = ("input", "prompt")
+    if not prompt:
+        return [Problem(path, "PROMPT_REQUIRED", "Write a prompt: what should be generated?")]
+    if len(prompt) > MAX_PROMPT_CHARS:
+        return [
+            Problem(
+                path,
+                "PROMPT_TOO_LONG",
+                f"Prompts are at most {MAX_PROMPT_CHARS} characters (this one has {len(prompt)}).",
+            )
+        ]
+    if _has_control_characters(prompt):
+        return [
+            Problem(
+                path,
+                "PROMPT_INVALID_CHARACTERS",
+                "The prompt contains control characters; "
+                "only text, line breaks and tabs are allowed.",
+            )
+        ]
+    return []
+
+
+def _check_idempotency_key(key: str | None) -> list[Problem]:
+    if key is not None and (
+        not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or _has_control_characters(key)
+    ):
+        return [
+            Problem(
+                ("input", "idempotencyKey"),
+                "INVALID_IDEMPOTENCY_KEY",
+                f"An idempotency key has 1 to {MAX_IDEMPOTENCY_KEY} printable characters.",
+            )
+        ]
+    return []
+
+
+def _event_payload(row: GenerationRow) -> dict[str, object]:
+    # Token counts and provenance only: the prompt and text may be private and stay here.
+    return {
+        "id": str(row.id),
+        "ownerId": str(row.owner_id),
+        "purpose": row.purpose,
+        "provider": row.provider,
+        "model": row.model,
+        "promptTokens": row.prompt_tokens,
+        "completionTokens": row.completion_tokens,
+        "status": row.status,
+    }
+
+
+async def _earlier(uow: UnitOfWork, owner_id: uuid.UUID, key: str | None) -> GenerationRow | None:
+    if not key:
+        return None
+    async with uow:
+        return await GenerationRepository(uow.session).by_idempotency_key(owner_id, key)
+
+
+async def generate(
+    uow: UnitOfWork, generator: TextGenerator, owner_id: uuid.UUID, request: GenerationRequest
+) -> GenerationRow:
+    prompt = request.prompt.strip()
+    problems = _check_prompt(prompt) + _check_idempotency_key(request.idempotency_key)
+    if problems:
+        raise Rejected(*problems)
+    earlier = await _earlier(uow, owner_id, request.idempotency_key)
+    if earlier is not None:
+        return earlier  # a retried request gets the text it already paid for
+    try:
+        completion = await generator.generate(
+            prompt, max_tokens=MAX_COMPLETION_TOKENS, purpose=request.purpose.value
+        )
+    except TextGenerationFailed as exc:
+        raise Rejected(
+            Problem(("input", "prompt"), "GENERATION_FAILED", f"Nothing was generated: {exc}")
+        ) from None
+    status = GenerationStatus.TRUNCATED if completion.truncated else GenerationStatus.COMPLETED
+    row = GenerationRow(
+        id=uuid.uuid4(),
+        prompt=prompt,
+        purpose=request.purpose.value,
+        output=completion.text,
+        provider=completion.provider,
+        model=completion.model,
+        prompt_tokens=completion.prompt_tokens,
+        completion_tokens=completion.completion_tokens,
+        status=status.value,
+        owner_id=owner_id,
+        idempotency_key=request.idempotency_key,
+    )
+    try:
+        async with uow:
+            await GenerationRepository(uow.session).add(row)
+            uow.emit("content.generated", row.id, _event_payload(row))
+            await uow.commit()
+    except IntegrityError:
+        # The only unique constraint is (owner, idempotency key): a concurrent retry won the race.
+        earlier = await _earlier(uow, owner_id, request.idempotency_key)
+        if earlier is None:
+            raise
+        return earlier
+    return row

@@ -1,0 +1,527 @@
+"""The image subgraph over HTTP, on SQLite and on PostgreSQL, with a local asset directory."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import io
+import socket
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from moto.server import ThreadedMotoServer
+from PIL import Image
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from infra.config import Settings
+from infra.db.engine import create_engine
+from infra.storage import LocalDirectoryStorage, S3Settings, S3Storage, StorageError
+from subgraphs.image.app import build
+from subgraphs.image.models import AssetRow, OutboxEvent
+from tests.conftest import fresh_postgres_database
+from tests.support import TokenFactory, asgi_client, gql
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+GENERATE = """
+mutation($input: GeneratePortraitInput!) {
+  generatePortrait(input: $input) {
+    asset {
+      id kind contentType width height byteSize sha256 url characterId generator prompt seed
+      altText version owner { id }
+    }
+    userErrors { path code message }
+  }
+}"""
+UPLOAD = """
+mutation($input: UploadAssetInput!) {
+  uploadAsset(input: $input) {
+    asset { id kind contentType width height byteSize sha256 url characterId generator }
+    userErrors { path code message }
+  }
+}"""
+DELETE = """
+mutation($input: AssetVersionInput!) {
+  deleteAsset(input: $input) { asset { id version } userErrors { path code } }
+}"""
+ONE = "query($id: ID!) { asset(id: $id) { id sha256 } }"
+LIST = """query($first: Int!, $after: String) {
+  assets(first: $first, after: $after) {
+    edges { cursor node { id kind } } pageInfo { hasNextPage endCursor }
+  }
+}"""
+ENTITIES = """query($representations: [_Any!]!) {
+  _entities(representations: $representations) {
+    ... on Character { id portrait { id url kind } }
+    ... on Asset { id sha256 owner { id } }
+  }
+}"""
+
+
+@dataclass
+class ImageService:
+    """One running image service per backend, shared by this module's tests.
+
+    Creating a PostgreSQL database per test costs about a second; sharing one keeps the module
+    fast. Tests stay independent by acting as fresh users and by checking differences (rows,
+    events, files before and after) rather than absolute totals.
+    """
+
+    http: httpx.AsyncClient
+    tokens: TokenFactory
+    engine: AsyncEngine
+    assets_dir: Path
+
+    async def _scalar(self, statement: Any) -> Any:
+        async with self.engine.connect() as connection:
+            return (await connection.execute(statement)).scalar_one()
+
+    async def rows_owned_by(self, owner: uuid.UUID) -> int:
+        statement = select(func.count()).select_from(AssetRow).where(AssetRow.owner_id == owner)
+        return int(await self._scalar(statement))
+
+    async def events(self) -> int:
+        return int(await self._scalar(select(func.count()).select_from(OutboxEvent)))
+
+    async def events_about(self, *asset_ids: str) -> list[str]:
+        statement = (
+            select(OutboxEvent.type)
+            .where(OutboxEvent.aggregate_id.in_([uuid.UUID(i) for i in asset_ids]))
+            .order_by(OutboxEvent.created_at)
+        )
+        async with self.engine.connect() as connection:
+            return list((await connection.execute(statement)).scalars())
+
+    def stored_files(self) -> set[Path]:
+        if not self.assets_dir.exists():
+            return set()
+        return {p for p in self.assets_dir.rglob("*") if p.is_file() and ".meta" not in p.parts}
+
+
+@contextlib.asynccontextmanager
+async def _database(backend: str, directory: Path) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{directory / 'image.db'}"
+        return
+    async with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
+async def service(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[ImageService]:
+    directory = tmp_path_factory.mktemp("image")
+    assets_dir = directory / "assets"
+    async with _database(request.param, directory) as database_url:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("IMAGE_DATABASE_URL", database_url)
+            env.setenv("STORAGE_URL", assets_dir.as_uri())
+            env.delenv("ASSET_BASE_URL", raising=False)
+            tokens = TokenFactory()
+            app = build(Settings.from_env(), tokens.verifier)
+        engine = create_engine(database_url)
+        try:
+            async with asgi_client(app) as http:
+                yield ImageService(http, tokens, engine, assets_dir)
+        finally:
+            await engine.dispose()
+
+
+def encoded(format_name: str, size: tuple[int, int] = (6, 4)) -> bytes:
+    buffer = io.BytesIO()
+    picture = Image.new("RGB", size, (200, 40, 90))
+    if format_name == "MPO":  # the multi-picture JPEG phone cameras write
+        picture.save(buffer, format="MPO", save_all=True, append_images=[picture])
+    else:
+        picture.save(buffer, format=format_name)
+    return buffer.getvalue()
+
+
+def truncated_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.effect_noise((64, 64), 40).save(buffer, format="PNG")  # noise: lots of pixel data
+    return buffer.getvalue()[:-200]
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+async def generate(service: ImageService, auth: dict[str, str], **fields: Any) -> dict[str, Any]:
+    payload = {"characterId": str(uuid.uuid4()), "prompt": "a stern dwarf paladin", **fields}
+    result = await gql(service.http, GENERATE, {"input": payload}, auth)
+    body: dict[str, Any] = result["data"]["generatePortrait"]
+    return body
+
+
+async def upload(service: ImageService, auth: dict[str, str], **fields: Any) -> dict[str, Any]:
+    result = await gql(service.http, UPLOAD, {"input": fields}, auth)
+    body: dict[str, Any] = result["data"]["uploadAsset"]
+    return body
+
+
+async def test_generated_portrait_is_stored_served_and_announced(service: ImageService) -> None:
+    owner = uuid.uuid4()
+    auth = service.tokens.headers(owner)
+    character = str(uuid.uuid4())
+    files_before = service.stored_files()
+    result = await generate(
+        service, auth, characterId=character, prompt="  a stern   dwarf ", seed=7
+    )
+    assert result["userErrors"] == []
+    asset = result["asset"]
+    assert (asset["kind"], asset["contentType"], asset["generator"]) == (
+        "PORTRAIT",
+        "image/png",
+        "procedural",
+    )
+    assert (asset["characterId"], asset["prompt"], asset["seed"]) == (character, "a stern dwarf", 7)
+    assert (asset["owner"], asset["version"]) == ({"id": str(owner)}, 1)
+    assert asset["altText"].startswith("Procedurally drawn coat of arms")
+    assert asset["url"] == f"/assets/{asset['id']}"  # root-relative unless ASSET_BASE_URL is set
+
+    served = await service.http.get(asset["url"])
+    assert served.status_code == 200
+    assert served.headers["content-type"] == "image/png"
+    assert served.headers["x-content-type-options"] == "nosniff"
+    assert hashlib.sha256(served.content).hexdigest() == asset["sha256"]
+    assert len(served.content) == asset["byteSize"]
+    with Image.open(io.BytesIO(served.content)) as picture:
+        assert (picture.format, picture.size) == ("PNG", (asset["width"], asset["height"]))
+
+    new_files = service.stored_files() - files_before
+    assert [p.read_bytes() for p in new_files] == [served.content]
+    assert await service.events_about(asset["id"]) == ["asset.created"]
+    again = await service.http.get(asset["url"], headers={"If-None-Match": served.headers["etag"]})
+    assert again.status_code == 304
+
+
+async def test_same_prompt_and_seed_give_the_same_image(service: ImageService) -> None:
+    auth = service.tokens.headers(uuid.uuid4())
+    first = (await generate(service, auth, prompt="elf ranger", seed=42))["asset"]
+    second = (await generate(service, auth, prompt="elf ranger", seed=42))["asset"]
+    other_seed = (await generate(service, auth, prompt="elf ranger", seed=43))["asset"]
+    other_prompt = (await generate(service, auth, prompt="elf rangers", seed=42))["asset"]
+    assert first["id"] != second["id"]  # two requests without a key are two assets...
+    assert first["sha256"] == second["sha256"]  # ...of the very same picture
+    assert other_seed["sha256"] != first["sha256"]
+    assert other_prompt["sha256"] != first["sha256"]
+
+    unseeded = (await generate(service, auth, prompt="elf ranger"))["asset"]
+    assert 0 <= unseeded["seed"] <= 2**31 - 1  # a seed was picked and is reported for reuse
+    replay = (await generate(service, auth, prompt="elf ranger", seed=unseeded["seed"]))["asset"]
+    assert replay["sha256"] == unseeded["sha256"]
+
+
+async def test_idempotency_key_returns_the_same_asset(service: ImageService) -> None:
+    owner = uuid.uuid4()
+    auth = service.tokens.headers(owner)
+    request = {"characterId": str(uuid.uuid4()), "prompt": "gnome bard", "idempotencyKey": "r-1"}
+    first = (await generate(service, auth, **request))["asset"]
+    second = (await generate(service, auth, **request))["asset"]
+    assert first["id"] == second["id"]
+    token = {
+        "kind": "TOKEN",
+        "contentType": "image/png",
+        "dataBase64": b64(encoded("PNG")),
+        "idempotencyKey": "u-1",
+    }
+    up1 = (await upload(service, auth, **token))["asset"]
+    up2 = (await upload(service, auth, **token))["asset"]
+    assert up1["id"] == up2["id"]
+    assert await service.rows_owned_by(owner) == 2
+    assert await service.events_about(first["id"], up1["id"]) == ["asset.created"] * 2
+    # Keys are per user: someone else using the same key gets an asset of their own.
+    theirs = (await generate(service, service.tokens.headers(uuid.uuid4()), **request))["asset"]
+    assert theirs["id"] != first["id"]
+
+
+async def test_concurrent_retries_with_one_key_make_one_asset(service: ImageService) -> None:
+    owner = uuid.uuid4()
+    auth = service.tokens.headers(owner)
+    request = {"characterId": str(uuid.uuid4()), "prompt": "a tiefling", "idempotencyKey": "race"}
+    results = await asyncio.gather(*(generate(service, auth, **request) for _ in range(4)))
+    assert all(result["userErrors"] == [] for result in results)
+    assert len({result["asset"]["id"] for result in results}) == 1
+    assert await service.rows_owned_by(owner) == 1
+
+
+async def test_uploads_are_checked_stored_and_served(service: ImageService) -> None:
+    auth = service.tokens.headers(uuid.uuid4())
+    character = str(uuid.uuid4())
+    for format_name, content_type, declared in [
+        ("PNG", "image/png", "image/png"),
+        ("JPEG", "image/jpeg", "image/jpg"),  # a common misspelling, accepted as image/jpeg
+        ("WEBP", "image/webp", "IMAGE/WEBP"),
+        ("MPO", "image/jpeg", "image/jpeg"),
+    ]:
+        data = encoded(format_name, (9, 5))
+        payload = await upload(
+            service,
+            auth,
+            kind="MAP",
+            contentType=declared,
+            dataBase64=b64(data),
+            characterId=character,
+        )
+        assert payload["userErrors"] == []
+        asset = payload["asset"]
+        assert (asset["kind"], asset["contentType"], asset["width"], asset["height"]) == (
+            "MAP",
+            content_type,
+            9,
+            5,
+        )
+        assert (asset["generator"], asset["characterId"]) == (None, character)
+        assert (asset["byteSize"], asset["sha256"]) == (len(data), hashlib.sha256(data).hexdigest())
+        served = await service.http.get(asset["url"])
+        assert (served.status_code, served.headers["content-type"]) == (200, content_type)
+        assert served.content == data
+
+
+BAD_UPLOADS: list[tuple[str, str, str, str]] = [
+    ("image/png", b64(b"definitely not a picture"), "dataBase64", "NOT_AN_IMAGE"),
+    ("image/jpeg", b64(encoded("PNG")), "contentType", "CONTENT_TYPE_MISMATCH"),
+    ("image/png", "not base64 at all!", "dataBase64", "INVALID_BASE64"),
+    ("image/png", b64(encoded("GIF")), "dataBase64", "UNSUPPORTED_IMAGE_FORMAT"),
+    ("image/gif", b64(encoded("GIF")), "contentType", "UNSUPPORTED_CONTENT_TYPE"),
+    ("image/png", b64(truncated_png()), "dataBase64", "CORRUPT_IMAGE"),
+    ("image/png", "   ", "dataBase64", "DATA_REQUIRED"),
+    ("image/png", "A" * (7 * 1024 * 1024), "dataBase64", "FILE_TOO_LARGE"),
+]
+BAD_PORTRAIT_REQUESTS: list[tuple[dict[str, Any], str, str]] = [
+    ({"prompt": "   "}, "prompt", "PROMPT_REQUIRED"),
+    ({"prompt": "x" * 1001}, "prompt", "PROMPT_TOO_LONG"),
+    ({"prompt": "nul \x00 byte"}, "prompt", "PROMPT_INVALID_CHARACTERS"),
+    ({"seed": -1}, "seed", "SEED_OUT_OF_RANGE"),
+    ({"characterId": "not-a-uuid"}, "characterId", "INVALID_ID"),
+    ({"idempotencyKey": "k" * 81}, "idempotencyKey", "INVALID_IDEMPOTENCY_KEY"),
+]
+
+
+async def test_bad_input_is_a_user_error_and_stores_nothing(service: ImageService) -> None:
+    owner = uuid.uuid4()
+    auth = service.tokens.headers(owner)
+    files_before, events_before = service.stored_files(), await service.events()
+    for content_type, data, field, code in BAD_UPLOADS:
+        payload = await upload(
+            service, auth, kind="PORTRAIT", contentType=content_type, dataBase64=data
+        )
+        assert payload["asset"] is None
+        assert [(e["path"], e["code"]) for e in payload["userErrors"]] == [(["input", field], code)]
+        assert payload["userErrors"][0]["message"]
+    for fields, field, code in BAD_PORTRAIT_REQUESTS:
+        result = await generate(service, auth, **fields)
+        assert result["asset"] is None
+        assert [(e["path"], e["code"]) for e in result["userErrors"]] == [(["input", field], code)]
+    assert await service.rows_owned_by(owner) == 0
+    assert await service.events() == events_before
+    assert service.stored_files() == files_before
+
+
+async def test_only_the_owner_sees_and_deletes(service: ImageService) -> None:
+    alice, bob = service.tokens.headers(uuid.uuid4()), service.tokens.headers(uuid.uuid4())
+    asset = (await generate(service, alice, seed=1))["asset"]
+    by_id = {"id": asset["id"]}
+
+    async def delete(version: int, auth: dict[str, str]) -> dict[str, Any]:
+        variables = {"input": {"id": asset["id"], "expectedVersion": version}}
+        result: dict[str, Any] = (await gql(service.http, DELETE, variables, auth))["data"]
+        payload: dict[str, Any] = result["deleteAsset"]
+        return payload
+
+    assert (await gql(service.http, ONE, by_id, alice))["data"]["asset"]["id"] == asset["id"]
+    assert (await gql(service.http, ONE, by_id, bob))["data"]["asset"] is None
+    assert (await gql(service.http, LIST, {"first": 10}, bob))["data"]["assets"]["edges"] == []
+
+    stolen = await delete(1, bob)
+    assert stolen["userErrors"] == [{"path": ["input", "id"], "code": "NOT_FOUND"}]
+    stale = await delete(5, alice)
+    assert stale["userErrors"] == [
+        {"path": ["input", "expectedVersion"], "code": "VERSION_CONFLICT"}
+    ]
+    # The failed deletes changed nothing.
+    assert (await service.http.get(asset["url"])).status_code == 200
+
+    files_before = service.stored_files()
+    deleted = await delete(1, alice)
+    assert deleted == {"asset": {"id": asset["id"], "version": 2}, "userErrors": []}
+    assert (await gql(service.http, ONE, by_id, alice))["data"]["asset"] is None
+    assert (await service.http.get(asset["url"])).status_code == 404
+    assert service.stored_files() == files_before  # soft delete: the bytes are kept, not served
+    assert await service.events_about(asset["id"]) == ["asset.created", "asset.deleted"]
+
+
+async def test_pages_of_assets(service: ImageService) -> None:
+    auth = service.tokens.headers(uuid.uuid4())
+    made = [(await generate(service, auth, seed=s))["asset"]["id"] for s in range(3)]
+    page1 = (await gql(service.http, LIST, {"first": 2}, auth))["data"]["assets"]
+    assert [e["node"]["id"] for e in page1["edges"]] == made[:2]
+    assert page1["pageInfo"]["hasNextPage"] is True
+    page2 = await gql(
+        service.http, LIST, {"first": 2, "after": page1["pageInfo"]["endCursor"]}, auth
+    )
+    assert [e["node"]["id"] for e in page2["data"]["assets"]["edges"]] == made[2:]
+    assert page2["data"]["assets"]["pageInfo"]["hasNextPage"] is False
+    bad_cursor = await gql(service.http, LIST, {"first": 2, "after": "nonsense"}, auth)
+    assert bad_cursor["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_authentication_is_required(service: ImageService) -> None:
+    events_before = await service.events()
+    stranger_keys = TokenFactory()  # signs with a key the service does not trust
+    png = b64(encoded("PNG"))
+    requests: list[tuple[str, dict[str, Any]]] = [
+        (LIST, {"first": 1}),
+        (ONE, {"id": str(uuid.uuid4())}),
+        (GENERATE, {"input": {"characterId": str(uuid.uuid4()), "prompt": "x"}}),
+        (UPLOAD, {"input": {"kind": "MAP", "contentType": "image/png", "dataBase64": png}}),
+        (ENTITIES, {"representations": [{"__typename": "Asset", "id": str(uuid.uuid4())}]}),
+    ]
+    for query, variables in requests:
+        anonymous = await gql(service.http, query, variables)
+        assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        forged = await gql(service.http, query, variables, stranger_keys.headers(uuid.uuid4()))
+        assert forged["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await service.events() == events_before
+
+
+async def test_character_portrait_and_asset_entities(service: ImageService) -> None:
+    owner, stranger = uuid.uuid4(), uuid.uuid4()
+    auth, other = service.tokens.headers(owner), service.tokens.headers(stranger)
+    character = str(uuid.uuid4())
+    older = (await generate(service, auth, characterId=character, seed=1))["asset"]
+    newer = (await generate(service, auth, characterId=character, seed=2))["asset"]
+    # Someone else attaching an image to the character's ID must not change its portrait.
+    await generate(service, other, characterId=character, seed=3)
+    # Nor does a non-portrait image of the owner's.
+    await upload(
+        service,
+        auth,
+        kind="TOKEN",
+        contentType="image/png",
+        dataBase64=b64(encoded("PNG")),
+        characterId=character,
+    )
+
+    def character_ref(owner_id: uuid.UUID) -> dict[str, Any]:
+        return {"__typename": "Character", "id": character, "owner": {"id": str(owner_id)}}
+
+    representations = [
+        character_ref(owner),
+        {"__typename": "Character", "id": str(uuid.uuid4()), "owner": {"id": str(owner)}},
+        {"__typename": "Asset", "id": older["id"]},
+        {"__typename": "Asset", "id": str(uuid.uuid4())},
+    ]
+    result = await gql(service.http, ENTITIES, {"representations": representations}, other)
+    assert "errors" not in result
+    portrait, no_portrait, asset, missing = result["data"]["_entities"]
+    assert portrait == {
+        "id": character,
+        "portrait": {"id": newer["id"], "url": f"/assets/{newer['id']}", "kind": "PORTRAIT"},
+    }
+    assert no_portrait["portrait"] is None
+    assert asset == {"id": older["id"], "sha256": older["sha256"], "owner": {"id": str(owner)}}
+    assert missing is None
+
+    await gql(service.http, DELETE, {"input": {"id": newer["id"], "expectedVersion": 1}}, auth)
+    references = {"representations": [character_ref(owner)]}
+    after_delete = await gql(service.http, ENTITIES, references, auth)
+    assert after_delete["data"]["_entities"][0]["portrait"]["id"] == older["id"]
+    # Without the owner the router supplies for @requires, nobody's image is shown.
+    bare = {"representations": [{"__typename": "Character", "id": character}]}
+    without_owner = await gql(service.http, ENTITIES, bare, auth)
+    assert without_owner["data"]["_entities"][0]["portrait"] is None
+
+
+async def test_asset_route_answers_404_for_unknown_ids(service: ImageService) -> None:
+    for path in [f"/assets/{uuid.uuid4()}", "/assets/not-a-uuid"]:
+        response = await service.http.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"] == "NOT_FOUND"
+
+
+# -- storage failure, with a stand-in store (SQLite only: nothing database-specific) --------------
+
+
+class UnavailableStorage(LocalDirectoryStorage):
+    """A store that is down: every write fails."""
+
+    async def put(self, key: str, data: bytes, content_type: str = "") -> None:
+        raise StorageError("the object store is unreachable")
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_storage_failure_leaves_no_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'image.db'}"
+    monkeypatch.setenv("IMAGE_DATABASE_URL", database_url)
+    tokens = TokenFactory()
+    owner = uuid.uuid4()
+    app = build(Settings.from_env(), tokens.verifier, storage=UnavailableStorage(tmp_path / "s"))
+    async with asgi_client(app) as http:
+        variables = {"input": {"characterId": str(uuid.uuid4()), "prompt": "an owlbear"}}
+        result = await gql(http, GENERATE, variables, tokens.headers(owner))
+        # An infrastructure failure is not the user's fault: a masked error, no stack trace.
+        assert result["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+        assert "unreachable" not in result["errors"][0]["message"]
+        listed = await gql(http, LIST, {"first": 5}, tokens.headers(owner))
+        assert listed["data"]["assets"]["edges"] == []
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            events = await connection.execute(select(func.count()).select_from(OutboxEvent))
+            assert events.scalar_one() == 0
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.s3
+@pytest.mark.asyncio(loop_scope="function")
+async def test_assets_round_trip_through_s3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    moto.start()
+    storage = S3Storage(
+        S3Settings(
+            bucket="assets",
+            endpoint_url=f"http://127.0.0.1:{port}",
+            access_key_id="test",
+            secret_access_key="test",
+            create_bucket=True,
+        )
+    )
+    try:
+        monkeypatch.setenv("IMAGE_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'image.db'}")
+        tokens = TokenFactory()
+        auth = tokens.headers(uuid.uuid4())
+        async with asgi_client(
+            build(Settings.from_env(), tokens.verifier, storage=storage)
+        ) as http:
+            data = encoded("WEBP", (7, 3))
+            variables = {
+                "input": {"kind": "TOKEN", "contentType": "image/webp", "dataBase64": b64(data)}
+            }
+            asset = (await gql(http, UPLOAD, variables, auth))["data"]["uploadAsset"]["asset"]
+            served = await http.get(asset["url"])
+            assert (served.status_code, served.headers["content-type"]) == (200, "image/webp")
+            assert served.content == data
+        assert (await storage.get(f"tokens/{asset['id']}.webp")).data == data
+    finally:
+        await storage.close()
+        moto.stop()
