@@ -147,12 +147,25 @@ def _uuid_or_none(value: object) -> uuid.UUID | None:
         return None
 
 
+@strawberry.enum(description="Who may read a character (decided by the character service).")
+class Visibility(Enum):
+    PRIVATE = strawberry.enum_value("PRIVATE", description="Only its owner.")
+    PUBLIC = strawberry.enum_value("PUBLIC", description="Anyone, signed in or not.")
+
+
 @strawberry.federation.type(
     keys=["id"], description="A player character (owned by the character service)."
 )
 class Character:
     id: strawberry.ID = strawberry.field(description="The character's ID.")
     owner_id: strawberry.Private[uuid.UUID | None]
+    shared: strawberry.Private[bool]
+
+    @strawberry.federation.field(
+        external=True, description="Who may read the character (from the character service)."
+    )
+    def visibility(self) -> Visibility:
+        return Visibility.PUBLIC if self.shared else Visibility.PRIVATE
 
     @strawberry.federation.field(
         external=True, description="The player who owns the character (from the character service)."
@@ -163,14 +176,15 @@ class Character:
         return User(id=strawberry.ID(str(self.owner_id or "")))
 
     @strawberry.federation.field(
-        requires=["owner { id }"],
+        requires=["owner { id } visibility"],
         description=(
             "The character's current portrait: the newest live PORTRAIT asset its owner attached "
             "to it. Null when there is none."
         ),
     )
     async def portrait(self, info: ContextInfo) -> Asset | None:
-        require_viewer(info)
+        if not self.shared:  # a public character's portrait is public too
+            require_viewer(info)
         character_id = _uuid_or_none(self.id)
         if character_id is None or self.owner_id is None:
             return None
@@ -181,11 +195,14 @@ class Character:
 
     @classmethod
     def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID, owner: dict[str, Any] | None = None
+        cls,
+        info: ContextInfo,
+        id: strawberry.ID,
+        owner: dict[str, Any] | None = None,
+        visibility: str | None = None,
     ) -> Character:
-        require_viewer(info)
         owner_id = _uuid_or_none(owner.get("id")) if isinstance(owner, dict) else None
-        return cls(id=id, owner_id=owner_id)
+        return cls(id=id, owner_id=owner_id, shared=visibility == "PUBLIC")
 
 
 @strawberry.input(description="Ask for a generated portrait of a character.")

@@ -443,6 +443,14 @@ async def test_character_portrait_and_asset_entities(service: ImageService) -> N
     without_owner = await gql(service.http, ENTITIES, bare, auth)
     assert without_owner["data"]["_entities"][0]["portrait"] is None
 
+    # Signed out: a private character's portrait is refused, a public one's is shown.
+    signed_out = await gql(service.http, ENTITIES, references)
+    assert signed_out["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    public = {"representations": [{**character_ref(owner), "visibility": "PUBLIC"}]}
+    shown = await gql(service.http, ENTITIES, public)
+    assert "errors" not in shown
+    assert shown["data"]["_entities"][0]["portrait"]["id"] == older["id"]
+
 
 async def test_asset_route_answers_404_for_unknown_ids(service: ImageService) -> None:
     for path in [f"/assets/{uuid.uuid4()}", "/assets/not-a-uuid"]:

@@ -1,0 +1,125 @@
+"""Command line: serve a supergraph, or print the plan for an operation.
+
+    python -m router --supergraph PATH --port PORT [--host 127.0.0.1] [--jwks-url URL] [--dev]
+                     [--subgraph-url NAME=URL ...] [--subgraph-timeout SECONDS]
+    python -m router plan --supergraph PATH --query FILE_OR_STRING [--operation-name NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from graphql import GraphQLSyntaxError, parse, validate
+
+from auth.tokens import JwksVerifier, TokenVerifier
+from router.api_schema import build_api_schema
+from router.plan import print_plan
+from router.planner import PlanningError, QueryPlanner
+from router.supergraph import SupergraphError, load_supergraph
+
+
+def _read_supergraph(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SystemExit(f"cannot read supergraph {path}: {exc.strerror}") from None
+
+
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m router",
+        description="Serve a federated GraphQL supergraph (use 'plan' to print a query plan).",
+    )
+    parser.add_argument("--supergraph", required=True, help="supergraph SDL file")
+    parser.add_argument("--port", type=int, default=4000)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--jwks-url", help="verify bearer tokens against this JWKS")
+    parser.add_argument("--dev", action="store_true",
+                        help="development mode: responses carry extensions.queryPlan")
+    parser.add_argument("--subgraph-timeout", type=float, default=10.0,
+                        help="seconds to wait for a subgraph (default 10)")
+    parser.add_argument("--subgraph-url", action="append", default=[], metavar="NAME=URL",
+                        help="reach subgraph NAME at URL instead of its join__graph url")
+    return parser
+
+
+def _url_overrides(pairs: list[str]) -> dict[str, str]:
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        name, separator, url = pair.partition("=")
+        if not separator or not name or not url:
+            raise SystemExit(f"--subgraph-url expects NAME=URL, got {pair!r}")
+        overrides[name] = url
+    return overrides
+
+
+def _plan_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m router plan", description="Print the query plan for an operation."
+    )
+    parser.add_argument("--supergraph", required=True, help="supergraph SDL file")
+    parser.add_argument("--query", required=True, help="operation text, or a file holding it")
+    parser.add_argument("--operation-name", default=None)
+    return parser
+
+
+def plan_command(argv: Sequence[str]) -> int:
+    args = _plan_parser().parse_args(argv)
+    query_path = Path(args.query)
+    query = query_path.read_text(encoding="utf-8") if query_path.is_file() else args.query
+    try:
+        supergraph = load_supergraph(_read_supergraph(args.supergraph))
+        schema = build_api_schema(supergraph.document)
+        document = parse(query)
+    except SupergraphError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except GraphQLSyntaxError as exc:
+        print(f"error: the operation does not parse: {exc.message}", file=sys.stderr)
+        return 2
+    errors = validate(schema, document)
+    if errors:
+        for error in errors:
+            print(f"error: {error.message}", file=sys.stderr)
+        return 2
+    try:
+        plan = QueryPlanner(supergraph, schema).plan(document, args.operation_name)
+    except PlanningError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(print_plan(plan))
+    return 0
+
+
+def serve_command(argv: Sequence[str]) -> int:
+    import uvicorn
+
+    from router.app import create_app
+
+    args = _serve_parser().parse_args(argv)
+    verifier: TokenVerifier | None = JwksVerifier(args.jwks_url) if args.jwks_url else None
+    try:
+        app = create_app(
+            _read_supergraph(args.supergraph), verifier=verifier, dev=args.dev,
+            subgraph_timeout=args.subgraph_timeout,
+            subgraph_url_overrides=_url_overrides(args.subgraph_url),
+        )
+    except SupergraphError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    uvicorn.run(app, host=args.host, port=args.port)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] == "plan":
+        return plan_command(arguments[1:])
+    return serve_command(arguments)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,231 @@
+"""The HTTP edge: GraphQL over HTTP, GraphiQL, health, bearer-token checks, request limits.
+
+Status codes follow the GraphQL-over-HTTP specification. With ``application/json`` (what most
+clients accept) every well-formed request gets 200, even when the operation fails validation;
+with ``application/graphql-response+json`` a request error (nothing executed) is a 400. Problems
+with the HTTP request itself (not JSON, too large, wrong method, bad token) get their own status
+and still a GraphQL-shaped body, so clients can always read ``errors[0].extensions.code``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from graphql import OperationType
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from auth.tokens import InvalidToken, TokenVerifier, bearer_token
+from router.gateway import Gateway, GatewayConfig, GraphQLRequest, RequestRejected
+from router.graphiql import GRAPHIQL_HTML
+from router.limits import Limits
+
+JSON = "application/json"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+BAD_REQUEST = "BAD_REQUEST"
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+log = logging.getLogger("router")
+
+
+class HttpProblem(Exception):
+    """A request the edge refuses before GraphQL runs: an HTTP status plus a GraphQL error."""
+
+    def __init__(
+        self, status: int, message: str, code: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.headers = status, code, dict(headers or {})
+
+
+def _media_type(request: Request) -> str:
+    accept = request.headers.get("accept", "")
+    return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept else JSON
+
+
+def _json(body: Any, status: int, media_type: str, headers: Mapping[str, str] | None = None
+          ) -> Response:
+    return Response(orjson.dumps(body), status_code=status, media_type=media_type,
+                    headers=dict(headers or {}))
+
+
+def _problem_response(problem: HttpProblem, media_type: str) -> Response:
+    body = {"errors": [{"message": str(problem), "extensions": {"code": problem.code}}]}
+    return _json(body, problem.status, media_type, problem.headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise HttpProblem(413, f"request body is larger than {limit} bytes", PAYLOAD_TOO_LARGE)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HttpProblem(413, f"request body is larger than {limit} bytes", PAYLOAD_TOO_LARGE)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _graphql_request(payload: Any) -> GraphQLRequest:
+    """Check the shape of ``{"query", "variables", "operationName"}``."""
+    if isinstance(payload, list):
+        raise HttpProblem(400, "batched requests are not supported", BAD_REQUEST)
+    if not isinstance(payload, dict):
+        raise HttpProblem(400, "request body must be a JSON object", BAD_REQUEST)
+    query = payload.get("query")
+    if not isinstance(query, str) or not query.strip():
+        raise HttpProblem(400, "'query' must be a non-empty string", BAD_REQUEST)
+    variables = payload.get("variables")
+    if variables is None:
+        variables = {}
+    if not isinstance(variables, dict):
+        raise HttpProblem(400, "'variables' must be a JSON object", BAD_REQUEST)
+    operation_name = payload.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        raise HttpProblem(400, "'operationName' must be a string", BAD_REQUEST)
+    return GraphQLRequest(query=query, variables=variables, operation_name=operation_name)
+
+
+class GraphQLEndpoint:
+    """Handles ``/graphql``; one instance per app, sharing the app's ``Gateway``."""
+
+    def __init__(self, gateway: Gateway, verifier: TokenVerifier | None) -> None:
+        self.gateway = gateway
+        self.verifier = verifier
+
+    async def handle(self, request: Request) -> Response:
+        media_type = _media_type(request)
+        try:
+            if request.method == "GET":
+                if "query" not in request.query_params and self._wants_html(request):
+                    return HTMLResponse(GRAPHIQL_HTML)
+                graphql_request = self._from_query_params(request)
+            else:
+                graphql_request = await self._from_body(request)
+            forward = await self._authenticate(request)
+            return await self._run(request, graphql_request, forward, media_type)
+        except HttpProblem as problem:
+            return _problem_response(problem, media_type)
+        except Exception:  # a bug of ours: log it, never show a stack trace to the client
+            log.exception("unexpected error while serving %s /graphql", request.method)
+            internal = HttpProblem(500, "internal router error", INTERNAL_SERVER_ERROR)
+            return _problem_response(internal, media_type)
+
+    @staticmethod
+    def _wants_html(request: Request) -> bool:
+        return "text/html" in request.headers.get("accept", "")
+
+    def _from_query_params(self, request: Request) -> GraphQLRequest:
+        params = request.query_params
+        variables: Any = None
+        if params.get("variables"):
+            try:
+                variables = orjson.loads(params["variables"])
+            except orjson.JSONDecodeError:
+                raise HttpProblem(400, "'variables' is not valid JSON", BAD_REQUEST) from None
+        return _graphql_request({
+            "query": params.get("query"),
+            "variables": variables,
+            "operationName": params.get("operationName") or None,
+        })
+
+    async def _from_body(self, request: Request) -> GraphQLRequest:
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type != JSON:
+            raise HttpProblem(415, "send the request as application/json", BAD_REQUEST)
+        body = await _read_body(request, self.gateway.config.limits.max_body_bytes)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise HttpProblem(400, "request body is not valid JSON", BAD_REQUEST) from None
+        return _graphql_request(payload)
+
+    async def _authenticate(self, request: Request) -> dict[str, str]:
+        """Verify a bearer token if one came; return the headers forwarded to subgraphs."""
+        header = request.headers.get("authorization")
+        if header is None:
+            return {}  # anonymous: subgraphs decide field by field
+        try:
+            token = bearer_token(header)
+            if token is not None and self.verifier is not None:
+                await self.verifier.verify(token)
+        except InvalidToken as exc:
+            status = 503 if exc.code == "AUTH_UNAVAILABLE" else 401
+            raise HttpProblem(status, str(exc), exc.code,
+                              {"www-authenticate": 'Bearer error="invalid_token"'}) from None
+        return {"authorization": header}  # unchanged: subgraphs verify it again
+
+    async def _run(
+        self, request: Request, graphql_request: GraphQLRequest, forward: dict[str, str],
+        media_type: str,
+    ) -> Response:
+        try:
+            prepared = self.gateway.prepare(graphql_request.query, graphql_request.operation_name)
+        except RequestRejected as rejected:
+            status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+            return _json({"errors": rejected.errors}, status, media_type)
+        if request.method == "GET" and prepared.kind != OperationType.QUERY:
+            raise HttpProblem(405, "only queries may be sent with GET; use POST", BAD_REQUEST,
+                              {"allow": "POST"})
+        response = await self.gateway.execute(
+            graphql_request, forward_headers=forward, prepared=prepared
+        )
+        status = 400 if response.is_request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
+        return _json(response.body, status, media_type)
+
+
+def create_app(
+    supergraph_sdl: str,
+    *,
+    verifier: TokenVerifier | None = None,
+    dev: bool = False,
+    subgraph_url_overrides: dict[str, str] | None = None,
+    limits: Limits | None = None,
+    subgraph_timeout: float = 10.0,
+    subgraph_timeouts: dict[str, float] | None = None,
+) -> Starlette:
+    """The router as an ASGI app serving ``supergraph_sdl``.
+
+    ``verifier`` checks bearer tokens at the edge (none: tokens pass through unchecked to the
+    subgraphs, which verify them anyway). ``dev`` adds ``extensions.queryPlan`` to responses.
+    ``subgraph_url_overrides`` maps subgraph names to URLs that replace the supergraph's.
+    The app's ``state.gateway`` is the underlying :class:`~router.gateway.Gateway`.
+    """
+    config = GatewayConfig(
+        dev=dev,
+        limits=limits or Limits(),
+        subgraph_timeout=subgraph_timeout,
+        subgraph_timeouts=subgraph_timeouts or {},
+    )
+    gateway = Gateway(supergraph_sdl, config=config, subgraph_url_overrides=subgraph_url_overrides)
+    endpoint = GraphQLEndpoint(gateway, verifier)
+
+    async def health(_: Request) -> Response:
+        statuses = await gateway.health()
+        healthy = all(status == "ok" for status in statuses.values())
+        body = {"status": "ok" if healthy else "unavailable", "subgraphs": statuses}
+        return JSONResponse(body, status_code=200 if healthy else 503)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        await gateway.aclose()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            Route("/health", health, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    return app

@@ -1,0 +1,380 @@
+"""Runs a query plan and shapes the client's response.
+
+Execution has two halves:
+
+1. *Fetching.* Walk the plan; ``Parallel`` children run with ``asyncio.gather``. Each fetch's
+   result is deep-merged into one response tree. Subgraph operations use the client's response
+   keys, so the tree already has the client's shape (plus the ``__typename``/key fields the
+   planner added). An entity fetch gathers the objects at its ``Flatten`` path, builds one
+   representation per distinct entity and sends them in one ``_entities`` call.
+2. *Shaping.* graphql-core executes the client's own operation against the API schema with that
+   tree as root value, reading each field by response key. That gives spec behaviour for free:
+   aliases, fragments, ``@skip``/``@include``, ``__typename``, introspection, and non-null
+   violations bubbling to the nearest nullable parent.
+
+A subgraph that fails or times out leaves its fields missing: they come back as nulls, with one
+error naming the subgraph, while everything else is returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import orjson
+from graphql import (
+    BooleanValueNode,
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    InlineFragmentNode,
+    SelectionSetNode,
+    VariableNode,
+    execute_sync,
+)
+
+from router.plan import (
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    QueryPlan,
+    RequiredField,
+    SequenceNode,
+)
+from router.selection import INTERNAL_ALIAS_PREFIX
+
+JsonObject = dict[str, Any]
+Path = list[str | int]
+
+SUBREQUEST_HTTP_ERROR = "SUBREQUEST_HTTP_ERROR"
+NON_NULL_MESSAGE = "Cannot return null for non-nullable field"
+
+
+@dataclass(frozen=True)
+class SubgraphEndpoint:
+    name: str
+    url: str
+    timeout: float
+
+
+@dataclass
+class _Target:
+    """An object in the response tree an entity fetch will extend, and where it sits."""
+
+    value: JsonObject
+    path: Path
+
+
+@dataclass
+class _Run:
+    """Mutable state of one request's execution."""
+
+    variables: Mapping[str, Any]  # as the client sent them: forwarded to subgraphs
+    coerced: Mapping[str, Any]  # with defaults applied: decides @skip/@include
+    headers: Mapping[str, str]
+    data: JsonObject = field(default_factory=dict)
+    errors: list[JsonObject] = field(default_factory=list)
+    # Response paths already explained by an error; a non-null violation under one of them is
+    # the same failure seen again and is not reported twice.
+    explained: list[Path] = field(default_factory=list)
+
+
+def _resolve_by_response_key(source: Any, info: GraphQLResolveInfo[Any], **_: Any) -> Any:
+    if isinstance(source, dict):
+        return source.get(info.path.key)
+    return None
+
+
+def deep_merge(target: JsonObject, source: JsonObject) -> None:
+    """Merge a subgraph result into the response tree (objects field by field, lists by index)."""
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            deep_merge(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            _merge_lists(existing, value)
+        elif existing is None or key not in target:
+            target[key] = value
+
+
+def _merge_lists(target: list[Any], source: list[Any]) -> None:
+    for index, (old, new) in enumerate(zip(target, source, strict=True)):
+        if isinstance(old, dict) and isinstance(new, dict):
+            deep_merge(old, new)
+        elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+            _merge_lists(old, new)
+        elif old is None:
+            target[index] = new
+
+
+def _targets(value: Any, path: tuple[str, ...], here: Path) -> list[_Target]:
+    """Objects reached by following a ``Flatten`` path (``@`` steps into every list item)."""
+    if value is None:
+        return []
+    if not path:
+        if isinstance(value, list):  # a list the path did not spell out with "@"
+            return [t for i, item in enumerate(value) for t in _targets(item, path, [*here, i])]
+        return [_Target(value, here)] if isinstance(value, dict) else []
+    step, rest = path[0], path[1:]
+    if step == "@":
+        if not isinstance(value, list):
+            return []
+        return [t for i, item in enumerate(value) for t in _targets(item, rest, [*here, i])]
+    if not isinstance(value, dict):
+        return []
+    return _targets(value.get(step), rest, [*here, step])
+
+
+def _representation_part(value: Any, fields: tuple[RequiredField, ...]) -> Any:
+    """Copy ``fields`` out of a response object; None when a required field is missing."""
+    if isinstance(value, list):
+        parts = [_representation_part(item, fields) for item in value]
+        return None if any(p is _MISSING for p in parts) else parts
+    if value is None or not fields:
+        return value
+    if not isinstance(value, dict):
+        return _MISSING
+    part: JsonObject = {}
+    for required in fields:
+        renamed = INTERNAL_ALIAS_PREFIX + required.name  # fetched under this name on a clash
+        key = renamed if renamed in value else required.name
+        if key not in value:
+            return _MISSING
+        child = _representation_part(value[key], required.children)
+        if child is _MISSING:
+            return _MISSING
+        part[required.name] = child
+    return part
+
+
+_MISSING: Any = object()
+
+
+def _excluded(directives: tuple[DirectiveNode, ...] | None, variables: Mapping[str, Any]) -> bool:
+    """Whether ``@skip``/``@include`` leave this selection out for these variable values."""
+    for directive in directives or ():
+        if directive.name.value not in ("skip", "include"):
+            continue
+        argument = next((a for a in directive.arguments or () if a.name.value == "if"), None)
+        if argument is None:
+            continue
+        if isinstance(argument.value, VariableNode):
+            value = variables.get(argument.value.name.value) is True
+        else:
+            value = isinstance(argument.value, BooleanValueNode) and argument.value.value
+        if value == (directive.name.value == "skip"):
+            return True
+    return False
+
+
+def selects_anything(selection_set: SelectionSetNode, variables: Mapping[str, Any]) -> bool:
+    """Whether a fetch still asks for a real field once ``@skip``/``@include`` are applied.
+
+    When every field of a fetch is switched off, the request would only echo ``__typename``
+    and keys back, so the executor does not send it.
+    """
+    for selection in selection_set.selections:
+        if _excluded(selection.directives, variables):
+            continue
+        if isinstance(selection, FieldNode):
+            if selection.name.value != "__typename":
+                return True
+        elif isinstance(selection, InlineFragmentNode) and selects_anything(
+            selection.selection_set, variables
+        ):
+            return True
+    return False
+
+
+def _is_under(path: Path, prefix: Path) -> bool:
+    return path[: len(prefix)] == prefix
+
+
+class Executor:
+    """Executes plans for one supergraph over a shared, pooled HTTP client."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        endpoints: Mapping[str, SubgraphEndpoint],  # by join__Graph enum value
+        client: httpx.AsyncClient,
+    ) -> None:
+        self.schema = schema
+        self.endpoints = endpoints
+        self.client = client
+
+    async def execute(
+        self,
+        plan: QueryPlan,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        coerced_variables: Mapping[str, Any] | None = None,
+    ) -> JsonObject:
+        """Run ``plan`` and return the client's ``{"data", "errors"}`` response body."""
+        run = _Run(variables=variables, coerced=coerced_variables or variables, headers=headers)
+        if plan.node is not None:
+            await self._run_node(plan.node, run)
+        shaped = execute_sync(
+            self.schema, document, root_value=run.data, variable_values=dict(variables),
+            operation_name=operation_name, field_resolver=_resolve_by_response_key,
+        )
+        errors = list(run.errors)
+        for error in shaped.errors or ():
+            if self._already_explained(error, run):
+                continue
+            errors.append(error.formatted)  # type: ignore[arg-type]
+        body: JsonObject = {"data": shaped.data}
+        if errors:
+            body = {"errors": errors, **body}
+        return body
+
+    @staticmethod
+    def _already_explained(error: GraphQLError, run: _Run) -> bool:
+        if not error.message.startswith(NON_NULL_MESSAGE) or error.path is None:
+            return False
+        path = list(error.path)
+        return any(_is_under(path, prefix) for prefix in run.explained)
+
+    async def _run_node(self, node: PlanNode, run: _Run) -> None:
+        if isinstance(node, SequenceNode):
+            for child in node.nodes:
+                await self._run_node(child, run)
+        elif isinstance(node, ParallelNode):
+            await asyncio.gather(*(self._run_node(child, run) for child in node.nodes))
+        elif isinstance(node, FlattenNode):
+            await self._run_entity_fetch(node, run)
+        else:
+            await self._run_root_fetch(node, run)
+
+    async def _run_root_fetch(self, fetch: FetchNode, run: _Run) -> None:
+        if not selects_anything(fetch.selection, run.coerced):
+            return
+        roots: list[Path] = [
+            [s.alias.value if s.alias else s.name.value]  # type: ignore[attr-defined]
+            for s in fetch.selection.selections if hasattr(s, "name")
+        ]
+        result = await self._send(fetch, self._variables_for(fetch, run), run, roots)
+        if result is None:
+            return
+        data, errors = result
+        if isinstance(data, dict):
+            deep_merge(run.data, data)
+        for error in errors:
+            self._forward_error(error, fetch, run, lambda path: path)
+
+    async def _run_entity_fetch(self, flatten: FlattenNode, run: _Run) -> None:
+        fetch = flatten.node
+        if not selects_anything(fetch.selection, run.coerced):
+            return
+        wanted = dict(fetch.requires)
+        representations: list[JsonObject] = []
+        destinations: list[list[_Target]] = []
+        seen: dict[bytes, int] = {}
+        for target in _targets(run.data, flatten.path, []):
+            fields = wanted.get(str(target.value.get("__typename")))
+            if fields is None:
+                continue
+            representation = _representation_part(target.value, fields)
+            if representation is _MISSING:
+                continue
+            fingerprint = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+            if fingerprint in seen:
+                destinations[seen[fingerprint]].append(target)
+                continue
+            seen[fingerprint] = len(representations)
+            representations.append(representation)
+            destinations.append([target])
+        if not representations:
+            return  # nothing to extend (parents were null, skipped or failed)
+
+        variables = {"representations": representations, **self._variables_for(fetch, run)}
+        failure_paths = [t.path for group in destinations for t in group]
+        result = await self._send(fetch, variables, run, failure_paths)
+        if result is None:
+            return
+        data, errors = result
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        if isinstance(entities, list):
+            for index, entity in enumerate(entities[: len(destinations)]):
+                if isinstance(entity, dict):
+                    for target in destinations[index]:
+                        deep_merge(target.value, entity)
+
+        def client_path(path: Path) -> Path | None:
+            if len(path) >= 2 and path[0] == "_entities" and isinstance(path[1], int) \
+                    and path[1] < len(destinations):
+                return [*destinations[path[1]][0].path, *path[2:]]
+            return None
+
+        for error in errors:
+            self._forward_error(error, fetch, run, client_path)
+
+    @staticmethod
+    def _variables_for(fetch: FetchNode, run: _Run) -> JsonObject:
+        return {n: run.variables[n] for n in fetch.variable_usages if n in run.variables}
+
+    def _forward_error(
+        self, error: Any, fetch: FetchNode, run: _Run, rewrite: Any
+    ) -> None:
+        """Pass a subgraph error on: its message and extensions, its path in client terms."""
+        if not isinstance(error, dict):
+            return
+        forwarded: JsonObject = {"message": str(error.get("message", "subgraph error"))}
+        path = error.get("path")
+        if isinstance(path, list):
+            client_path = rewrite(path)
+            if client_path is not None:
+                forwarded["path"] = client_path
+                run.explained.append(client_path)
+        extensions = error.get("extensions")
+        forwarded["extensions"] = {
+            **(extensions if isinstance(extensions, dict) else {}),
+            "serviceName": fetch.service,
+        }
+        run.errors.append(forwarded)
+
+    async def _send(
+        self, fetch: FetchNode, variables: JsonObject, run: _Run, affected: list[Path]
+    ) -> tuple[Any, list[Any]] | None:
+        """POST one subgraph operation. On failure record an error and return None."""
+        endpoint = self.endpoints[fetch.graph]
+        body: JsonObject = {"query": fetch.operation, "variables": variables}
+        headers = {"content-type": "application/json", "accept": "application/json"}
+        headers.update(run.headers)
+        try:
+            response = await self.client.post(
+                endpoint.url, content=orjson.dumps(body), headers=headers,
+                timeout=endpoint.timeout,
+            )
+            payload = orjson.loads(response.content)
+        except httpx.TimeoutException:
+            return self._failed(fetch, f"timed out after {endpoint.timeout:g}s", run, affected)
+        except httpx.HTTPError as exc:
+            return self._failed(fetch, exc.__class__.__name__, run, affected)
+        except orjson.JSONDecodeError:
+            return self._failed(
+                fetch, f"HTTP {response.status_code} with a body that is not JSON", run, affected
+            )
+        if not isinstance(payload, dict) or ("data" not in payload and "errors" not in payload):
+            return self._failed(fetch, f"HTTP {response.status_code}, not a GraphQL response",
+                                run, affected)
+        errors = payload.get("errors")
+        return payload.get("data"), errors if isinstance(errors, list) else []
+
+    @staticmethod
+    def _failed(fetch: FetchNode, reason: str, run: _Run, affected: list[Path]) -> None:
+        run.errors.append({
+            "message": f"HTTP fetch failed from '{fetch.service}': {reason}",
+            "extensions": {"code": SUBREQUEST_HTTP_ERROR, "serviceName": fetch.service},
+        })
+        run.explained.extend(affected)
+        return None
