@@ -1,0 +1,148 @@
+"""The whole embedded stack end to end: six subgraphs and the router over real loopback HTTP.
+
+This is what `make run` starts. The README's sample query must answer with data stitched from
+several subgraphs and no errors; the demo seed must be idempotent; tokens must be checked at the
+router and again in the subgraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from infra.demo import DEMO_PASSWORD, PLAYER, seed
+from infra.stack import Stack, running_stack
+from subgraphs.registry import SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # one stack, one event loop, all tests
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def readme_sample_query() -> str:
+    """The first ```graphql block of the README: the query a newcomer pastes into GraphiQL."""
+    match = re.search(r"```graphql\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    assert match, "the README must contain a ```graphql block"
+    return match.group(1)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("VAR_DIR", str(tmp_path_factory.mktemp("var")))
+    monkeypatch.setenv("DNDCREATOR_DEV", "1")
+    for service in SERVICES:
+        monkeypatch.delenv(f"{service.name.upper()}_DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("STORAGE_URL", raising=False)
+    ports = {service.name: _free_port() for service in SERVICES}
+    try:
+        async with running_stack(router_port=_free_port(), service_ports=ports) as running:
+            await seed(running.router_url)
+            yield running
+    finally:
+        monkeypatch.undo()
+
+
+async def _post(
+    url: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await http.post(
+            url, json={"query": query, "variables": variables or {}}, headers=headers
+        )
+
+
+async def test_readme_sample_query_stitches_four_subgraphs(stack: Stack) -> None:
+    response = await _post(stack.router_url, readme_sample_query())
+    body = response.json()
+    assert response.status_code == 200
+    assert "errors" not in body, body.get("errors")
+    nodes = [edge["node"] for edge in body["data"]["publicCharacters"]["edges"]]
+    assert nodes, "the demo seed shares a character"
+    seraphine = nodes[0]
+    assert seraphine["name"] == "Seraphine Vael"  # character subgraph
+    assert seraphine["class"] == {"name": "Wizard", "hitDie": 6}  # catalog subgraph
+    assert seraphine["owner"]["displayName"] == PLAYER["displayName"]  # auth subgraph
+    assert seraphine["portrait"]["contentType"] == "image/png"  # image subgraph
+    assert seraphine["portrait"]["url"].startswith("/assets/")
+
+
+async def test_seeding_again_changes_nothing(stack: Stack) -> None:
+    await seed(stack.router_url)
+    body = (
+        await _post(stack.router_url, "{ publicCharacters(first: 10) { edges { node { id } } } }")
+    ).json()
+    assert len(body["data"]["publicCharacters"]["edges"]) == 1
+
+
+async def test_signed_in_player_sees_their_character_across_subgraphs(stack: Stack) -> None:
+    login = await _post(
+        stack.router_url,
+        "mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors { code } } }",
+        {"i": {"email": PLAYER["email"], "password": DEMO_PASSWORD}},
+    )
+    token = login.json()["data"]["login"]["accessToken"]
+    assert token
+    mine = await _post(
+        stack.router_url,
+        """{
+          me { displayName }
+          characters(first: 5) {
+            edges { node { name campaigns { name type } portrait { width } owner { displayName } } }
+          }
+        }""",
+        token=token,
+    )
+    body = mine.json()
+    assert "errors" not in body, body.get("errors")
+    node = body["data"]["characters"]["edges"][0]["node"]
+    assert node["campaigns"] == [{"name": "The Mirror Court", "type": "ANTITHETICON"}]
+    assert node["portrait"]["width"] > 0
+    assert node["owner"]["displayName"] == body["data"]["me"]["displayName"]
+
+    generated = await _post(
+        stack.router_url,
+        """mutation($i: GenerateInput!) {
+          generate(input: $i) { generation { provider output promptTokens } userErrors { code } }
+        }""",
+        {"i": {"prompt": "a tiefling bard who sings to storms"}},
+        token=token,
+    )
+    generation = generated.json()["data"]["generate"]["generation"]
+    assert generation["provider"] == "offline" and generation["promptTokens"] > 0
+
+
+async def test_tokens_are_checked_at_the_router(stack: Stack) -> None:
+    forged = await _post(stack.router_url, "{ me { displayName } }", token="not.a.token")
+    assert forged.status_code == 401
+    assert forged.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    anonymous = await _post(stack.router_url, "{ me { displayName } }")
+    assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_invalid_operations_get_graphql_errors_not_500(stack: Stack) -> None:
+    response = await _post(stack.router_url, "{ publicCharacters(first: 1) { nope } }")
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+async def test_health_reports_every_subgraph(stack: Stack) -> None:
+    async with httpx.AsyncClient() as http:
+        health = await http.get(stack.router_url.replace("/graphql", "/health"))
+    assert health.status_code == 200
+    assert set(health.json()["subgraphs"]) == {service.name for service in SERVICES}
