@@ -3,7 +3,8 @@ SHELL := /bin/bash
 TOOLS := .tools
 UV := $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 NPM := $(shell command -v npm 2>/dev/null)
-NODE_PROJECTS := tests/node
+# npm projects of the reference tools the tests run (composer, gateways)
+NODE_PROJECTS = $(shell find tests -name package-lock.json -not -path '*/node_modules/*' -exec dirname {} \;)
 
 .PHONY: run test lint typecheck pytest schema node-deps clean
 
