@@ -25,6 +25,8 @@ from infra.logs import configure
 from subgraphs.registry import ROUTER_PORT, SERVICES
 
 SUPERGRAPH = Path(__file__).resolve().parent.parent / "schema" / "supergraph.graphql"
+# Asset bytes are served by the image subgraph; clients reach them through the router's origin.
+PASSTHROUGH = {"/assets": "image"}
 log = logging.getLogger("dndcreator.stack")
 
 
@@ -93,6 +95,7 @@ async def running_stack(
             subgraph_url_overrides={
                 name: f"http://{host}:{port}/graphql" for name, port in ports.items()
             },
+            passthrough=PASSTHROUGH,
         )
         await _start([_server(router_app, router_port, host)], stack)
         yield stack

@@ -81,6 +81,13 @@ async def test_readme_sample_query_stitches_four_subgraphs(stack: Stack) -> None
     assert seraphine["portrait"]["contentType"] == "image/png"  # image subgraph
     assert seraphine["portrait"]["url"].startswith("/assets/")
 
+    # The portrait's bytes come through the router's origin, like everything else.
+    async with httpx.AsyncClient() as http:
+        image = await http.get(stack.router_url.replace("/graphql", seraphine["portrait"]["url"]))
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+
 
 async def test_seeding_again_changes_nothing(stack: Stack) -> None:
     await seed(stack.router_url)
