@@ -1,0 +1,1 @@
+"""Benchmarks with their results (see bench/README.md)."""

@@ -1,0 +1,137 @@
+"""Loopback servers the corpus runs against: uvicorn apps in threads and the Apollo Gateway process.
+
+``background_app`` serves an ASGI app (the fake subgraphs, or the routers of every case mounted
+side by side) on a free 127.0.0.1 port in a daemon thread. ``apollo_gateway`` starts ONE node
+process that hosts an Apollo Gateway per case (``node/gateway.mjs``), installing the npm packages
+with ``npm ci`` first when ``node_modules`` is missing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+NODE_DIR = Path(__file__).parent / "node"
+START_TIMEOUT = 60.0
+
+
+class ApolloUnavailable(RuntimeError):
+    """Node, npm or the npm packages are missing, or the gateway process did not start."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def background_app(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a loopback port for the duration of the block; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                            lifespan="off")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"uvicorn did not start on port {port}")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+def ensure_node_packages() -> None:
+    """Make sure node and the pinned npm packages are there (``npm ci`` if needed)."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        raise ApolloUnavailable("node and npm are needed to run Apollo Gateway")
+    if (NODE_DIR / "node_modules" / "@apollo" / "gateway").exists():
+        return
+    completed = subprocess.run(
+        ["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, capture_output=True, text=True,
+        check=False, timeout=600,
+    )
+    if completed.returncode != 0:
+        raise ApolloUnavailable(f"npm ci failed in {NODE_DIR}:\n{completed.stderr[-2000:]}")
+
+
+class ApolloProcess:
+    """One node process hosting an Apollo Gateway per manifest entry, started in the background.
+
+    Each entry is ``{"name", "supergraphSdl", "urls": {subgraph: url}}``. Starting (``npm ci`` if
+    needed, then loading every supergraph) takes seconds, so it runs in a thread while other
+    tests proceed; ``base_url()`` waits for it and serves ``/<case>/graphql``.
+    """
+
+    def __init__(self, entries: list[dict[str, Any]]) -> None:
+        self._folder = tempfile.TemporaryDirectory()
+        self._process: subprocess.Popen[str] | None = None
+        self._url: str | None = None
+        self._problem: ApolloUnavailable | None = None
+        self._starter = threading.Thread(target=self._start, args=(entries,), daemon=True)
+        self._starter.start()
+
+    def _start(self, entries: list[dict[str, Any]]) -> None:
+        try:
+            ensure_node_packages()
+            manifest = Path(self._folder.name) / "manifest.json"
+            manifest.write_text(json.dumps(entries))
+            log_path = Path(self._folder.name) / "stderr.log"
+            with log_path.open("w") as log:
+                self._process = subprocess.Popen(
+                    ["node", str(NODE_DIR / "gateway.mjs"), str(manifest)], cwd=NODE_DIR,
+                    stdout=subprocess.PIPE, stderr=log, text=True,
+                    env={**os.environ, "NODE_ENV": "test"},
+                )
+            assert self._process.stdout is not None
+            line = self._process.stdout.readline()
+            if not line.startswith("READY "):
+                raise ApolloUnavailable(
+                    f"Apollo Gateway did not start: {line!r}\n{log_path.read_text()[-4000:]}")
+            self._url = f"http://127.0.0.1:{int(line.split()[1])}"
+        except (ApolloUnavailable, OSError, subprocess.SubprocessError) as problem:
+            self._problem = problem if isinstance(problem, ApolloUnavailable) else \
+                ApolloUnavailable(f"could not run node: {problem}")
+
+    def base_url(self) -> str:
+        self._starter.join(START_TIMEOUT + 600)  # npm ci may run first
+        if self._url is None:
+            raise self._problem or ApolloUnavailable("Apollo Gateway did not start in time")
+        return self._url
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+        self._starter.join(5)
+        self._folder.cleanup()
+
+
+@contextlib.contextmanager
+def apollo_gateway(entries: list[dict[str, Any]]) -> Iterator[str]:
+    """Run Apollo Gateway for every manifest entry; yields the base URL (``/<case>/graphql``)."""
+    process = ApolloProcess(entries)
+    try:
+        yield process.base_url()
+    finally:
+        process.stop()
