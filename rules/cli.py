@@ -1,4 +1,5 @@
-"""Command line: ``python -m rules derive|validate FILE.json`` and ``python -m rules roll 2d6+3``.
+"""Command line: ``python -m rules derive|validate FILE.json``, ``python -m rules roll 2d6+3``
+and ``python -m rules schema`` (the JSON Schema of the input format).
 
 The only module in ``rules`` that touches files or streams; everything it calls is pure.
 
@@ -18,6 +19,7 @@ from typing import Any, TextIO
 from rules.derive import derive
 from rules.dice import DiceNotationError, DiceRoller
 from rules.errors import RuleError, SheetParseError
+from rules.input_schema import sheet_schema
 from rules.parse import parse_sheet
 from rules.serialize import derived_to_dict
 from rules.validation import validate
@@ -89,6 +91,11 @@ def cmd_roll(notation: str, seed: int | None, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_schema(out: TextIO) -> int:
+    _print_json(sheet_schema(), out)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m rules",
                                      description="D&D 5e 2024 (SRD 5.2) rules engine")
@@ -102,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     roll_p = sub.add_parser("roll", help="roll dice, e.g. 2d6+3 or 4d6kh3")
     roll_p.add_argument("notation")
     roll_p.add_argument("--seed", type=int, default=None, help="seed for repeatable rolls")
+    sub.add_parser("schema", help="print the JSON Schema of the sheet input format")
     return parser
 
 
@@ -114,4 +122,6 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return cmd_derive(args.file, out, err)
     if args.command == "validate":
         return cmd_validate(args.file, out)
+    if args.command == "schema":
+        return cmd_schema(out)
     return cmd_roll(args.notation, args.seed, out, err)

@@ -18,21 +18,31 @@ from rules.conditions import (
     exhaustion_d20_penalty,
     exhaustion_speed_penalty,
 )
+from rules.damage import average_damage
 from rules.enums import (
     SKILL_ABILITY,
     Ability,
     ClassId,
     Condition,
+    DamageType,
     Size,
     Skill,
     WeaponCategory,
     WeaponProperty,
 )
 from rules.equipment import Item
+from rules.fighting_styles import (
+    ARCHERY_ATTACK_BONUS,
+    DUELING_DAMAGE_BONUS,
+    FightingStyles,
+    fighting_styles,
+)
 from rules.progression import MAX_LEVEL, MIN_LEVEL, can_level_up, next_level_xp, proficiency_bonus
-from rules.resources import Recovery, resource_maxima
+from rules.resources import Recovery, ResourceState, resource_maxima
+from rules.roll_modes import RollInputs, RollModes, roll_modes
 from rules.sheet import Sheet
-from rules.species import DEFAULT_SPEED, species_info
+from rules.species import species_info
+from rules.species_traits import SpeciesTraits, species_traits
 from rules.spellcasting import (
     CasterLevels,
     cantrips_known,
@@ -93,12 +103,13 @@ class ClassSpellcasting:
 @dataclass(frozen=True)
 class SlotLine:
     level: int
-    maximum: int
+    maximum: int  # from the slot tables
     spent: int
+    created: int = 0  # extra slots made with Font of Magic (gone after a Long Rest)
 
     @property
     def remaining(self) -> int:
-        return max(0, self.maximum - self.spent)
+        return max(0, self.maximum + self.created - self.spent)
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,16 @@ class Attack:
     range: str  # "5 ft", "reach 10 ft", "80/320 ft"
     properties: tuple[str, ...]
     mastery: str | None  # the mastery property, when the character can use it
+    average_damage: float = 0.0  # of ``damage`` (Great Weapon Fighting included if it applies)
+    versatile_average: float | None = None  # of ``versatile_damage``
+    # Great Weapon Fighting (1s and 2s count as 3) applies to the two-handed damage: ``damage``
+    # for a Two-Handed weapon, ``versatile_damage`` for a Versatile one.
+    great_weapon_fighting: bool = False
+    # The extra attack with a second Light weapon: no ability modifier unless it is negative
+    # (Two-Weapon Fighting adds it). None unless another Light weapon is also held.
+    off_hand_damage: str | None = None
+    off_hand_average: float | None = None
+    modifiers_applied: tuple[str, ...] = ()  # fighting styles and the like, for display
 
 
 @dataclass(frozen=True)
@@ -162,6 +183,16 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class DerivedDefenses:
+    """Damage defenses from every source: the sheet's own list, species, conditions."""
+
+    resistances: frozenset[DamageType]
+    vulnerabilities: frozenset[DamageType]
+    immunities: frozenset[DamageType]
+    sources: dict[DamageType, tuple[str, ...]]  # why each resistance applies
+
+
+@dataclass(frozen=True)
 class DerivedSheet:
     summary: str  # "Brenna Holt, Human Fighter 3 (Champion)"
     total_level: int
@@ -196,6 +227,11 @@ class DerivedSheet:
     training: TrainingSummary
     play_state: dict[str, object]  # pass-through of tracked state the sheet displays as is
     notes: tuple[str, ...]
+    species_traits: SpeciesTraits
+    senses: dict[str, int]  # "darkvision" -> range in feet
+    defenses: DerivedDefenses
+    fighting_styles: FightingStyles
+    roll_modes: RollModes
 
 
 # ---------------------------------------------------------------- ability scores
@@ -313,10 +349,10 @@ _SPEED_ZERO = (
 
 
 def _speed(
-    sheet: Sheet, scores: dict[Ability, int], conditions: frozenset[Condition]
+    sheet: Sheet, scores: dict[Ability, int], conditions: frozenset[Condition],
+    traits: SpeciesTraits,
 ) -> SpeedResult:
-    species = species_info(sheet.identity.species)
-    base = species.speed if species else DEFAULT_SPEED
+    base = traits.speed
     parts = [f"{base} base"]
     speed = base
     armor = equipped_armor(sheet)
@@ -413,10 +449,11 @@ def _spellcasting(
         )
     slots = spell_slots(entries)
     spent = sheet.state.slots_spent
+    created = sheet.state.created_slots
     slot_lines = tuple(
-        SlotLine(level, count, spent.get(level, 0))
+        SlotLine(level, count, spent.get(level, 0), created.get(level, 0))
         for level, count in enumerate(slots, start=1)
-        if count
+        if count or created.get(level, 0) > 0
     )
     warlock = sheet.class_level(ClassId.WARLOCK)
     pact = None
@@ -450,7 +487,8 @@ def _die_size(dice: str) -> int:
 
 
 def _attacks(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty: int, trained: TrainingSummary
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty: int, trained: TrainingSummary,
+    styles: FightingStyles,
 ) -> tuple[Attack, ...]:
     weapons = [i for i in sheet.equipment if i.equipped and i.weapon is not None]
     armor = equipped_armor(sheet)
@@ -464,7 +502,7 @@ def _attacks(
     )
     masteries = {m.lower() for m in sheet.weapon_masteries}
     attacks: list[Attack] = []
-    for item in weapons:
+    for index, item in enumerate(weapons):
         weapon = item.weapon
         assert weapon is not None
         props = weapon.properties
@@ -487,16 +525,39 @@ def _attacks(
         proficient = is_weapon_trained(trained, item)
         to_hit = mod + (pb if proficient else 0) + item.magic_bonus + penalty
         damage_bonus = mod + item.magic_bonus
-        if weapon.ranged and sheet.has_feat("archery"):
-            to_hit += 2
+        applied: list[str] = []
+        if weapon.ranged and styles.archery:
+            to_hit += ARCHERY_ATTACK_BONUS
+            applied.append(f"Archery +{ARCHERY_ATTACK_BONUS} to hit")
+        # Dueling: one hand, no other weapon. A Versatile weapon used two-handed does not count.
         one_handed_melee = not weapon.ranged and WeaponProperty.TWO_HANDED not in props
-        if one_handed_melee and sheet.has_feat("dueling") and len(weapons) == 1:
-            damage_bonus += 2
-        versatile = None
-        if weapon.versatile_dice and WeaponProperty.VERSATILE in props:
+        one_hand_bonus = damage_bonus
+        if one_handed_melee and styles.dueling and len(weapons) == 1:
+            one_hand_bonus += DUELING_DAMAGE_BONUS
+            applied.append(f"Dueling +{DUELING_DAMAGE_BONUS} damage (one hand)")
+        two_handed = not weapon.ranged and WeaponProperty.TWO_HANDED in props
+        has_versatile = bool(weapon.versatile_dice) and WeaponProperty.VERSATILE in props
+        gwf = styles.great_weapon_fighting and not weapon.ranged and (two_handed or has_versatile)
+        if gwf:
+            applied.append("Great Weapon Fighting: 1s and 2s count as 3 (two hands)")
+        versatile = versatile_avg = None
+        if has_versatile and weapon.versatile_dice:
             versatile = _format_damage(
                 weapon.versatile_dice, damage_bonus, weapon.damage_type.value
             )
+            versatile_avg = average_damage(weapon.versatile_dice, damage_bonus,
+                                           great_weapon_fighting=gwf)
+        off_hand = off_hand_avg = None
+        other_light = any(
+            WeaponProperty.LIGHT in other.weapon.properties
+            for n, other in enumerate(weapons) if n != index and other.weapon is not None
+        )
+        if WeaponProperty.LIGHT in props and other_light:
+            off_bonus = item.magic_bonus + (mod if styles.two_weapon_fighting or mod < 0 else 0)
+            off_hand = _format_damage(dice, off_bonus, weapon.damage_type.value)
+            off_hand_avg = average_damage(dice, off_bonus)
+            if styles.two_weapon_fighting:
+                applied.append("Two-Weapon Fighting: modifier on the extra Light attack")
         if weapon.normal_range and weapon.ranged:
             reach = f"{weapon.normal_range}/{weapon.long_range} ft"
         else:
@@ -515,11 +576,18 @@ def _attacks(
                 ability=ability,
                 proficient=proficient,
                 to_hit=to_hit,
-                damage=_format_damage(dice, damage_bonus, weapon.damage_type.value),
+                damage=_format_damage(dice, one_hand_bonus, weapon.damage_type.value),
                 versatile_damage=versatile,
                 range=reach,
                 properties=tuple(sorted(p.value for p in props)),
                 mastery=mastery,
+                average_damage=average_damage(dice, one_hand_bonus,
+                                              great_weapon_fighting=gwf and two_handed),
+                versatile_average=versatile_avg,
+                great_weapon_fighting=gwf,
+                off_hand_damage=off_hand,
+                off_hand_average=off_hand_avg,
+                modifiers_applied=tuple(applied),
             )
         )
     attacks.append(_unarmed_strike(modifiers, pb, penalty, monk_level, armor, shield))
@@ -546,6 +614,7 @@ def _unarmed_strike(
     return Attack(
         name="Unarmed Strike", ability=ability, proficient=True, to_hit=mod + pb + penalty,
         damage=damage, versatile_damage=None, range="5 ft", properties=(), mastery=None,
+        average_damage=average_damage(dice, mod),
     )
 
 
@@ -588,13 +657,76 @@ def _features(sheet: Sheet) -> tuple[FeatureLine, ...]:
     return tuple(lines)
 
 
+def sheet_species_traits(sheet: Sheet, modifiers: dict[Ability, int]) -> SpeciesTraits:
+    level = _clamped_level(sheet)
+    return species_traits(sheet.identity.species, sheet.identity.lineage, level,
+                          proficiency_bonus(level), modifiers[Ability.CON])
+
+
+def resource_states(sheet: Sheet, modifiers: dict[Ability, int]) -> dict[str, ResourceState]:
+    """Class resources plus species traits with limited uses (Breath Weapon, ...), by id."""
+    result = resource_maxima(sheet.levels_by_class, modifiers)
+    for trait in sheet_species_traits(sheet, modifiers).resources:
+        result.setdefault(trait.id, ResourceState(trait.id, trait.name, trait.maximum,
+                                                  trait.recovery))
+    return result
+
+
 def _resources(sheet: Sheet, modifiers: dict[Ability, int]) -> dict[str, ResourceLine]:
-    maxima = resource_maxima(sheet.levels_by_class, modifiers)
+    maxima = resource_states(sheet, modifiers)
     return {
         rid: ResourceLine(rid, state.name, state.maximum,
                           sheet.state.resources_spent.get(rid, 0), state.recovery)
         for rid, state in maxima.items()
     }
+
+
+# ---------------------------------------------------------------- defenses and roll modes
+
+
+def _damage_types(slugs: frozenset[str]) -> frozenset[DamageType]:
+    return frozenset(t for t in DamageType if t.value in slugs)
+
+
+def derived_defenses(
+    sheet: Sheet, traits: SpeciesTraits, conditions: frozenset[Condition]
+) -> DerivedDefenses:
+    """The sheet's own defenses, species resistances, and Petrified (Resistance to all damage)."""
+    sources: dict[DamageType, list[str]] = {}
+    for damage in _damage_types(sheet.defenses.resistances):
+        sources.setdefault(damage, []).append("sheet")
+    for damage, trait in traits.resistances.items():
+        sources.setdefault(damage, []).append(trait)
+    if Condition.PETRIFIED in conditions:
+        for damage in DamageType:
+            sources.setdefault(damage, []).append("Petrified")
+    return DerivedDefenses(
+        resistances=frozenset(sources),
+        vulnerabilities=_damage_types(sheet.defenses.vulnerabilities),
+        immunities=_damage_types(sheet.defenses.immunities),
+        sources={damage: tuple(reasons) for damage, reasons in sorted(sources.items())},
+    )
+
+
+def _roll_modes(
+    sheet: Sheet, conditions: frozenset[Condition], trained: TrainingSummary,
+    traits: SpeciesTraits,
+) -> RollModes:
+    armor = equipped_armor(sheet)
+    untrained = armor.name if armor is not None and not is_armor_trained(trained, armor) else None
+    stealthy = (
+        armor.name if armor is not None and armor.armor is not None
+        and armor.armor.stealth_disadvantage else None
+    )
+    return roll_modes(RollInputs(
+        conditions=conditions,
+        exhaustion=sheet.state.exhaustion,
+        untrained_armor=untrained,
+        stealth_disadvantage_armor=stealthy,
+        save_advantages=traits.save_advantages,
+        condition_save_advantages=traits.condition_save_advantages,
+        rerolls_natural_ones=traits.rerolls_natural_ones,
+    ))
 
 
 # ---------------------------------------------------------------- entry point
@@ -624,6 +756,8 @@ def derive(sheet: Sheet) -> DerivedSheet:
     state = sheet.state
     penalty = exhaustion_d20_penalty(state.exhaustion)
     conditions = effective_conditions(state.conditions, state.exhaustion)
+    traits = sheet_species_traits(sheet, modifiers)
+    styles = fighting_styles(sheet.all_feats())
     skills = _skills(sheet, modifiers, pb, penalty)
     max_hp = max_hit_points(sheet, modifiers)
     current = max_hp if state.current_hp is None else max(0, min(state.current_hp, max_hp))
@@ -669,7 +803,7 @@ def derive(sheet: Sheet) -> DerivedSheet:
         passive_investigation=skills[Skill.INVESTIGATION].passive,
         initiative=initiative,
         armor_class=_ac(sheet, modifiers, trained),
-        speed=_speed(sheet, scores, conditions),
+        speed=_speed(sheet, scores, conditions, traits),
         max_hp=max_hp,
         current_hp=current,
         temp_hp=state.temp_hp,
@@ -677,7 +811,7 @@ def derive(sheet: Sheet) -> DerivedSheet:
         spellcasting=casting,
         spell_slots=slots,
         pact_slots=pact,
-        attacks=_attacks(sheet, modifiers, pb, penalty, trained),
+        attacks=_attacks(sheet, modifiers, pb, penalty, trained, styles),
         carrying=carrying(sheet, scores[Ability.STR]),
         exhaustion=state.exhaustion,
         d20_penalty=penalty,
@@ -701,4 +835,9 @@ def derive(sheet: Sheet) -> DerivedSheet:
             "heroic_inspiration": state.heroic_inspiration,
         },
         notes=tuple(notes),
+        species_traits=traits,
+        senses={"darkvision": traits.darkvision} if traits.darkvision else {},
+        defenses=derived_defenses(sheet, traits, conditions),
+        fighting_styles=styles,
+        roll_modes=_roll_modes(sheet, conditions, trained, traits),
     )

@@ -432,6 +432,7 @@ def _state(r: _Reader, d: dict[str, Any], p: str) -> PlayState:
         concentration=concentration,
         slots_spent=r.int_map(d, "slots_spent", p),
         pact_slots_spent=r.integer(d, "pact_slots_spent", p),
+        created_slots=r.int_map(d, "created_slots", p),
         resources_spent=r.str_int_map(d, "resources_spent", p),
         heroic_inspiration=r.boolean(d, "heroic_inspiration", p),
     )
@@ -439,8 +440,8 @@ def _state(r: _Reader, d: dict[str, Any], p: str) -> PlayState:
 
 _STATE_FIELDS = {
     "current_hp", "temp_hp", "hit_dice_spent", "death_saves", "stable", "dead", "conditions",
-    "exhaustion", "concentration", "slots_spent", "pact_slots_spent", "resources_spent",
-    "heroic_inspiration",
+    "exhaustion", "concentration", "slots_spent", "pact_slots_spent", "created_slots",
+    "resources_spent", "heroic_inspiration",
 }  # fmt: skip
 _TOP_FIELDS = {
     "identity", "classes", "abilities", "background", "improvements", "feats", "proficiencies",

@@ -52,6 +52,15 @@ def _points_from_level_two(level: int, _mods: Mapping[Ability, int]) -> int:
     return level if level >= 2 else 0
 
 
+def _from_level(first: int) -> Callable[[int, Mapping[Ability, int]], int]:
+    """A once-per-Long-Rest feature gained at class level ``first``."""
+
+    def uses(level: int, _mods: Mapping[Ability, int]) -> int:
+        return 1 if level >= first else 0
+
+    return uses
+
+
 def _lay_on_hands(level: int, _mods: Mapping[Ability, int]) -> int:
     return 5 * level
 
@@ -112,6 +121,10 @@ RESOURCES: tuple[ResourceSpec, ...] = (
     ResourceSpec(
         "sorcery-points", "Sorcery Points", ClassId.SORCERER,
         _points_from_level_two, _always(Recovery.LONG),
+    ),
+    ResourceSpec(
+        "sorcerous-restoration", "Sorcerous Restoration", ClassId.SORCERER,
+        _from_level(5), _always(Recovery.LONG),
     ),
     ResourceSpec(
         "arcane-recovery", "Arcane Recovery", ClassId.WIZARD,

@@ -8,6 +8,7 @@ from typing import Any
 
 from rules.derive import DerivedSheet
 from rules.equipment import Item
+from rules.roll_modes import AttackedSummary, RollModes, RollSummary
 from rules.sheet import Sheet
 
 
@@ -106,6 +107,7 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
         "concentration": list(state.concentration),
         "slots_spent": {str(k): v for k, v in sorted(state.slots_spent.items())},
         "pact_slots_spent": state.pact_slots_spent,
+        "created_slots": {str(k): v for k, v in sorted(state.created_slots.items())},
         "resources_spent": dict(sorted(state.resources_spent.items())),
         "heroic_inspiration": state.heroic_inspiration,
     }
@@ -186,7 +188,7 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
              "attack_bonus": c.attack_bonus, "cantrips": c.cantrips, "prepared": c.prepared}
             for c in d.spellcasting
         ],
-        "spell_slots": {str(s.level): {"max": s.maximum, "spent": s.spent,
+        "spell_slots": {str(s.level): {"max": s.maximum, "created": s.created, "spent": s.spent,
                                        "remaining": s.remaining} for s in d.spell_slots},
         "pact_slots": None if d.pact_slots is None else {
             "slot_level": d.pact_slots.slot_level, "max": d.pact_slots.maximum,
@@ -195,7 +197,11 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
         "attacks": [
             {"name": a.name, "ability": a.ability.value, "proficient": a.proficient,
              "to_hit": a.to_hit, "damage": a.damage, "versatile_damage": a.versatile_damage,
-             "range": a.range, "properties": list(a.properties), "mastery": a.mastery}
+             "range": a.range, "properties": list(a.properties), "mastery": a.mastery,
+             "average_damage": a.average_damage, "versatile_average": a.versatile_average,
+             "great_weapon_fighting": a.great_weapon_fighting,
+             "off_hand_damage": a.off_hand_damage, "off_hand_average": a.off_hand_average,
+             "modifiers_applied": list(a.modifiers_applied)}
             for a in d.attacks
         ],
         "carrying": {"carried": d.carrying.carried, "capacity": d.carrying.capacity,
@@ -223,4 +229,60 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
             "weapons": sorted(d.training.weapons),
         },
         "notes": list(d.notes),
+        "species_traits": _species_to_dict(d),
+        "senses": dict(d.senses),
+        "defenses": {
+            "resistances": _sorted_values(d.defenses.resistances),
+            "vulnerabilities": _sorted_values(d.defenses.vulnerabilities),
+            "immunities": _sorted_values(d.defenses.immunities),
+            "sources": {t.value: list(why) for t, why in d.defenses.sources.items()},
+        },
+        "fighting_styles": list(d.fighting_styles.names),
+        "roll_modes": _roll_modes_to_dict(d.roll_modes),
+    }
+
+
+def _species_to_dict(d: DerivedSheet) -> dict[str, Any]:
+    traits = d.species_traits
+    breath = traits.breath_weapon
+    return {
+        "lineage": traits.lineage.slug if traits.lineage else None,
+        "speed": traits.speed,
+        "darkvision": traits.darkvision,
+        "resistances": {t.value: why for t, why in sorted(traits.resistances.items())},
+        "save_advantages": {a.value: why for a, why in traits.save_advantages.items()},
+        "condition_save_advantages": {
+            c.value: why for c, why in sorted(traits.condition_save_advantages.items())
+        },
+        "rerolls_natural_ones": traits.rerolls_natural_ones,
+        "heroic_inspiration_on_long_rest": traits.heroic_inspiration_on_long_rest,
+        "breath_weapon": None if breath is None else {
+            "damage_type": breath.damage_type.value, "dice": breath.dice,
+            "save_ability": breath.save_ability.value, "save_dc": breath.save_dc,
+            "areas": breath.areas,
+        },
+    }
+
+
+def _summary_to_dict(summary: RollSummary) -> dict[str, Any]:
+    return {"mode": summary.mode.value, "advantage": list(summary.advantage),
+            "disadvantage": list(summary.disadvantage), "auto_fail": list(summary.auto_fail),
+            "situational": list(summary.situational), "penalty": summary.penalty}
+
+
+def _attacked_to_dict(summary: AttackedSummary) -> dict[str, Any]:
+    return {"mode": summary.mode.value, "advantage": list(summary.advantage),
+            "disadvantage": list(summary.disadvantage),
+            "critical_on_hit": list(summary.critical_on_hit)}
+
+
+def _roll_modes_to_dict(modes: RollModes) -> dict[str, Any]:
+    return {
+        "attack": _summary_to_dict(modes.attack),
+        "initiative": _summary_to_dict(modes.initiative),
+        "checks": {a.value: _summary_to_dict(s) for a, s in modes.checks.items()},
+        "skills": {k.value: _summary_to_dict(s) for k, s in modes.skills.items()},
+        "saves": {a.value: _summary_to_dict(s) for a, s in modes.saves.items()},
+        "attacked_within_5ft": _attacked_to_dict(modes.attacked_within_5ft),
+        "attacked_beyond_5ft": _attacked_to_dict(modes.attacked_beyond_5ft),
     }

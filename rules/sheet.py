@@ -155,6 +155,8 @@ class PlayState:
     concentration: tuple[str, ...] = ()  # at most one spell; a tuple so bad input is reportable
     slots_spent: Mapping[int, int] = field(default_factory=dict)  # spell level -> spent
     pact_slots_spent: int = 0
+    # Spell slots made with Font of Magic (level -> count); they vanish on a Long Rest.
+    created_slots: Mapping[int, int] = field(default_factory=dict)
     resources_spent: Mapping[str, int] = field(default_factory=dict)
     heroic_inspiration: bool = False
 

@@ -188,3 +188,19 @@ def spell_attack_bonus(proficiency_bonus: int, ability_modifier: int) -> int:
 def slots_as_mapping(slots: Sequence[int]) -> Mapping[int, int]:
     """``{spell level: slots}`` for the levels that have any."""
     return {level: count for level, count in enumerate(slots, start=1) if count}
+
+
+@dataclass(frozen=True)
+class SlotCreation:
+    cost: int  # Sorcery Points
+    min_sorcerer_level: int
+
+
+# Font of Magic, Creating Spell Slots table (slot level -> cost and minimum Sorcerer level).
+CREATING_SPELL_SLOTS: dict[int, SlotCreation] = {
+    1: SlotCreation(2, 2),
+    2: SlotCreation(3, 3),
+    3: SlotCreation(5, 5),
+    4: SlotCreation(6, 7),
+    5: SlotCreation(7, 9),
+}

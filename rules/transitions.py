@@ -77,15 +77,19 @@ def _concentration_ends(sheet: Sheet, reason: str) -> tuple[PlayState, list[Even
 
 
 def adjust_damage(sheet: Sheet, amount: int, damage_type: DamageType | None) -> int:
-    """Damage after immunity, resistance (halved, rounded down) and vulnerability (doubled)."""
+    """Damage after immunity, resistance (halved, rounded down) and vulnerability (doubled).
+
+    Defenses come from every source ``derive`` knows: the sheet's list, species traits
+    (Dwarven Resilience, Draconic Ancestry, Fiendish Legacy) and the Petrified condition.
+    """
     if damage_type is None:
         return amount
-    defenses = sheet.defenses
-    if damage_type.value in defenses.immunities:
+    defenses = derive(sheet).defenses
+    if damage_type in defenses.immunities:
         return 0
-    if damage_type.value in defenses.resistances:
+    if damage_type in defenses.resistances:
         amount //= 2
-    if damage_type.value in defenses.vulnerabilities:
+    if damage_type in defenses.vulnerabilities:
         amount *= 2
     return amount
 
@@ -114,15 +118,20 @@ def _fall_unconscious(sheet: Sheet) -> tuple[Sheet, list[Event]]:
 
 
 def take_damage(
-    sheet: Sheet, amount: int, damage_type: DamageType | None = None, *, critical: bool = False
+    sheet: Sheet, amount: int, damage_type: DamageType | None = None, *, critical: bool = False,
+    relentless_endurance: bool = False,
 ) -> TransitionResult:
     """Apply damage: defenses, then temporary HP, then HP; handles 0 HP and massive damage.
 
     ``critical`` matters only at 0 HP, where a critical hit counts as two death-save failures.
+    ``relentless_endurance`` (Orc): if this damage drops the character to 0 HP without killing
+    outright, drop to 1 HP instead and spend the trait's once-per-Long-Rest use.
     """
     _require_alive(sheet)
     if amount < 0:
         raise _violation("amount", "negative_damage", "Damage cannot be negative.")
+    if relentless_endurance:
+        _require_relentless_endurance(sheet)
     events: list[Event] = []
     damage = adjust_damage(sheet, amount, damage_type)
     if damage != amount:
@@ -168,8 +177,29 @@ def take_damage(
     if overflow >= max_hp:
         sheet, more = _die(sheet, "massive damage")
         return TransitionResult(sheet, tuple(events + more))
+    if relentless_endurance:
+        spent = dict(sheet.state.resources_spent)
+        spent[RELENTLESS_ENDURANCE] = spent.get(RELENTLESS_ENDURANCE, 0) + 1
+        sheet = _with_state(sheet, current_hp=1, resources_spent=spent)
+        events.append(Event("relentless_endurance",
+                            "Relentless Endurance: drops to 1 Hit Point instead of 0."))
+        events.extend(_concentration_check(sheet, damage))
+        return TransitionResult(sheet, tuple(events))
     sheet, more = _fall_unconscious(sheet)
     return TransitionResult(sheet, tuple(events + more))
+
+
+RELENTLESS_ENDURANCE = "relentless-endurance"
+
+
+def _require_relentless_endurance(sheet: Sheet) -> None:
+    line = derive(sheet).resources.get(RELENTLESS_ENDURANCE)
+    if line is None:
+        raise _violation("relentless_endurance", "feature_unavailable",
+                         "Only an Orc has Relentless Endurance.")
+    if line.remaining < 1:
+        raise _violation(f"state.resources_spent.{RELENTLESS_ENDURANCE}", "feature_used",
+                         "Relentless Endurance was already used; it returns after a Long Rest.")
 
 
 def _concentration_check(sheet: Sheet, damage: int) -> list[Event]:
@@ -478,10 +508,17 @@ def long_rest(sheet: Sheet) -> TransitionResult:
     state = replace(
         state, current_hp=max_hp, temp_hp=0, hit_dice_spent={}, slots_spent={},
         pact_slots_spent=0, resources_spent={}, death_saves=DeathSaves(), stable=False,
-        exhaustion=new_exhaustion,
+        exhaustion=new_exhaustion, created_slots={},
     )
     events = [Event("long_rest", "Finishes a Long Rest: HP, Hit Dice, spell slots and "
                     "resources restored.", {"hp": max_hp, "exhaustion": new_exhaustion})]
+    if sheet.state.created_slots and any(sheet.state.created_slots.values()):
+        events.append(Event("created_slots_vanished",
+                            "Spell slots created with Font of Magic vanish."))
+    resourceful = derive(sheet).species_traits.heroic_inspiration_on_long_rest
+    if resourceful and not state.heroic_inspiration:
+        state = replace(state, heroic_inspiration=True)
+        events.append(Event("inspiration_gained", "Resourceful: gains Heroic Inspiration."))
     return TransitionResult(replace(sheet, state=state), tuple(events))
 
 

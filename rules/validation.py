@@ -18,17 +18,17 @@ from rules.classes import (
     meets_multiclass_prerequisites,
     prerequisite_text,
 )
-from rules.derive import final_scores, hit_dice_pools, max_hit_points
+from rules.derive import final_scores, hit_dice_pools, max_hit_points, resource_states
 from rules.dice import DiceNotationError, parse
 from rules.enums import Ability, ClassId, ImprovementKind, ScoreMethod
 from rules.errors import RuleError, SheetParseError
 from rules.feats import FeatCategory, feat_info
 from rules.parse import parse_sheet
 from rules.progression import MAX_LEVEL, MIN_LEVEL
-from rules.resources import resource_maxima
 from rules.sheet import Sheet, slugify
 from rules.species import species_info
-from rules.spellcasting import CasterLevels, pact_slots, spell_slots
+from rules.species_traits import LINEAGES, lineage_info, species_has_lineages
+from rules.spellcasting import CREATING_SPELL_SLOTS, CasterLevels, pact_slots, spell_slots
 from rules.subclasses import subclass_info
 
 MAX_ATTUNED = 3
@@ -304,8 +304,29 @@ def _identity(sheet: Sheet) -> Iterator[RuleError]:
         sizes = " or ".join(sorted(s.value for s in species.sizes))
         yield _err("identity.size", "size_not_allowed",
                    f"A {species.name} is {sizes}, not {sheet.identity.size.value}.")
+    yield from _lineage(sheet)
     if sheet.xp < 0:
         yield _err("xp", "negative_xp", "XP cannot be negative.")
+
+
+def _lineage(sheet: Sheet) -> Iterator[RuleError]:
+    """Species with a choice (ancestry, lineage, legacy) need a known one; others take none."""
+    species, lineage = sheet.identity.species, sheet.identity.lineage
+    info = species_info(species)
+    if info is None:
+        return  # a species outside the SRD: its lineage is free text
+    choices = ", ".join(LINEAGES.get(species, {}))
+    name = info.name
+    if species_has_lineages(species):
+        if lineage is None:
+            yield _err("identity.lineage", "lineage_required",
+                       f"A {name} chooses one of: {choices}.")
+        elif lineage_info(species, lineage) is None:
+            yield _err("identity.lineage", "unknown_lineage",
+                       f"'{lineage}' is not a {name} option; choose one of: {choices}.")
+    elif lineage is not None:
+        yield _err("identity.lineage", "lineage_not_applicable",
+                   f"A {name} has no lineage choice; remove '{lineage}'.")
 
 
 # ------------------------------------------------------------------ play state
@@ -339,8 +360,10 @@ def _state(sheet: Sheet) -> Iterator[RuleError]:
                    f"(listed: {', '.join(state.concentration)}).")
     entries = [CasterLevels(e.class_id, e.level, e.subclass) for e in sheet.classes]
     slots = spell_slots(entries)
+    yield from _created_slots(sheet)
     for level, spent in sorted(state.slots_spent.items()):
         available = slots[level - 1] if 1 <= level <= 9 else 0
+        available += max(0, state.created_slots.get(level, 0))
         if available == 0 and spent:
             yield _err(f"state.slots_spent.{level}", "slots_spent_out_of_range",
                        f"The character has no level {level} spell slots to spend.")
@@ -357,7 +380,7 @@ def _state(sheet: Sheet) -> Iterator[RuleError]:
         if spent < 0 or spent > total:
             yield _err(f"state.hit_dice_spent.{die}", "hit_dice_spent_out_of_range",
                        f"d{die} Hit Dice spent must be 0-{total}, not {spent}.")
-    maxima = resource_maxima(sheet.levels_by_class, mods)
+    maxima = resource_states(sheet, mods)
     for rid, spent in sorted(state.resources_spent.items()):
         if rid not in maxima:
             yield _err(f"state.resources_spent.{rid}", "unknown_resource",
@@ -368,6 +391,25 @@ def _state(sheet: Sheet) -> Iterator[RuleError]:
                        f"{maxima[rid].name} spent must be 0-{maxima[rid].maximum}, not {spent}.")
     if state.dead and current > 0:
         yield _err("state.dead", "dead_with_hp", "A dead character has 0 Hit Points.")
+
+
+def _created_slots(sheet: Sheet) -> Iterator[RuleError]:
+    """Font of Magic slots: level 1-5, within the Sorcerer level the table asks for."""
+    sorcerer = sheet.class_level(ClassId.SORCERER)
+    for level, count in sorted(sheet.state.created_slots.items()):
+        path = f"state.created_slots.{level}"
+        creation = CREATING_SPELL_SLOTS.get(level)
+        if count < 0:
+            yield _err(path, "created_slots_out_of_range", "Created slots cannot be negative.")
+        elif count == 0:
+            continue
+        elif creation is None:
+            yield _err(path, "slot_level_too_high",
+                       f"Font of Magic creates slots of level 1-5, not level {level}.")
+        elif sorcerer < creation.min_sorcerer_level:
+            yield _err(path, "sorcerer_level_too_low",
+                       f"Creating a level {level} slot needs Sorcerer level "
+                       f"{creation.min_sorcerer_level}; this character has {sorcerer}.")
 
 
 def validate(sheet: Sheet) -> list[RuleError]:

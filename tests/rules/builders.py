@@ -33,6 +33,7 @@ def make_sheet(
     method: ScoreMethod = ScoreMethod.MANUAL,
     background_increases: dict[Ability, int] | None = None,
     species: str = "human",
+    lineage: str | None = None,
     size: Size = Size.MEDIUM,
     equipment: tuple[Item, ...] = (),
     state: PlayState | None = None,
@@ -45,7 +46,7 @@ def make_sheet(
         for c in (classes or ((ClassId.FIGHTER, 1),))
     )
     sheet = Sheet(
-        identity=Identity(name="Test", species=species, size=size),
+        identity=Identity(name="Test", species=species, lineage=lineage, size=size),
         classes=entries,
         abilities=AbilityScores(method, base or dict(ALL_TENS)),
         background=Background(

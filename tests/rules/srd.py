@@ -60,6 +60,12 @@ def equipment() -> dict[str, dict[str, Any]]:
     return {row["index"]: row for row in _load("5e-SRD-Equipment.json")}
 
 
+def srd_2024(table: str) -> list[dict[str, Any]]:
+    """Rows of one 5e-SRD-<table>.json file ("Traits", "Subspecies", ...)."""
+    rows: list[dict[str, Any]] = _load(f"5e-SRD-{table}.json")
+    return rows
+
+
 # Documented errors in 5e-SRD-Levels.json (see shared/srd/PROVENANCE.md): the SRD table wins.
 KNOWN_ERRATA: dict[tuple[str, int, str], int] = {
     ("druid", 7, "cantrips_known"): 3,
