@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
 from auth import services
 from auth.models import UserRow
 from auth.repository import UserRepository
 from auth.services import AuthTools, SignedIn
-from subgraphs.kit.context import Context, require_viewer
-from subgraphs.kit.errors import MaskUnexpectedErrors, UserError
+from subgraphs.kit.context import ContextInfo, require_viewer
+from subgraphs.kit.errors import UserError
+from subgraphs.kit.federation import subgraph_schema
+from subgraphs.kit.loaders import entity_loader, load_entity
 from subgraphs.kit.outcomes import attempt, parse_id_or_error
-
-ContextInfo = Info[Context, Any]
 
 
 def _tools(info: ContextInfo) -> AuthTools:
@@ -59,21 +55,8 @@ class User:
         # Other subgraphs point at users (a character's owner, a campaign's members) only where
         # they have already decided the viewer may see the thing pointing (a public character
         # can be read signed out), so the display name is public here. The email stays private.
-        try:
-            key = uuid.UUID(str(id))
-        except ValueError:
-            return None
-        row = await info.context.loader("user", _load_users(info.context)).load(key)
+        row = await load_entity(info.context, UserRepository, id)
         return None if row is None else cls.from_row(row)
-
-
-def _load_users(context: Context) -> Any:
-    async def load(ids: Sequence[uuid.UUID]) -> list[UserRow | None]:
-        async with context.runtime.sessions() as session:
-            found = await UserRepository(session).get_many(ids)
-        return [found.get(i) for i in ids]
-
-    return load
 
 
 @strawberry.input(description="A new account.")
@@ -145,7 +128,7 @@ class Query:
     async def user(self, info: ContextInfo, id: strawberry.ID) -> User | None:
         require_viewer(info)
         key = parse_id_or_error(id, "id")
-        row = await info.context.loader("user", _load_users(info.context)).load(key)
+        row = await entity_loader(info.context, UserRepository).load(key)
         return None if row is None else User.from_row(row)
 
 
@@ -179,10 +162,4 @@ class Mutation:
         return LogoutPayload(signed_out=not errors, user_errors=errors)
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[User],
-    federation_version="2.9",
-    extensions=[MaskUnexpectedErrors],
-)
+schema = subgraph_schema(query=Query, mutation=Mutation, types=[User])

@@ -72,10 +72,14 @@ class Repository(Generic[E]):
             raise NotFound(self.kind, id)
         return entity
 
-    async def get_many(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, E]:
+    async def get_many(
+        self, ids: Sequence[uuid.UUID], *, statement: Select[E] | None = None
+    ) -> dict[uuid.UUID, E]:
+        """The rows among ``ids`` that ``statement`` (by default: every live row) selects."""
         if not ids:
             return {}
-        statement = self.select().where(self.model.id.in_(list(ids)))
+        statement = self.select() if statement is None else statement
+        statement = statement.where(self.model.id.in_(list(ids)))
         return {row.id: row for row in (await self.session.execute(statement)).scalars()}
 
     async def add(self, entity: E) -> E:

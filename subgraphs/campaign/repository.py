@@ -36,10 +36,7 @@ class CampaignRepository(Repository[CampaignRow]):
     async def get_many_visible(
         self, ids: Sequence[uuid.UUID], user_id: uuid.UUID
     ) -> dict[uuid.UUID, CampaignRow]:
-        if not ids:
-            return {}
-        statement = self.visible_to(user_id).where(CampaignRow.id.in_(list(ids)))
-        return {row.id: row for row in (await self.session.execute(statement)).scalars()}
+        return await self.get_many(ids, statement=self.visible_to(user_id))
 
     async def page_visible(
         self, user_id: uuid.UUID, first: int, after: str | None

@@ -11,30 +11,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import strawberry
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
-from strawberry.types import Info
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 
-from infra.db.repository import InvalidCursor
 from subgraphs.campaign import services
 from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
-from subgraphs.kit.context import Context, require_viewer
-from subgraphs.kit.errors import MaskUnexpectedErrors, UserError, forbidden
-from subgraphs.kit.outcomes import (
-    Problem,
-    Rejected,
-    attempt,
-    check_cursor,
-    parse_id,
-    parse_id_or_error,
-)
-from subgraphs.kit.relay import Connection, check_page_size, to_connection
+from subgraphs.kit.context import Context, ContextInfo, require_viewer
+from subgraphs.kit.errors import UserError, forbidden
+from subgraphs.kit.federation import subgraph_schema
+from subgraphs.kit.loaders import grouped_loader, keyed_loader, uuid_or_none
+from subgraphs.kit.outcomes import Problem, Rejected, attempt, parse_id, parse_id_or_error
+from subgraphs.kit.references import User
+from subgraphs.kit.relay import Connection, paged_connection
 
-ContextInfo = Info[Context, Any]
 T = TypeVar("T")
 
 strawberry.enum(
@@ -48,13 +41,6 @@ strawberry.enum(
 )
 
 
-@strawberry.federation.type(
-    keys=[Key(fields=FieldSet("id"), resolvable=False)], description="A person with an account."
-)
-class User:
-    id: strawberry.ID = strawberry.field(description="The user's ID.")
-
-
 # The character service owns characters; this service knows only their IDs and contributes the
 # `campaigns` field. The description matches the owner's so composition has one to keep.
 @strawberry.federation.type(keys=["id"], description="A player character.")
@@ -66,13 +52,10 @@ class Character:
     )
     async def campaigns(self, info: ContextInfo) -> list[Campaign]:
         viewer = require_viewer(info)
-        try:
-            key = uuid.UUID(str(self.id))
-        except ValueError:
+        key = uuid_or_none(self.id)
+        if key is None:
             return []  # not an ID this graph issues, so it is in no campaign
-        loader = info.context.loader(
-            "campaigns_of_characters", _load_campaigns_of_characters(info.context, viewer.user_id)
-        )
+        loader = _campaigns_of_characters(info.context, viewer.user_id)
         return [Campaign.from_row(row) for row in await loader.load(key)]
 
     @classmethod
@@ -90,7 +73,7 @@ class CampaignMember:
 
     @strawberry.field(description="The person.")
     def user(self) -> User:
-        return User(id=strawberry.ID(str(self.user_id)))
+        return User.of(self.user_id)
 
     @strawberry.field(description="The character a player brought; null for the game master.")
     def character(self) -> Character | None:
@@ -126,7 +109,7 @@ class Campaign:
 
     @strawberry.field(description="The person who runs the campaign.")
     def game_master(self) -> User:
-        return User(id=strawberry.ID(str(self.game_master_id)))
+        return User.of(self.game_master_id)
 
     @strawberry.field(description="Everyone taking part, game master first, then by joining.")
     async def members(self, info: ContextInfo) -> list[CampaignMember]:
@@ -157,49 +140,42 @@ class Campaign:
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Campaign | None:
         # A reference from elsewhere grants nothing: only members get the campaign back.
         viewer = require_viewer(info)
-        try:
-            key = uuid.UUID(str(id))
-        except ValueError:
+        key = uuid_or_none(id)
+        if key is None:
             return None
-        loader = info.context.loader(
-            "visible_campaigns", _load_visible_campaigns(info.context, viewer.user_id)
-        )
-        row = await loader.load(key)
+        row = await _visible_campaigns(info.context, viewer.user_id).load(key)
         return None if row is None else cls.from_row(row)
 
 
-def _load_visible_campaigns(context: Context, user_id: uuid.UUID) -> Any:
-    async def load(ids: Sequence[uuid.UUID]) -> list[CampaignRow | None]:
-        async with context.runtime.sessions() as session:
-            found = await CampaignRepository(session).get_many_visible(ids, user_id)
-        return [found.get(i) for i in ids]
+def _visible_campaigns(
+    context: Context, user_id: uuid.UUID
+) -> DataLoader[uuid.UUID, CampaignRow | None]:
+    async def fetch(
+        session: AsyncSession, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, CampaignRow]:
+        return await CampaignRepository(session).get_many_visible(ids, user_id)
 
-    return load
-
-
-def _load_members(context: Context) -> Any:
-    async def load(campaign_ids: Sequence[uuid.UUID]) -> list[list[MembershipRow]]:
-        async with context.runtime.sessions() as session:
-            found = await MembershipRepository(session).of_campaigns(campaign_ids)
-        return [found.get(i, []) for i in campaign_ids]
-
-    return load
+    return keyed_loader(context, "visible_campaigns", fetch)
 
 
-def _load_campaigns_of_characters(context: Context, user_id: uuid.UUID) -> Any:
-    async def load(character_ids: Sequence[uuid.UUID]) -> list[list[CampaignRow]]:
-        async with context.runtime.sessions() as session:
-            found = await CampaignRepository(session).joined_by_characters(character_ids, user_id)
-        return [found.get(i, []) for i in character_ids]
+def _campaigns_of_characters(
+    context: Context, user_id: uuid.UUID
+) -> DataLoader[uuid.UUID, list[CampaignRow]]:
+    async def fetch(
+        session: AsyncSession, character_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[CampaignRow]]:
+        return await CampaignRepository(session).joined_by_characters(character_ids, user_id)
 
-    return load
+    return grouped_loader(context, "campaigns_of_characters", fetch)
 
 
 async def _members(info: ContextInfo, campaign_id: uuid.UUID) -> list[MembershipRow]:
-    rows: list[MembershipRow] = await info.context.loader(
-        "campaign_members", _load_members(info.context)
-    ).load(campaign_id)
-    return rows
+    async def fetch(
+        session: AsyncSession, campaign_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[MembershipRow]]:
+        return await MembershipRepository(session).of_campaigns(campaign_ids)
+
+    return await grouped_loader(info.context, "campaign_members", fetch).load(campaign_id)
 
 
 @strawberry.input(description="A new campaign; you become its game master.")
@@ -273,13 +249,12 @@ class Query:
         self, info: ContextInfo, first: int = 20, after: str | None = None
     ) -> Connection[Campaign]:
         viewer = require_viewer(info)
-        check_page_size(first)
-        async with info.context.runtime.sessions() as session:
-            try:
-                page = await CampaignRepository(session).page_visible(viewer.user_id, first, after)
-            except InvalidCursor as exc:
-                raise check_cursor(exc) from None
-        return to_connection(page, Campaign.from_row)
+        return await paged_connection(
+            info.context.runtime,
+            first,
+            lambda session: CampaignRepository(session).page_visible(viewer.user_id, first, after),
+            Campaign.from_row,
+        )
 
 
 def _parse_ids(**values: str) -> dict[str, uuid.UUID]:
@@ -391,10 +366,4 @@ class Mutation:
         return _payload(*await _attempt(run()))
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Campaign, Character, User],
-    federation_version="2.9",
-    extensions=[MaskUnexpectedErrors],
-)
+schema = subgraph_schema(query=Query, mutation=Mutation, types=[Campaign, Character, User])

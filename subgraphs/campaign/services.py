@@ -19,6 +19,7 @@ from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
+from subgraphs.kit.idempotency import create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 
 MAX_NAME = 120
@@ -116,15 +117,11 @@ async def create_campaign(
     )
     if problems:
         raise Rejected(*problems)
-    try:
+
+    async def create() -> CampaignRow:
         # The campaign, its game master's membership and the event: one transaction.
         async with uow:
-            campaigns = CampaignRepository(uow.session)
-            if new.idempotency_key:
-                earlier = await campaigns.by_idempotency_key(game_master_id, new.idempotency_key)
-                if earlier is not None:
-                    return earlier  # a retried request gets the campaign it already created
-            row = await campaigns.add(
+            row = await CampaignRepository(uow.session).add(
                 CampaignRow(
                     name=new.name.strip(),
                     description=_clean_description(new.description),
@@ -142,17 +139,9 @@ async def create_campaign(
             uow.emit("campaign.created", row.id, _event_payload(row))
             await uow.commit()
             return row
-    except IntegrityError:
-        # Two retries with one key raced and the other insert won: answer with its campaign.
-        if not new.idempotency_key:
-            raise
-        async with uow:  # entering again opens a fresh session; the failed one was rolled back
-            earlier = await CampaignRepository(uow.session).by_idempotency_key(
-                game_master_id, new.idempotency_key
-            )
-        if earlier is None:
-            raise
-        return earlier
+
+    # A retried request gets the campaign it already created.
+    return await create_once(uow, CampaignRepository, game_master_id, new.idempotency_key, create)
 
 
 async def _as_member(

@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
-from strawberry.types import Info
 
-from infra.db.repository import InvalidCursor
 from subgraphs.character import services
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.repository import CharacterRepository
-from subgraphs.kit.context import Context, require_viewer
-from subgraphs.kit.errors import MaskUnexpectedErrors, UserError
-from subgraphs.kit.outcomes import attempt, check_cursor, parse_id, parse_id_or_error
-from subgraphs.kit.relay import Connection, check_page_size, to_connection
-
-ContextInfo = Info[Context, Any]
-
-
-@strawberry.federation.type(
-    keys=[Key(fields=FieldSet("id"), resolvable=False)], description="A person with an account."
-)
-class User:
-    id: strawberry.ID = strawberry.field(description="The user's ID.")
+from subgraphs.kit.context import ContextInfo, require_viewer
+from subgraphs.kit.errors import UserError
+from subgraphs.kit.federation import subgraph_schema
+from subgraphs.kit.loaders import load_entity
+from subgraphs.kit.outcomes import attempt, parse_id, parse_id_or_error
+from subgraphs.kit.references import User
+from subgraphs.kit.relay import Connection, paged_connection
 
 
 @strawberry.enum(description="Who may read a character.")
@@ -65,7 +55,7 @@ class Character:
 
     @strawberry.field(description="The player who owns the character.")
     def owner(self) -> User:
-        return User(id=strawberry.ID(str(self.owner_id)))
+        return User.of(self.owner_id)
 
     @classmethod
     def from_row(cls, row: CharacterRow) -> Character:
@@ -84,25 +74,12 @@ class Character:
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Character | None:
         # Another subgraph holds a reference it has already authorized (e.g. a campaign's party):
         # any signed-in viewer may read the character it points at; a public one, anyone.
-        try:
-            key = uuid.UUID(str(id))
-        except ValueError:
-            return None
-        row = await info.context.loader("character", _load_characters(info.context)).load(key)
+        row = await load_entity(info.context, CharacterRepository, id)
         if row is None:
             return None
         if row.visibility != "PUBLIC":
             require_viewer(info)
         return cls.from_row(row)
-
-
-def _load_characters(context: Context) -> Any:
-    async def load(ids: Sequence[uuid.UUID]) -> list[CharacterRow | None]:
-        async with context.runtime.sessions() as session:
-            found = await CharacterRepository(session).get_many(ids)
-        return [found.get(i) for i in ids]
-
-    return load
 
 
 @strawberry.input(description="A new character.")
@@ -161,28 +138,26 @@ class Query:
     async def public_characters(
         self, info: ContextInfo, first: int = 20, after: str | None = None
     ) -> Connection[Character]:
-        check_page_size(first)
-        async with info.context.runtime.sessions() as session:
-            try:
-                page = await CharacterRepository(session).page_public(first, after)
-            except InvalidCursor as exc:
-                raise check_cursor(exc) from None
-        return to_connection(page, Character.from_row)
+        return await paged_connection(
+            info.context.runtime,
+            first,
+            lambda session: CharacterRepository(session).page_public(first, after),
+            Character.from_row,
+        )
 
     @strawberry.field(description="Your characters, oldest first.")
     async def characters(
         self, info: ContextInfo, first: int = 20, after: str | None = None
     ) -> Connection[Character]:
         viewer = require_viewer(info)
-        check_page_size(first)
-        async with info.context.runtime.sessions() as session:
-            try:
-                page = await CharacterRepository(session).page_owned_by(
-                    viewer.user_id, first, after
-                )
-            except InvalidCursor as exc:
-                raise check_cursor(exc) from None
-        return to_connection(page, Character.from_row)
+        return await paged_connection(
+            info.context.runtime,
+            first,
+            lambda session: CharacterRepository(session).page_owned_by(
+                viewer.user_id, first, after
+            ),
+            Character.from_row,
+        )
 
 
 def _payload(row: CharacterRow | None, errors: list[UserError]) -> CharacterPayload:
@@ -261,10 +236,4 @@ class Mutation:
         return _payload(*await attempt(run()))
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Character, User, CharacterClass],
-    federation_version="2.9",
-    extensions=[MaskUnexpectedErrors],
-)
+schema = subgraph_schema(query=Query, mutation=Mutation, types=[Character, User, CharacterClass])

@@ -10,11 +10,10 @@ from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.repository import CharacterRepository
+from subgraphs.kit.idempotency import create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 
 MAX_NAME = 120
-
-
 VISIBILITIES = ("PRIVATE", "PUBLIC")
 CLASS_SLUG = re.compile(r"^class/[a-z0-9][a-z0-9-]*$")
 
@@ -83,30 +82,34 @@ async def create_character(uow: UnitOfWork, owner_id: uuid.UUID, new: NewCharact
     problems = _check_name(new.name) + _check_level(new.level) + _check_class(new.class_slug)
     if problems:
         raise Rejected(*problems)
-    async with uow:
-        characters = CharacterRepository(uow.session)
-        if new.idempotency_key:
-            earlier = await characters.by_idempotency_key(owner_id, new.idempotency_key)
-            if earlier is not None:
-                return earlier  # a retried request gets the character it already created
-        row = await characters.add(
-            CharacterRow(
-                name=new.name.strip(),
-                level=new.level,
-                class_slug=new.class_slug,
-                owner_id=owner_id,
-                idempotency_key=new.idempotency_key,
+
+    async def create() -> CharacterRow:
+        async with uow:
+            row = await CharacterRepository(uow.session).add(
+                CharacterRow(
+                    name=new.name.strip(),
+                    level=new.level,
+                    class_slug=new.class_slug,
+                    owner_id=owner_id,
+                    idempotency_key=new.idempotency_key,
+                )
             )
-        )
-        uow.emit("character.created", row.id, _event_payload(row))
-        await uow.commit()
-        return row
+            uow.emit("character.created", row.id, _event_payload(row))
+            await uow.commit()
+            return row
+
+    # A retried request gets the character it already created.
+    return await create_once(uow, CharacterRepository, owner_id, new.idempotency_key, create)
 
 
 async def _owned(
-    characters: CharacterRepository, owner_id: uuid.UUID, id: uuid.UUID
+    characters: CharacterRepository,
+    owner_id: uuid.UUID,
+    id: uuid.UUID,
+    *,
+    including_deleted: bool = False,
 ) -> CharacterRow:
-    row = await characters.require(id)
+    row = await characters.require(id, including_deleted=including_deleted)
     if row.owner_id != owner_id:
         raise NotFound("Character", id)  # someone else's character: do not reveal it exists
     return row
@@ -164,9 +167,7 @@ async def restore_character(
 ) -> CharacterRow:
     async with uow:
         characters = CharacterRepository(uow.session)
-        row = await characters.require(id, including_deleted=True)
-        if row.owner_id != owner_id:
-            raise NotFound("Character", id)
+        row = await _owned(characters, owner_id, id, including_deleted=True)
         await characters.restore(row, expected_version=expected_version)
         uow.emit("character.restored", row.id, _event_payload(row))
         await uow.commit()

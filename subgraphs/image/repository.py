@@ -5,28 +5,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
-from infra.db.repository import Page, Repository
 from subgraphs.image.models import AssetKind, AssetRow
+from subgraphs.kit.owned import OwnedRepository
 
 
-class AssetRepository(Repository[AssetRow]):
+class AssetRepository(OwnedRepository[AssetRow]):
     model = AssetRow
-
-    async def page_owned_by(
-        self, owner_id: uuid.UUID, first: int, after: str | None
-    ) -> Page[AssetRow]:
-        return await self.page(
-            first, after, statement=self.select().where(AssetRow.owner_id == owner_id)
-        )
-
-    async def by_idempotency_key(self, owner_id: uuid.UUID, key: str) -> AssetRow | None:
-        # Deleted rows count too: a retried request must not create a second asset.
-        statement = select(AssetRow).where(
-            AssetRow.owner_id == owner_id, AssetRow.idempotency_key == key
-        )
-        return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def newest_portraits(
         self, wanted: Sequence[tuple[uuid.UUID, uuid.UUID]]

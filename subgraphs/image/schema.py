@@ -9,20 +9,19 @@ from enum import Enum
 from typing import Any
 
 import strawberry
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
-from strawberry.types import Info
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 
-from infra.db.repository import InvalidCursor
 from subgraphs.image import models, services
 from subgraphs.image.models import AssetRow
 from subgraphs.image.repository import AssetRepository
-from subgraphs.kit.context import Context, require_viewer
-from subgraphs.kit.errors import MaskUnexpectedErrors, UserError
-from subgraphs.kit.outcomes import attempt, check_cursor, parse_id, parse_id_or_error
-from subgraphs.kit.relay import Connection, check_page_size, to_connection
-
-ContextInfo = Info[Context, Any]
+from subgraphs.kit.context import Context, ContextInfo, require_viewer
+from subgraphs.kit.errors import UserError
+from subgraphs.kit.federation import subgraph_schema
+from subgraphs.kit.loaders import keyed_loader, load_entity, uuid_or_none
+from subgraphs.kit.outcomes import attempt, parse_id, parse_id_or_error
+from subgraphs.kit.references import User
+from subgraphs.kit.relay import Connection, paged_connection
 
 
 def image_ports(info: ContextInfo) -> services.ImagePorts:
@@ -41,13 +40,6 @@ class AssetKind(Enum):
     TOKEN = strawberry.enum_value("TOKEN", description="A small figure for a battle map.")
     MAP = strawberry.enum_value("MAP", description="A battle or world map.")
     HANDOUT = strawberry.enum_value("HANDOUT", description="Anything shown to players.")
-
-
-@strawberry.federation.type(
-    keys=[Key(fields=FieldSet("id"), resolvable=False)], description="A person with an account."
-)
-class User:
-    id: strawberry.ID = strawberry.field(description="The user's ID.")
 
 
 @strawberry.federation.type(keys=["id"], description="A stored image and how to fetch its bytes.")
@@ -87,7 +79,7 @@ class Asset:
 
     @strawberry.field(description="The user who stored the asset.")
     def owner(self) -> User:
-        return User(id=strawberry.ID(str(self.owner_id)))
+        return User.of(self.owner_id)
 
     @classmethod
     def from_row(cls, row: AssetRow) -> Asset:
@@ -114,37 +106,19 @@ class Asset:
         # Another subgraph holding an asset reference has already decided the viewer may see it
         # (e.g. a campaign handout); any signed-in viewer may read it.
         require_viewer(info)
-        try:
-            key = uuid.UUID(str(id))
-        except ValueError:
-            return None
-        row = await info.context.loader("asset", _load_assets(info.context)).load(key)
+        row = await load_entity(info.context, AssetRepository, id)
         return None if row is None else cls.from_row(row)
 
 
-def _load_assets(context: Context) -> Any:
-    async def load(ids: Sequence[uuid.UUID]) -> list[AssetRow | None]:
-        async with context.runtime.sessions() as session:
-            found = await AssetRepository(session).get_many(ids)
-        return [found.get(i) for i in ids]
+def _portraits(context: Context) -> DataLoader[tuple[uuid.UUID, uuid.UUID], AssetRow | None]:
+    """The newest portrait per ``(character_id, owner_id)``, batched per request."""
 
-    return load
+    async def fetch(
+        session: AsyncSession, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+    ) -> dict[tuple[uuid.UUID, uuid.UUID], AssetRow]:
+        return await AssetRepository(session).newest_portraits(pairs)
 
-
-def _load_portraits(context: Context) -> Any:
-    async def load(pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> list[AssetRow | None]:
-        async with context.runtime.sessions() as session:
-            found = await AssetRepository(session).newest_portraits(pairs)
-        return [found.get(pair) for pair in pairs]
-
-    return load
-
-
-def _uuid_or_none(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+    return keyed_loader(context, "portrait", fetch)
 
 
 @strawberry.enum(description="Who may read a character (decided by the character service).")
@@ -185,12 +159,10 @@ class Character:
     async def portrait(self, info: ContextInfo) -> Asset | None:
         if not self.shared:  # a public character's portrait is public too
             require_viewer(info)
-        character_id = _uuid_or_none(self.id)
+        character_id = uuid_or_none(self.id)
         if character_id is None or self.owner_id is None:
             return None
-        row = await info.context.loader("portrait", _load_portraits(info.context)).load(
-            (character_id, self.owner_id)
-        )
+        row = await _portraits(info.context).load((character_id, self.owner_id))
         return None if row is None else Asset.from_row(row)
 
     @classmethod
@@ -201,7 +173,7 @@ class Character:
         owner: dict[str, Any] | None = None,
         visibility: str | None = None,
     ) -> Character:
-        owner_id = _uuid_or_none(owner.get("id")) if isinstance(owner, dict) else None
+        owner_id = uuid_or_none(owner.get("id")) if isinstance(owner, dict) else None
         return cls(id=id, owner_id=owner_id, shared=visibility == "PUBLIC")
 
 
@@ -272,13 +244,12 @@ class Query:
         self, info: ContextInfo, first: int = 20, after: str | None = None
     ) -> Connection[Asset]:
         viewer = require_viewer(info)
-        check_page_size(first)
-        async with info.context.runtime.sessions() as session:
-            try:
-                page = await AssetRepository(session).page_owned_by(viewer.user_id, first, after)
-            except InvalidCursor as exc:
-                raise check_cursor(exc) from None
-        return to_connection(page, Asset.from_row)
+        return await paged_connection(
+            info.context.runtime,
+            first,
+            lambda session: AssetRepository(session).page_owned_by(viewer.user_id, first, after),
+            Asset.from_row,
+        )
 
 
 @strawberry.type
@@ -348,10 +319,4 @@ class Mutation:
         return _payload(*await attempt(run()))
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Asset, Character, User],
-    federation_version="2.9",
-    extensions=[MaskUnexpectedErrors],
-)
+schema = subgraph_schema(query=Query, mutation=Mutation, types=[Asset, Character, User])

@@ -17,8 +17,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-
 from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from infra.storage import ObjectStorage
@@ -26,6 +24,7 @@ from subgraphs.image.generator import ImageGenerationFailed, ImageGenerator, Ima
 from subgraphs.image.inspection import ACCEPTED_CONTENT_TYPES, ImageRejected, inspect_image
 from subgraphs.image.models import AssetKind, AssetRow
 from subgraphs.image.repository import AssetRepository
+from subgraphs.kit.idempotency import create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 
 log = logging.getLogger("dndcreator.image")
@@ -194,13 +193,6 @@ def _event_payload(row: AssetRow) -> dict[str, object]:
     }
 
 
-async def _earlier(uow: UnitOfWork, owner_id: uuid.UUID, key: str | None) -> AssetRow | None:
-    if not key:
-        return None
-    async with uow:
-        return await AssetRepository(uow.session).by_idempotency_key(owner_id, key)
-
-
 async def _discard(storage: ObjectStorage, key: str) -> None:
     try:
         await storage.delete(key)
@@ -213,23 +205,15 @@ async def _save(uow: UnitOfWork, storage: ObjectStorage, row: AssetRow, data: by
     row.byte_size = len(data)
     row.sha256 = hashlib.sha256(data).hexdigest()
     row.storage_key = _storage_key(row)
-    owner_id, idempotency_key = row.owner_id, row.idempotency_key
-    try:
-        async with uow:
-            await AssetRepository(uow.session).add(row)
-            uow.emit("asset.created", row.id, _event_payload(row))
-            await storage.put(row.storage_key, data, row.content_type)
-            try:
-                await uow.commit()
-            except BaseException:
-                await _discard(storage, row.storage_key)
-                raise
-    except IntegrityError:
-        # The only unique constraint is (owner, idempotency key): a concurrent retry won the race.
-        earlier = await _earlier(uow, owner_id, idempotency_key)
-        if earlier is None:
+    async with uow:
+        await AssetRepository(uow.session).add(row)
+        uow.emit("asset.created", row.id, _event_payload(row))
+        await storage.put(row.storage_key, data, row.content_type)
+        try:
+            await uow.commit()
+        except BaseException:
+            await _discard(storage, row.storage_key)
             raise
-        return earlier
     return row
 
 
@@ -247,9 +231,19 @@ async def generate_portrait(
     )
     if problems:
         raise Rejected(*problems)
-    earlier = await _earlier(uow, owner_id, request.idempotency_key)
-    if earlier is not None:
-        return earlier  # a retried request gets the portrait it already made
+    # A retried request gets the portrait it already made.
+    return await create_once(
+        uow,
+        AssetRepository,
+        owner_id,
+        request.idempotency_key,
+        lambda: _generate_and_save(uow, ports, owner_id, prompt, request),
+    )
+
+
+async def _generate_and_save(
+    uow: UnitOfWork, ports: ImagePorts, owner_id: uuid.UUID, prompt: str, request: PortraitRequest
+) -> AssetRow:
     seed = secrets.randbelow(MAX_SEED + 1) if request.seed is None else request.seed
     # Generation happens outside any transaction: a slow provider must not hold a connection.
     try:
@@ -304,10 +298,6 @@ async def upload_asset(
                 f"The file is {facts.content_type}, not {content_type} as declared.",
             )
         )
-    earlier = await _earlier(uow, owner_id, upload.idempotency_key)
-    if earlier is not None:
-        return earlier
-    alt_text = (upload.alt_text or "").strip() or None
     row = AssetRow(
         id=uuid.uuid4(),
         kind=upload.kind.value,
@@ -316,10 +306,16 @@ async def upload_asset(
         height=facts.height,
         owner_id=owner_id,
         character_id=upload.character_id,
-        alt_text=alt_text,
+        alt_text=(upload.alt_text or "").strip() or None,
         idempotency_key=upload.idempotency_key,
     )
-    return await _save(uow, ports.storage, row, data)
+    return await create_once(
+        uow,
+        AssetRepository,
+        owner_id,
+        upload.idempotency_key,
+        lambda: _save(uow, ports.storage, row, data),
+    )
 
 
 async def delete_asset(

@@ -69,7 +69,11 @@ class Context:
         return self._loaders[name]
 
 
-def require_viewer(info: Info[Context, Any]) -> Viewer:
+ContextInfo = Info[Context, Any]
+"""What resolvers receive as ``info``: Strawberry's request info around our ``Context``."""
+
+
+def require_viewer(info: ContextInfo) -> Viewer:
     context = info.context
     if context.auth_error is not None:
         raise graphql_error(ErrorCode.UNAUTHENTICATED, str(context.auth_error))

@@ -52,6 +52,7 @@ def parse_id_or_error(value: str, argument: str) -> uuid.UUID:
 
 
 def check_cursor(exc: InvalidCursor) -> Exception:
+    """The BAD_USER_INPUT error to raise for an ``after`` cursor this API did not issue."""
     return graphql_error(ErrorCode.BAD_USER_INPUT, f"`after`: {exc}")
 
 

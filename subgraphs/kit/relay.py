@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.db.model import EntityMixin
-from infra.db.repository import Page
+from infra.db.repository import InvalidCursor, Page
 from subgraphs.kit.errors import ErrorCode, graphql_error
+from subgraphs.kit.outcomes import check_cursor
+from subgraphs.kit.runtime import Runtime
 
 Node = TypeVar("Node")
 Row = TypeVar("Row", bound=EntityMixin)
@@ -60,3 +63,20 @@ def to_connection(page: Page[Row], convert: Callable[[Row], Node]) -> Connection
             has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None
         ),
     )
+
+
+async def paged_connection(
+    runtime: Runtime,
+    first: int,
+    fetch_page: Callable[[AsyncSession], Awaitable[Page[Row]]],
+    convert: Callable[[Row], Node],
+) -> Connection[Node]:
+    """One page of a list field: ``first`` checked, ``fetch_page`` run in a fresh session, and a
+    cursor we did not issue reported as BAD_USER_INPUT rather than an internal error."""
+    check_page_size(first)
+    async with runtime.sessions() as session:
+        try:
+            page = await fetch_page(session)
+        except InvalidCursor as exc:
+            raise check_cursor(exc) from None
+    return to_connection(page, convert)

@@ -56,7 +56,7 @@ _process_buses: dict[str | None, EventBus] = {}
 
 
 def process_event_bus(redis_url: str | None) -> EventBus:
-    """One bus per process and URL: in the embedded stack every service shares the in-process bus."""
+    """One bus per process and URL: in the embedded stack all services share the in-process bus."""
     if redis_url not in _process_buses:
         _process_buses[redis_url] = create_event_bus(redis_url)
     return _process_buses[redis_url]

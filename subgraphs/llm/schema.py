@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
-from strawberry.types import Info
 
-from infra.db.repository import InvalidCursor
-from subgraphs.kit.context import Context, require_viewer
-from subgraphs.kit.errors import MaskUnexpectedErrors, UserError
-from subgraphs.kit.outcomes import attempt, check_cursor, parse_id_or_error
-from subgraphs.kit.relay import Connection, check_page_size, to_connection
+from subgraphs.kit.context import ContextInfo, require_viewer
+from subgraphs.kit.errors import UserError
+from subgraphs.kit.federation import subgraph_schema
+from subgraphs.kit.loaders import load_entity
+from subgraphs.kit.outcomes import attempt, parse_id_or_error
+from subgraphs.kit.references import User
+from subgraphs.kit.relay import Connection, paged_connection
 from subgraphs.llm import models, services
 from subgraphs.llm.generator import TextGenerator
 from subgraphs.llm.models import GenerationRow
 from subgraphs.llm.repository import GenerationRepository
-
-ContextInfo = Info[Context, Any]
 
 
 def text_generator(info: ContextInfo) -> TextGenerator:
@@ -49,13 +44,6 @@ class GenerationStatus(Enum):
     TRUNCATED = strawberry.enum_value(
         "TRUNCATED", description="The generator stopped at the token limit; the text is cut off."
     )
-
-
-@strawberry.federation.type(
-    keys=[Key(fields=FieldSet("id"), resolvable=False)], description="A person with an account."
-)
-class User:
-    id: strawberry.ID = strawberry.field(description="The user's ID.")
 
 
 @strawberry.federation.type(keys=["id"], description="A piece of generated text and its origin.")
@@ -87,7 +75,7 @@ class Generation:
 
     @strawberry.field(description="The user who asked for it.")
     def owner(self) -> User:
-        return User(id=strawberry.ID(str(self.owner_id)))
+        return User.of(self.owner_id)
 
     @classmethod
     def from_row(cls, row: GenerationRow) -> Generation:
@@ -110,23 +98,10 @@ class Generation:
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Generation | None:
         # Prompts and drafts are private: even through a reference, only the owner sees one.
         viewer = require_viewer(info)
-        try:
-            key = uuid.UUID(str(id))
-        except ValueError:
-            return None
-        row = await info.context.loader("generation", _load_generations(info.context)).load(key)
+        row = await load_entity(info.context, GenerationRepository, id)
         if row is None or viewer.is_service or row.owner_id != viewer.user_id:
             return None
         return cls.from_row(row)
-
-
-def _load_generations(context: Context) -> Any:
-    async def load(ids: Sequence[uuid.UUID]) -> list[GenerationRow | None]:
-        async with context.runtime.sessions() as session:
-            found = await GenerationRepository(session).get_many(ids)
-        return [found.get(i) for i in ids]
-
-    return load
 
 
 @strawberry.input(description="Ask for generated text.")
@@ -164,15 +139,14 @@ class Query:
         self, info: ContextInfo, first: int = 20, after: str | None = None
     ) -> Connection[Generation]:
         viewer = require_viewer(info)
-        check_page_size(first)
-        async with info.context.runtime.sessions() as session:
-            try:
-                page = await GenerationRepository(session).page_owned_by(
-                    viewer.user_id, first, after
-                )
-            except InvalidCursor as exc:
-                raise check_cursor(exc) from None
-        return to_connection(page, Generation.from_row)
+        return await paged_connection(
+            info.context.runtime,
+            first,
+            lambda session: GenerationRepository(session).page_owned_by(
+                viewer.user_id, first, after
+            ),
+            Generation.from_row,
+        )
 
 
 @strawberry.type
@@ -200,10 +174,4 @@ class Mutation:
         )
 
 
-schema = strawberry.federation.Schema(
-    query=Query,
-    mutation=Mutation,
-    types=[Generation, User],
-    federation_version="2.9",
-    extensions=[MaskUnexpectedErrors],
-)
+schema = subgraph_schema(query=Query, mutation=Mutation, types=[Generation, User])

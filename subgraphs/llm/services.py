@@ -9,9 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
-
 from infra.db.unit_of_work import UnitOfWork
+from subgraphs.kit.idempotency import create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 from subgraphs.llm.generator import TextGenerationFailed, TextGenerator
 from subgraphs.llm.models import GenerationRow, GenerationStatus, Purpose
@@ -87,13 +86,6 @@ def _event_payload(row: GenerationRow) -> dict[str, object]:
     }
 
 
-async def _earlier(uow: UnitOfWork, owner_id: uuid.UUID, key: str | None) -> GenerationRow | None:
-    if not key:
-        return None
-    async with uow:
-        return await GenerationRepository(uow.session).by_idempotency_key(owner_id, key)
-
-
 async def generate(
     uow: UnitOfWork, generator: TextGenerator, owner_id: uuid.UUID, request: GenerationRequest
 ) -> GenerationRow:
@@ -101,9 +93,25 @@ async def generate(
     problems = _check_prompt(prompt) + _check_idempotency_key(request.idempotency_key)
     if problems:
         raise Rejected(*problems)
-    earlier = await _earlier(uow, owner_id, request.idempotency_key)
-    if earlier is not None:
-        return earlier  # a retried request gets the text it already paid for
+
+    async def generate_and_save() -> GenerationRow:
+        row = await _generate(generator, owner_id, prompt, request)
+        async with uow:
+            await GenerationRepository(uow.session).add(row)
+            uow.emit("content.generated", row.id, _event_payload(row))
+            await uow.commit()
+        return row
+
+    # A retried request gets the text it already paid for.
+    return await create_once(
+        uow, GenerationRepository, owner_id, request.idempotency_key, generate_and_save
+    )
+
+
+async def _generate(
+    generator: TextGenerator, owner_id: uuid.UUID, prompt: str, request: GenerationRequest
+) -> GenerationRow:
+    """The generated text as an unsaved row; runs outside any transaction (see the module doc)."""
     try:
         completion = await generator.generate(
             prompt, max_tokens=MAX_COMPLETION_TOKENS, purpose=request.purpose.value
@@ -113,7 +121,7 @@ async def generate(
             Problem(("input", "prompt"), "GENERATION_FAILED", f"Nothing was generated: {exc}")
         ) from None
     status = GenerationStatus.TRUNCATED if completion.truncated else GenerationStatus.COMPLETED
-    row = GenerationRow(
+    return GenerationRow(
         id=uuid.uuid4(),
         prompt=prompt,
         purpose=request.purpose.value,
@@ -126,15 +134,3 @@ async def generate(
         owner_id=owner_id,
         idempotency_key=request.idempotency_key,
     )
-    try:
-        async with uow:
-            await GenerationRepository(uow.session).add(row)
-            uow.emit("content.generated", row.id, _event_payload(row))
-            await uow.commit()
-    except IntegrityError:
-        # The only unique constraint is (owner, idempotency key): a concurrent retry won the race.
-        earlier = await _earlier(uow, owner_id, request.idempotency_key)
-        if earlier is None:
-            raise
-        return earlier
-    return row

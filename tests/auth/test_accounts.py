@@ -164,7 +164,7 @@ async def test_user_entities_show_the_email_only_to_its_owner(auth: AuthHarness)
     )
     assert as_ann["data"]["_entities"][0]["email"] == "ann@example.org"
 
-    # Signed out, a reference (e.g. the owner of a public character) shows the name, never the email.
+    # Signed out, a reference (e.g. a public character's owner) shows the name, never the email.
     anonymous = await gql(auth.http, ENTITIES, {"representations": representations[:1]})
     assert anonymous["data"]["_entities"] == [
         {"id": ann["user"]["id"], "displayName": "Ann", "email": None}

@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from infra.config import Settings
 from infra.db.engine import create_engine, session_factory
 from infra.db.migrations import upgrade
 from subgraphs.campaign import services
 from subgraphs.campaign.app import MIGRATIONS, build
 from subgraphs.campaign.models import CampaignRow, MembershipRow, OutboxEvent
-from tests.support import TokenFactory, asgi_client, gql
+from tests.subgraphs.harness import serve_subgraph
+from tests.support import TokenFactory, gql
 
 CREATE = """
 mutation($input: CreateCampaignInput!) {
@@ -66,11 +66,9 @@ Client = tuple[httpx.AsyncClient, TokenFactory]
 
 
 @pytest.fixture
-async def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Client]:
-    monkeypatch.setenv("CAMPAIGN_DATABASE_URL", database_url)
-    tokens = TokenFactory()
-    async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:
-        yield http, tokens
+async def client(database_url: str) -> AsyncIterator[Client]:
+    async with serve_subgraph(build, {"CAMPAIGN_DATABASE_URL": database_url}) as served:
+        yield served
 
 
 async def create(
@@ -446,43 +444,27 @@ async def test_membership_uniqueness_ignores_rows_of_people_who_left(database_ur
             campaign = CampaignRow(name="Raw", type="TRADITIONAL", game_master_id=gm)
             session.add(campaign)
             await session.flush()
-            first = MembershipRow(
-                campaign_id=campaign.id, user_id=uuid.uuid4(), character_id=character, role="PLAYER"
+
+        def player(user_id: uuid.UUID, character_id: uuid.UUID) -> MembershipRow:
+            return MembershipRow(
+                campaign_id=campaign.id, user_id=user_id, character_id=character_id, role="PLAYER"
             )
+
+        first = player(uuid.uuid4(), character)
+        async with sessions.begin() as session:
             session.add(first)
-        with pytest.raises(IntegrityError):
+        with pytest.raises(IntegrityError):  # the same character twice
             async with sessions.begin() as session:
-                session.add(
-                    MembershipRow(
-                        campaign_id=campaign.id,
-                        user_id=uuid.uuid4(),
-                        character_id=character,
-                        role="PLAYER",
-                    )
-                )
-        with pytest.raises(IntegrityError):
+                session.add(player(uuid.uuid4(), character))
+        with pytest.raises(IntegrityError):  # the same person twice
             async with sessions.begin() as session:
-                session.add(
-                    MembershipRow(
-                        campaign_id=campaign.id,
-                        user_id=first.user_id,
-                        character_id=uuid.uuid4(),
-                        role="PLAYER",
-                    )
-                )
+                session.add(player(first.user_id, uuid.uuid4()))
         async with sessions.begin() as session:
             stored = await session.get(MembershipRow, first.id)
             assert stored is not None
             stored.is_deleted = True
-        async with sessions.begin() as session:
-            session.add(
-                MembershipRow(
-                    campaign_id=campaign.id,
-                    user_id=uuid.uuid4(),
-                    character_id=character,
-                    role="PLAYER",
-                )
-            )
+        async with sessions.begin() as session:  # once the first player left, the seat is free
+            session.add(player(uuid.uuid4(), character))
         async with sessions() as session:
             rows = (
                 (

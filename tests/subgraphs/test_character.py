@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from infra.config import Settings
 from subgraphs.character.app import build
-from tests.support import TokenFactory, asgi_client, gql
+from tests.subgraphs.harness import serve_subgraph
+from tests.support import TokenFactory, gql
 
 CREATE = """
 mutation($input: CreateCharacterInput!) {
@@ -35,13 +35,9 @@ LIST = """query($first: Int!, $after: String) {
 
 
 @pytest.fixture
-async def client(
-    database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[httpx.AsyncClient, TokenFactory]]:
-    monkeypatch.setenv("CHARACTER_DATABASE_URL", database_url)
-    tokens = TokenFactory()
-    async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:
-        yield http, tokens
+async def client(database_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, TokenFactory]]:
+    async with serve_subgraph(build, {"CHARACTER_DATABASE_URL": database_url}) as served:
+        yield served
 
 
 async def test_create_read_update_delete(client: tuple[httpx.AsyncClient, TokenFactory]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import hashlib
 import io
 import socket
@@ -14,20 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import pytest_asyncio
 from moto.server import ThreadedMotoServer
 from PIL import Image
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.config import Settings
 from infra.db.engine import create_engine
 from infra.storage import LocalDirectoryStorage, S3Settings, S3Storage, StorageError
 from subgraphs.image.app import build
 from subgraphs.image.models import AssetRow, OutboxEvent
-from tests.conftest import fresh_postgres_database
+from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
 from tests.support import TokenFactory, asgi_client, gql
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -68,29 +65,16 @@ ENTITIES = """query($representations: [_Any!]!) {
 
 
 @dataclass
-class ImageService:
-    """One running image service per backend, shared by this module's tests.
+class ImageService(SharedService):
+    """The image service of one backend, with the directory its asset files land in."""
 
-    Creating a PostgreSQL database per test costs about a second; sharing one keeps the module
-    fast. Tests stay independent by acting as fresh users and by checking differences (rows,
-    events, files before and after) rather than absolute totals.
-    """
+    outbox_model = OutboxEvent
 
-    http: httpx.AsyncClient
-    tokens: TokenFactory
-    engine: AsyncEngine
     assets_dir: Path
-
-    async def _scalar(self, statement: Any) -> Any:
-        async with self.engine.connect() as connection:
-            return (await connection.execute(statement)).scalar_one()
 
     async def rows_owned_by(self, owner: uuid.UUID) -> int:
         statement = select(func.count()).select_from(AssetRow).where(AssetRow.owner_id == owner)
-        return int(await self._scalar(statement))
-
-    async def events(self) -> int:
-        return int(await self._scalar(select(func.count()).select_from(OutboxEvent)))
+        return int(await self.scalar(statement))
 
     async def events_about(self, *asset_ids: str) -> list[str]:
         statement = (
@@ -107,31 +91,21 @@ class ImageService:
         return {p for p in self.assets_dir.rglob("*") if p.is_file() and ".meta" not in p.parts}
 
 
-@contextlib.asynccontextmanager
-async def _database(backend: str, directory: Path) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{directory / 'image.db'}"
-        return
-    async with fresh_postgres_database() as url:
-        yield url
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ImageService]:
     directory = tmp_path_factory.mktemp("image")
     assets_dir = directory / "assets"
-    async with _database(request.param, directory) as database_url:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("IMAGE_DATABASE_URL", database_url)
-            env.setenv("STORAGE_URL", assets_dir.as_uri())
-            env.delenv("ASSET_BASE_URL", raising=False)
-            tokens = TokenFactory()
-            app = build(Settings.from_env(), tokens.verifier)
+    async with backend_database(request.param, directory / "image.db") as database_url:
+        env = {
+            "IMAGE_DATABASE_URL": database_url,
+            "STORAGE_URL": assets_dir.as_uri(),
+            "ASSET_BASE_URL": None,
+        }
         engine = create_engine(database_url)
         try:
-            async with asgi_client(app) as http:
+            async with serve_subgraph(build, env) as (http, tokens):
                 yield ImageService(http, tokens, engine, assets_dir)
         finally:
             await engine.dispose()

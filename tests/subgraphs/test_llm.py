@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.config import Settings
 from infra.db.engine import create_engine
@@ -23,7 +21,7 @@ from subgraphs.llm.generator import Completion, TextGenerationFailed
 from subgraphs.llm.models import GenerationRow, OutboxEvent
 from subgraphs.llm.offline import DISCLAIMER, OfflineTextGenerator
 from subgraphs.llm.tokens import count_tokens, cut_after, tokenize
-from tests.conftest import fresh_postgres_database
+from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
 from tests.support import TokenFactory, asgi_client, gql
 
 GENERATE = """
@@ -48,27 +46,16 @@ ENTITIES = """query($representations: [_Any!]!) {
 
 
 @dataclass
-class LlmService:
-    """One running llm service per backend, shared by this module's tests (see test_image.py:
-    a PostgreSQL database per test would cost a second each). Tests act as fresh users and check
-    differences, so they stay independent."""
+class LlmService(SharedService):
+    """The llm service of one backend (with the offline provider)."""
 
-    http: httpx.AsyncClient
-    tokens: TokenFactory
-    engine: AsyncEngine
-
-    async def _scalar(self, statement: Any) -> Any:
-        async with self.engine.connect() as connection:
-            return (await connection.execute(statement)).scalar_one()
+    outbox_model = OutboxEvent
 
     async def rows_owned_by(self, owner: uuid.UUID) -> int:
         statement = (
             select(func.count()).select_from(GenerationRow).where(GenerationRow.owner_id == owner)
         )
-        return int(await self._scalar(statement))
-
-    async def events(self) -> int:
-        return int(await self._scalar(select(func.count()).select_from(OutboxEvent)))
+        return int(await self.scalar(statement))
 
     async def event_about(self, generation_id: str) -> tuple[str, dict[str, Any]]:
         statement = select(OutboxEvent.type, OutboxEvent.payload).where(
@@ -79,27 +66,15 @@ class LlmService:
         return kind, payload
 
 
-@contextlib.asynccontextmanager
-async def _database(backend: str, directory: Path) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        yield f"sqlite+aiosqlite:///{directory / 'llm.db'}"
-        return
-    async with fresh_postgres_database() as url:
-        yield url
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[LlmService]:
-    async with _database(request.param, tmp_path_factory.mktemp("llm")) as database_url:
-        with pytest.MonkeyPatch.context() as env:
-            env.setenv("LLM_DATABASE_URL", database_url)
-            tokens = TokenFactory()
-            app = build(Settings.from_env(), tokens.verifier)
+    sqlite_file = tmp_path_factory.mktemp("llm") / "llm.db"
+    async with backend_database(request.param, sqlite_file) as database_url:
         engine = create_engine(database_url)
         try:
-            async with asgi_client(app) as http:
+            async with serve_subgraph(build, {"LLM_DATABASE_URL": database_url}) as (http, tokens):
                 yield LlmService(http, tokens, engine)
         finally:
             await engine.dispose()
