@@ -19,12 +19,11 @@ from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
-from subgraphs.kit.idempotency import create_once
+from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 4000
-MAX_IDEMPOTENCY_KEY = 80
 MAX_PLAYERS = 12  # keeps `party` and `members` small enough to be plain lists
 
 
@@ -71,18 +70,6 @@ def _check_description(description: str | None) -> list[Problem]:
     return []
 
 
-def _check_idempotency_key(key: str | None) -> list[Problem]:
-    if key is not None and len(key) > MAX_IDEMPOTENCY_KEY:
-        return [
-            Problem(
-                ("input", "idempotencyKey"),
-                "IDEMPOTENCY_KEY_TOO_LONG",
-                f"Idempotency keys are at most {MAX_IDEMPOTENCY_KEY} characters.",
-            )
-        ]
-    return []
-
-
 def _clean_description(description: str | None) -> str | None:
     return (description or "").strip() or None
 
@@ -113,7 +100,7 @@ async def create_campaign(
     problems = (
         _check_name(new.name)
         + _check_description(new.description)
-        + _check_idempotency_key(new.idempotency_key)
+        + check_idempotency_key(new.idempotency_key)
     )
     if problems:
         raise Rejected(*problems)

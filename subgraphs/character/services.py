@@ -10,7 +10,7 @@ from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.repository import CharacterRepository
-from subgraphs.kit.idempotency import create_once
+from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 
 MAX_NAME = 120
@@ -79,7 +79,12 @@ def _event_payload(row: CharacterRow) -> dict[str, object]:
 
 
 async def create_character(uow: UnitOfWork, owner_id: uuid.UUID, new: NewCharacter) -> CharacterRow:
-    problems = _check_name(new.name) + _check_level(new.level) + _check_class(new.class_slug)
+    problems = (
+        _check_name(new.name)
+        + _check_level(new.level)
+        + _check_class(new.class_slug)
+        + check_idempotency_key(new.idempotency_key)
+    )
     if problems:
         raise Rejected(*problems)
 

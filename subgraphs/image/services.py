@@ -24,14 +24,13 @@ from subgraphs.image.generator import ImageGenerationFailed, ImageGenerator, Ima
 from subgraphs.image.inspection import ACCEPTED_CONTENT_TYPES, ImageRejected, inspect_image
 from subgraphs.image.models import AssetKind, AssetRow
 from subgraphs.image.repository import AssetRepository
-from subgraphs.kit.idempotency import create_once
+from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 
 log = logging.getLogger("dndcreator.image")
 
 MAX_PROMPT = 1000
 MAX_ALT_TEXT = 500
-MAX_IDEMPOTENCY_KEY = 80
 MAX_SEED = 2**31 - 1  # seeds travel as GraphQL Int (32-bit signed)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # Base64 turns every 3 bytes into 4 characters: anything longer cannot be within the limit.
@@ -100,20 +99,6 @@ def _check_seed(seed: int | None) -> list[Problem]:
     if seed is not None and not 0 <= seed <= MAX_SEED:
         return [
             Problem(("input", "seed"), "SEED_OUT_OF_RANGE", f"The seed must be 0 to {MAX_SEED}.")
-        ]
-    return []
-
-
-def _check_idempotency_key(key: str | None) -> list[Problem]:
-    if key is not None and (
-        not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or _has_control_characters(key)
-    ):
-        return [
-            Problem(
-                ("input", "idempotencyKey"),
-                "INVALID_IDEMPOTENCY_KEY",
-                f"An idempotency key has 1 to {MAX_IDEMPOTENCY_KEY} printable characters.",
-            )
         ]
     return []
 
@@ -227,7 +212,7 @@ async def generate_portrait(
     problems = (
         _check_prompt(prompt)
         + _check_seed(request.seed)
-        + _check_idempotency_key(request.idempotency_key)
+        + check_idempotency_key(request.idempotency_key)
     )
     if problems:
         raise Rejected(*problems)
@@ -273,7 +258,7 @@ async def upload_asset(
     uow: UnitOfWork, ports: ImagePorts, owner_id: uuid.UUID, upload: Upload
 ) -> AssetRow:
     content_type = normalise_content_type(upload.content_type)
-    problems = _check_idempotency_key(upload.idempotency_key) + _check_alt_text(upload.alt_text)
+    problems = check_idempotency_key(upload.idempotency_key) + _check_alt_text(upload.alt_text)
     if content_type not in ACCEPTED_CONTENT_TYPES:
         problems.append(
             Problem(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.db.unit_of_work import UnitOfWork
+from subgraphs.kit.outcomes import Problem
 
 Row = TypeVar("Row")
 Row_co = TypeVar("Row_co", covariant=True)
@@ -60,3 +61,22 @@ async def create_once(
         if earlier is None:
             raise  # not a lost race on the key: a real constraint violation
         return earlier
+
+
+MAX_IDEMPOTENCY_KEY = 80  # the width of every idempotency_key column
+
+
+def check_idempotency_key(key: str | None) -> list[Problem]:
+    """One rule for every create mutation: 1 to 80 printable characters, or no key at all."""
+    if key is None:
+        return []
+    printable = all(32 <= ord(ch) != 127 for ch in key)
+    if 1 <= len(key) <= MAX_IDEMPOTENCY_KEY and printable:
+        return []
+    return [
+        Problem(
+            ("input", "idempotencyKey"),
+            "INVALID_IDEMPOTENCY_KEY",
+            f"An idempotency key has 1 to {MAX_IDEMPOTENCY_KEY} printable characters.",
+        )
+    ]

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from infra.db.unit_of_work import UnitOfWork
-from subgraphs.kit.idempotency import create_once
+from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 from subgraphs.llm.generator import TextGenerationFailed, TextGenerator
 from subgraphs.llm.models import GenerationRow, GenerationStatus, Purpose
@@ -18,7 +18,6 @@ from subgraphs.llm.repository import GenerationRepository
 
 MAX_PROMPT_CHARS = 4000
 MAX_COMPLETION_TOKENS = 400
-MAX_IDEMPOTENCY_KEY = 80
 ALLOWED_CONTROL = frozenset("\n\r\t")
 
 
@@ -58,20 +57,6 @@ def _check_prompt(prompt: str) -> list[Problem]:
     return []
 
 
-def _check_idempotency_key(key: str | None) -> list[Problem]:
-    if key is not None and (
-        not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY or _has_control_characters(key)
-    ):
-        return [
-            Problem(
-                ("input", "idempotencyKey"),
-                "INVALID_IDEMPOTENCY_KEY",
-                f"An idempotency key has 1 to {MAX_IDEMPOTENCY_KEY} printable characters.",
-            )
-        ]
-    return []
-
-
 def _event_payload(row: GenerationRow) -> dict[str, object]:
     # Token counts and provenance only: the prompt and text may be private and stay here.
     return {
@@ -90,7 +75,7 @@ async def generate(
     uow: UnitOfWork, generator: TextGenerator, owner_id: uuid.UUID, request: GenerationRequest
 ) -> GenerationRow:
     prompt = request.prompt.strip()
-    problems = _check_prompt(prompt) + _check_idempotency_key(request.idempotency_key)
+    problems = _check_prompt(prompt) + check_idempotency_key(request.idempotency_key)
     if problems:
         raise Rejected(*problems)
 

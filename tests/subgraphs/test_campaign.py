@@ -326,7 +326,7 @@ async def test_bad_input_is_reported_and_changes_nothing(client: Client) -> None
         gm,
     )
     assert codes(long_key["data"]["createCampaign"]) == {
-        (("input", "idempotencyKey"), "IDEMPOTENCY_KEY_TOO_LONG")
+        (("input", "idempotencyKey"), "INVALID_IDEMPOTENCY_KEY")
     }
 
     unknown_type = await gql(http, CREATE, {"input": {"name": "X", "type": "SANDBOX"}}, gm)

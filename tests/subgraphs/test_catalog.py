@@ -9,6 +9,7 @@ Two groups of tests:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import logging
@@ -26,16 +27,29 @@ from infra.config import Settings
 from infra.db.migrations import upgrade
 from subgraphs.catalog.app import MIGRATIONS, NAME, build
 from subgraphs.catalog.importers import __main__ as command
+from subgraphs.catalog.importers.bundle import ENTRY_KINDS
 from subgraphs.catalog.importers.fields import MalformedSource
-from subgraphs.catalog.models import Base, ClassRow, OutboxEvent, SpellClassRow, SpellRow
+from subgraphs.catalog.kinds import all_documents
+from subgraphs.catalog.models import (
+    ENTRY_MODELS,
+    Base,
+    ClassRow,
+    CreatureRow,
+    OutboxEvent,
+    SpellClassRow,
+    SpellRow,
+)
 from subgraphs.catalog.services import ImportReport
 from subgraphs.catalog.startup import import_srd
 from subgraphs.kit.runtime import Runtime
 from tests.catalog.srd_files import (
     FIVEE,
     OPEN5E,
+    creature,
+    raw_count,
     real_srd_dir,
     sample_classes,
+    sample_equipment,
     sample_spells,
     write_srd,
 )
@@ -111,32 +125,6 @@ def _counts(report: ImportReport, kind: str) -> tuple[int, int, int, int]:
 
 
 @IMPORTS
-async def test_real_import_counts_match_the_raw_files_and_reimport_changes_nothing(
-    runtime: Runtime,
-) -> None:
-    srd = real_srd_dir()
-    raw_spells = json.loads((srd / OPEN5E / "Spell.json").read_text(encoding="utf-8"))
-    expected_spells = sum(1 for entry in raw_spells if entry["model"] == "api_v2.spell")
-    raw_classes = json.loads((srd / FIVEE / "5e-SRD-Classes.json").read_text(encoding="utf-8"))
-    expected_links = sum(len(entry["fields"]["classes"]) for entry in raw_spells)
-
-    first = await import_srd(runtime, srd)
-    assert _counts(first, "spells") == (expected_spells, 0, 0, 0)
-    assert _counts(first, "classes") == (len(raw_classes), 0, 0, 0)
-    assert await _count(runtime, SpellRow) == expected_spells
-    assert await _count(runtime, SpellClassRow) == expected_links
-
-    second = await import_srd(runtime, srd)
-    assert _counts(second, "spells") == (0, 0, expected_spells, 0)
-    assert _counts(second, "classes") == (0, 0, len(raw_classes), 0)
-    assert await _count(runtime, SpellRow, including_deleted=True) == expected_spells
-    assert await _count(runtime, ClassRow, including_deleted=True) == len(raw_classes)
-    assert await _count(runtime, SpellClassRow, including_deleted=True) == expected_links
-    assert (await _spell(runtime, "spell/fireball")).version == 1  # untouched by the re-import
-    assert await _count(runtime, OutboxEvent) == 1  # an import that changed nothing says nothing
-
-
-@IMPORTS
 async def test_reimport_updates_changed_entries_and_retires_removed_ones(
     runtime: Runtime, tmp_path: Path
 ) -> None:
@@ -201,6 +189,61 @@ async def test_a_malformed_file_imports_nothing_and_names_the_flaw(
     assert (await _spell(runtime, "spell/fireball")).description != "Changed"  # all or nothing
     assert await _count(runtime, OutboxEvent) == 1  # the one good import's event
 
+    broken_creature = [creature("goblin-warrior", "Goblin Warrior", armor_class="high")]
+    changed_spells = sample_spells()
+    changed_spells[0]["fields"]["desc"] = "Changed again"
+    with pytest.raises(MalformedSource) as caught:
+        await import_srd(
+            runtime,
+            write_srd(
+                tmp_path / "bad-creature",
+                spells=changed_spells,
+                files={f"{OPEN5E}/Creature.json": broken_creature},
+            ),
+        )
+    assert (caught.value.file, caught.value.entry, caught.value.field) == (
+        f"{OPEN5E}/Creature.json",
+        "srd-2024_goblin-warrior",
+        "fields.armor_class",
+    )
+    assert (await _spell(runtime, "spell/fireball")).description != "Changed again"
+    assert (await _creature(runtime, "creature/goblin-warrior")).armor_class == 15
+
+
+@IMPORTS
+async def test_reimport_updates_and_retires_entries_of_every_kind(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    await import_srd(runtime, write_srd(tmp_path / "v1"))
+    before = await _creature(runtime, "creature/goblin-warrior")
+    creatures = [
+        creature("goblin-warrior", "Goblin Warrior", armor_class=16),
+        creature("goblin-boss", "Goblin Boss", challenge_rating="1.000"),
+    ]
+    report = await import_srd(
+        runtime,
+        write_srd(
+            tmp_path / "v2",
+            files={
+                f"{OPEN5E}/Creature.json": creatures,
+                f"{FIVEE}/5e-SRD-Equipment.json": sample_equipment()[:1],
+            },
+        ),
+    )
+    assert _counts(report, "creature") == (1, 1, 0, 0)
+    assert _counts(report, "equipment") == (0, 0, 1, 1)
+    assert _counts(report, "magic-item") == (0, 0, 1, 0)
+    after = await _creature(runtime, "creature/goblin-warrior")
+    assert (after.id, after.armor_class, after.version) == (before.id, 16, before.version + 1)
+    assert await _count(runtime, ENTRY_MODELS["equipment"]) == 1
+    assert await _count(runtime, ENTRY_MODELS["equipment"], including_deleted=True) == 2
+
+
+async def _creature(runtime: Runtime, slug: str) -> CreatureRow:
+    async with runtime.sessions() as session:
+        statement = select(CreatureRow).where(CreatureRow.slug == slug)
+        return (await session.execute(statement)).scalar_one()
+
 
 async def test_start_up_imports_into_an_empty_catalog_only(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -260,17 +303,63 @@ API = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
-async def api(
+async def api_service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tokens: TokenFactory
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A catalog service that imported the real SRD data at start-up, reached over HTTP."""
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """A catalog service that imported the real SRD data at start-up: its client and database."""
     srd = real_srd_dir()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SRD_DIR", str(srd))
         async with _database(request.param, tmp_path_factory) as url:
             patch.setenv("CATALOG_DATABASE_URL", url)
             async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:
-                yield http
+                yield http, url
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def api(api_service: tuple[httpx.AsyncClient, str]) -> httpx.AsyncClient:
+    """The catalog service over HTTP (see ``api_service``)."""
+    return api_service[0]
+
+
+@API
+async def test_start_up_import_matches_the_raw_files_and_reimport_changes_nothing(
+    api_service: tuple[httpx.AsyncClient, str], tokens: TokenFactory
+) -> None:
+    srd = real_srd_dir()
+    raw_spells = json.loads((srd / OPEN5E / "Spell.json").read_text(encoding="utf-8"))
+    expected_spells = sum(1 for entry in raw_spells if entry["model"] == "api_v2.spell")
+    raw_classes = json.loads((srd / FIVEE / "5e-SRD-Classes.json").read_text(encoding="utf-8"))
+    expected_links = sum(len(entry["fields"]["classes"]) for entry in raw_spells)
+    expected_kinds = {kind.kind: raw_count(srd, kind.folder, kind.files[0]) for kind in ENTRY_KINDS}
+    runtime = Runtime.create(NAME, api_service[1], OutboxEvent, MIGRATIONS, tokens.verifier)
+    try:
+        for kind, expected in expected_kinds.items():  # what the start-up import wrote
+            assert await _count(runtime, ENTRY_MODELS[kind]) == expected, kind
+        assert await _count(runtime, SpellRow) == expected_spells
+        assert await _count(runtime, ClassRow) == len(raw_classes)
+        assert await _count(runtime, SpellClassRow) == expected_links
+        indexed: dict[str, int] = {}
+        async with runtime.sessions() as session:  # what the search indexer will read
+            async for document in all_documents(session):
+                assert document.slug.startswith(f"{document.kind}/") and document.name
+                indexed[document.kind] = indexed.get(document.kind, 0) + 1
+        assert indexed == {"spell": expected_spells, "class": len(raw_classes), **expected_kinds}
+
+        again = await import_srd(runtime, srd)
+        assert _counts(again, "spells") == (0, 0, expected_spells, 0)
+        assert _counts(again, "classes") == (0, 0, len(raw_classes), 0)
+        for kind, expected in expected_kinds.items():
+            assert _counts(again, kind) == (0, 0, expected, 0), kind
+            assert await _count(runtime, ENTRY_MODELS[kind], including_deleted=True) == expected
+        assert await _count(runtime, SpellRow, including_deleted=True) == expected_spells
+        assert await _count(runtime, SpellClassRow, including_deleted=True) == expected_links
+        assert (await _spell(runtime, "spell/fireball")).version == 1  # untouched
+        events = select(func.count()).where(OutboxEvent.type == "catalog.imported")
+        async with runtime.sessions() as session:  # an import that changed nothing says nothing
+            assert (await session.execute(events)).scalar_one() == 1
+    finally:
+        await runtime.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -487,3 +576,312 @@ async def test_the_catalog_is_public(api: httpx.AsyncClient, tokens: TokenFactor
     assert anonymous["data"]["spell"] == {"name": "Fireball"}
     signed_in = await gql(api, query, headers=tokens.headers())  # signing in changes nothing
     assert signed_in["data"] == anonymous["data"]
+
+
+# --- the other kinds over HTTP ------------------------------------------------------------------
+
+
+async def _all(
+    http: httpx.AsyncClient, field: str, selection: str, arguments: str = ""
+) -> list[dict[str, Any]]:
+    """Every node of a root list field, 100 a page; ``arguments`` is GraphQL argument text."""
+    query = (
+        f"query($after: String) {{ {field}(first: 100, after: $after"
+        f"{', ' + arguments if arguments else ''}) "
+        f"{{ nodes {{ {selection} }} pageInfo {{ hasNextPage endCursor }} }} }}"
+    )
+    nodes: list[dict[str, Any]] = []
+    after: str | None = None
+    while True:
+        result = await gql(http, query, {"after": after})
+        assert "errors" not in result, result
+        page = result["data"][field]
+        nodes += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
+
+
+@pytest.fixture(scope="module")
+def raw_creatures() -> list[dict[str, Any]]:
+    path = real_srd_dir() / OPEN5E / "Creature.json"
+    return [e["fields"] | {"pk": e["pk"]} for e in json.loads(path.read_text(encoding="utf-8"))]
+
+
+@API
+async def test_creatures_filter_by_cr_type_and_size_and_sort_by_cr(
+    api: httpx.AsyncClient, raw_creatures: list[dict[str, Any]]
+) -> None:
+    def expected(keep: Any) -> set[str]:
+        return {"creature/" + c["pk"].removeprefix("srd-2024_") for c in raw_creatures if keep(c)}
+
+    everything = await _all(api, "creatures", "slug")
+    assert len(everything) == len(raw_creatures)
+    dragons = await _all(api, "creatures", "slug type", "type: DRAGON, minCr: 10, maxCr: 20")
+    assert {n["slug"] for n in dragons} == expected(
+        lambda c: c["type"] == "dragon" and 10 <= float(c["challenge_rating"]) <= 20
+    )
+    tiny = await _all(api, "creatures", "slug size", "size: TINY, maxCr: 0.25")
+    assert {n["slug"] for n in tiny} == expected(
+        lambda c: c["size"] == "tiny" and float(c["challenge_rating"]) <= 0.25
+    )
+    by_cr = await _all(
+        api, "creatures", "slug challengeRating", "sort: CHALLENGE_RATING, descending: true"
+    )
+    ratings = [n["challengeRating"] for n in by_cr]
+    assert ratings == sorted(ratings, reverse=True) and len(by_cr) == len(raw_creatures)
+    assert len({n["slug"] for n in by_cr}) == len(by_cr)  # pages neither repeat nor skip
+    upside_down = await gql(api, "{ creatures(first: 1, minCr: 5, maxCr: 1) { nodes { slug } } }")
+    assert upside_down["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+    by_name = await gql(api, "{ creatures(first: 1, sort: NAME) { pageInfo { endCursor } } }")
+    cursor = by_name["data"]["creatures"]["pageInfo"]["endCursor"]
+    page = "query($after: String) { creatures(first: 1, after: $after, sort: CHALLENGE_RATING) "
+    page += "{ nodes { slug } } }"
+    other_order = await gql(api, page, {"after": cursor})
+    assert other_order["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    forged_raw = 'sorted:["challenge_rating", "high", "creature/aboleth"]'
+    forged = base64.urlsafe_b64encode(forged_raw.encode()).decode()
+    wrong_type = await gql(api, page, {"after": forged})
+    assert wrong_type["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+CREATURE_FIELDS = """
+  name size type alignment armorClass challengeText proficiencyBonus xp
+  hitPoints { average formula } initiative { bonus score } passivePerception
+  speeds { mode feet } senses { sense feet } languages
+  abilityScores { ability score modifier } savingThrows { ability bonus proficient }
+  skills { skill bonus expertise } damageImmunities
+  traits { name } actions { name kind uses attacks { toHit damageDice damageType } }
+  legendaryActions { name legendaryCost }
+"""
+
+
+@API
+async def test_stat_blocks_are_served_with_derived_totals(
+    api: httpx.AsyncClient, raw_creatures: list[dict[str, Any]]
+) -> None:
+    raw = {c["pk"]: c for c in raw_creatures}
+    result = await gql(
+        api, f'{{ creature(slug: "creature/adult-red-dragon") {{ {CREATURE_FIELDS} }} }}'
+    )
+    dragon = result["data"]["creature"]
+    printed = raw["srd-2024_adult-red-dragon"]
+    assert (dragon["size"], dragon["type"], dragon["challengeText"]) == ("HUGE", "DRAGON", "17")
+    assert (dragon["proficiencyBonus"], dragon["xp"]) == (6, 18000)
+    assert dragon["hitPoints"] == {"average": printed["hit_points"], "formula": "19d12 + 133"}
+    assert dragon["initiative"]["bonus"] == printed["initiative_bonus"]
+    assert dragon["passivePerception"] == printed["passive_perception"]
+    saves = {s["ability"]: s["bonus"] for s in dragon["savingThrows"]}
+    assert saves["DEX"] == printed["saving_throw_dexterity"]
+    assert saves["WIS"] == printed["saving_throw_wisdom"]
+    assert {"skill": "PERCEPTION", "bonus": 13, "expertise": True} in dragon["skills"]
+    assert {"mode": "FLY", "feet": 80} in dragon["speeds"]
+    assert dragon["damageImmunities"] == ["FIRE"]
+    assert dragon["legendaryActions"] and dragon["legendaryActions"][0]["legendaryCost"] >= 1
+    kinds = [a["kind"] for a in dragon["actions"]]
+    assert kinds == sorted(
+        kinds, key=["ACTION", "BONUS_ACTION", "REACTION", "LEGENDARY_ACTION"].index
+    )
+    assert any(a["uses"] == "Recharge 5-6" for a in dragon["actions"])
+    goblin = (
+        await gql(api, f'{{ creature(slug: "creature/goblin-warrior") {{ {CREATURE_FIELDS} }} }}')
+    )["data"]["creature"]
+    assert (goblin["challengeText"], goblin["xp"], goblin["hitPoints"]["average"]) == (
+        "1/4",
+        50,
+        10,
+    )
+    assert goblin["skills"] == [{"skill": "STEALTH", "bonus": 6, "expertise": True}]
+    assert goblin["actions"][0]["attacks"] == [
+        {"toHit": 4, "damageDice": "1d6", "damageType": "SLASHING"}
+    ]
+
+
+@API
+async def test_spells_filter_by_damage_type_and_save_and_sort_by_level(
+    api: httpx.AsyncClient, raw_spells: list[dict[str, Any]]
+) -> None:
+    fire = await _all(api, "spells", "slug damageTypes", "damageType: FIRE")
+    assert {n["slug"] for n in fire} == {
+        "spell/" + s["pk"].removeprefix("srd-2024_")
+        for s in raw_spells
+        if "fire" in s["damage_types"]
+    }
+    wisdom = await _all(api, "spells", "slug savingThrow", 'savingThrow: WIS, className: "cleric"')
+    assert wisdom and {n["savingThrow"] for n in wisdom} == {"WIS"}
+    assert len(wisdom) == sum(
+        1
+        for s in raw_spells
+        if s["saving_throw_ability"] == "wisdom" and "srd-2024_cleric" in s["classes"]
+    )
+    by_level = await _all(api, "spells", "slug level", "sort: LEVEL")
+    levels = [n["level"] for n in by_level]
+    assert levels == sorted(levels) and len(by_level) == len(raw_spells)
+    fireball = (
+        await gql(
+            api, '{ spell(slug: "spell/fireball") { area { shape sizeFeet } materialCostGp } }'
+        )
+    )["data"]["spell"]
+    assert fireball == {"area": {"shape": "SPHERE", "sizeFeet": 20}, "materialCostGp": None}
+    revivify = (await gql(api, '{ spell(slug: "spell/revivify") { materialCostGp } }'))["data"]
+    assert revivify["spell"]["materialCostGp"] == 300
+
+
+@API
+async def test_items_filter_by_category_rarity_and_attunement(api: httpx.AsyncClient) -> None:
+    raw_items = json.loads(
+        (real_srd_dir() / FIVEE / "5e-SRD-Magic-Items.json").read_text(encoding="utf-8")
+    )
+    rings = await _all(
+        api,
+        "magicItems",
+        "slug rarity requiresAttunement",
+        "category: RING, requiresAttunement: true",
+    )
+    assert len(rings) == sum(
+        1 for i in raw_items if i["equipment_category"]["index"] == "rings" and i["attunement"]
+    )
+    assert all(n["requiresAttunement"] for n in rings)
+    legendary = await _all(api, "magicItems", "slug rarity", "rarity: LEGENDARY")
+    assert len(legendary) == sum(1 for i in raw_items if i["rarity"]["name"] == "Legendary")
+    ring = (
+        await gql(
+            api,
+            '{ magicItem(slug: "magic-item/ring-of-protection") '
+            "{ rarity requiresAttunement effects { target bonus } } }",
+        )
+    )["data"]["magicItem"]
+    assert ring == {
+        "rarity": "RARE",
+        "requiresAttunement": True,
+        "effects": [{"target": "ARMOR_CLASS", "bonus": 1}, {"target": "SAVING_THROWS", "bonus": 1}],
+    }
+    martial_finesse = await _all(
+        api,
+        "equipment",
+        "slug weapon { category properties }",
+        "weaponCategory: MARTIAL, property: FINESSE",
+    )
+    assert {n["slug"] for n in martial_finesse} >= {"equipment/rapier", "equipment/scimitar"}
+    assert all("FINESSE" in n["weapon"]["properties"] for n in martial_finesse)
+    heavy = await _all(
+        api, "equipment", "slug armor { baseAc strengthMinimum }", "armorCategory: HEAVY"
+    )
+    assert {n["slug"]: n["armor"]["baseAc"] for n in heavy}["equipment/plate-armor"] == 18
+    longsword = (
+        await gql(
+            api,
+            '{ equipmentItem(slug: "equipment/longsword") { costText weightLb '
+            "weapon { damageDice damageType versatileDice mastery range { normal } } } }",
+        )
+    )["data"]["equipmentItem"]
+    assert longsword == {
+        "costText": "15 GP",
+        "weightLb": 3.0,
+        "weapon": {
+            "damageDice": "1d8",
+            "damageType": "SLASHING",
+            "versatileDice": "1d10",
+            "mastery": "SAP",
+            "range": None,
+        },
+    }
+
+
+@API
+async def test_character_options_are_served_and_linked(api: httpx.AsyncClient) -> None:
+    result = await gql(
+        api,
+        """{
+          class(slug: "class/barbarian") {
+            casterKind levels { level proficiencyBonus features { name } numbers { key value } }
+            features(maxLevel: 2) { slug level }
+            subclassEntries { slug characterClass { slug } features { level name } }
+          }
+          druid: class(slug: "class/druid") {
+            casterKind levels { level spellcasting { cantrips } }
+          }
+          species(slug: "species/elf") {
+            sizes speed traits { slug } lineages { slug species { slug } }
+          }
+          background(slug: "background/acolyte") { abilities skills feat { slug category } }
+          feats(first: 50, category: EPIC_BOON) { nodes { slug prerequisite { minimumLevel } } }
+          subclasses(first: 50, className: "Wizard") { nodes { slug } }
+          conditions(first: 50) { nodes { condition } }
+          skills(first: 50, ability: DEX) { nodes { skill } }
+          ruleSections(first: 50, chapter: "Combat", sort: NAME) { nodes { slug chapter } }
+        }""",
+    )
+    assert "errors" not in result, result
+    data = result["data"]
+    barbarian = data["class"]
+    assert barbarian["casterKind"] == "NONE" and len(barbarian["levels"]) == 20
+    first = barbarian["levels"][0]
+    assert first["proficiencyBonus"] == 2 and "Rage" in {f["name"] for f in first["features"]}
+    assert {"key": "rage_count", "value": 2.0} in first["numbers"]
+    assert {f["level"] for f in barbarian["features"]} <= {1, 2}
+    assert barbarian["subclassEntries"][0]["characterClass"]["slug"] == "class/barbarian"
+    druid_levels = {lv["level"]: lv["spellcasting"]["cantrips"] for lv in data["druid"]["levels"]}
+    assert (druid_levels[7], druid_levels[16]) == (3, 4)  # the rules engine's table, not upstream's
+    elf = data["species"]
+    assert elf["sizes"] == ["MEDIUM"] and elf["speed"] == 30
+    assert {lin["species"]["slug"] for lin in elf["lineages"]} == {"species/elf"}
+    assert len(elf["lineages"]) == 3
+    assert data["background"] == {
+        "abilities": ["INT", "WIS", "CHA"],
+        "skills": ["INSIGHT", "RELIGION"],
+        "feat": {"slug": "feat/magic-initiate", "category": "ORIGIN"},
+    }
+    boons = data["feats"]["nodes"]
+    assert boons and {b["prerequisite"]["minimumLevel"] for b in boons} == {19}
+    assert data["subclasses"]["nodes"] == [{"slug": "subclass/evoker"}]
+    assert len(data["conditions"]["nodes"]) == 15
+    combat = data["ruleSections"]["nodes"]
+    assert "rule/combat-cover" in {n["slug"] for n in combat}
+    assert {n["chapter"] for n in combat} == {"Combat"}
+    assert {n["skill"] for n in data["skills"]["nodes"]} == {
+        "ACROBATICS",
+        "SLEIGHT_OF_HAND",
+        "STEALTH",
+    }
+
+
+KIND_ENTITIES = """
+query($reps: [_Any!]!) {
+  _entities(representations: $reps) {
+    ... on Creature { slug }
+    ... on MagicItem { slug }
+    ... on Equipment { slug }
+    ... on Feat { slug }
+    ... on Species { slug }
+    ... on ConditionDefinition { slug }
+  }
+}"""
+
+
+@API
+async def test_every_kind_is_an_entity_by_id_and_slug(api: httpx.AsyncClient) -> None:
+    goblin = (await gql(api, '{ creature(slug: "creature/goblin-warrior") { id } }'))["data"]
+    reps = [
+        {"__typename": "Creature", "id": goblin["creature"]["id"]},
+        {"__typename": "MagicItem", "slug": "magic-item/bag-of-holding"},
+        {"__typename": "Equipment", "slug": "equipment/longsword"},
+        {"__typename": "Feat", "slug": "feat/alert"},
+        {"__typename": "Species", "slug": "species/dwarf"},
+        {"__typename": "ConditionDefinition", "slug": "condition/prone"},
+        {"__typename": "Creature", "slug": "creature/no-such-thing"},
+    ]
+    result = await gql(api, KIND_ENTITIES, {"reps": reps})
+    assert [e and e["slug"] for e in result["data"]["_entities"]] == [
+        "creature/goblin-warrior",
+        "magic-item/bag-of-holding",
+        "equipment/longsword",
+        "feat/alert",
+        "species/dwarf",
+        "condition/prone",
+        None,
+    ]
+    sdl = (await gql(api, "{ _service { sdl } }"))["data"]["_service"]["sdl"]
+    for name in ["Creature", "MagicItem", "Equipment", "Subclass", "Background", "Language"]:
+        assert re.search(rf'type {name} @key\(fields: "id"\) @key\(fields: "slug"\)', sdl), name

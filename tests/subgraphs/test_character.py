@@ -208,6 +208,18 @@ async def test_public_characters_are_readable_by_anyone(
     assert hidden_read["data"]["character"] is None
 
 
+async def test_idempotency_keys_are_checked(client: tuple[httpx.AsyncClient, TokenFactory]) -> None:
+    http, tokens = client
+    auth = tokens.headers()
+    for key in ["k" * 81, "", "tab\there"]:
+        result = await gql(http, CREATE, {"input": {"name": "Key", "idempotencyKey": key}}, auth)
+        errors = result["data"]["createCharacter"]["userErrors"]
+        assert [(e["path"], e["code"]) for e in errors] == [
+            (["input", "idempotencyKey"], "INVALID_IDEMPOTENCY_KEY")
+        ]
+    assert (await gql(http, LIST, {"first": 10}, auth))["data"]["characters"]["edges"] == []
+
+
 async def test_class_slug_shape_is_checked(client: tuple[httpx.AsyncClient, TokenFactory]) -> None:
     http, tokens = client
     result = await gql(
