@@ -2,7 +2,10 @@
 
     python -m router --supergraph PATH --port PORT [--host 127.0.0.1] [--jwks-url URL] [--dev]
                      [--subgraph-url NAME=URL ...] [--subgraph-timeout SECONDS]
+                     [edge flags: --cors-origin, --rate-limit, --max-cost, --passthrough, ...]
+                     [--override-label LABEL=on|off ...] [--override-labels-off]
     python -m router plan --supergraph PATH --query FILE_OR_STRING [--operation-name NAME]
+                          [--override-label LABEL=on|off ...] [--override-labels-off]
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from graphql import GraphQLSyntaxError, parse, validate
 
 from auth.tokens import JwksVerifier, TokenVerifier
 from router.api_schema import build_api_schema
+from router.edge.cli import EdgeSettings, add_edge_arguments
 from router.plan import print_plan
 from router.planner import PlanningError, QueryPlanner
 from router.supergraph import SupergraphError, load_supergraph
@@ -43,7 +47,26 @@ def _serve_parser() -> argparse.ArgumentParser:
                         help="seconds to wait for a subgraph (default 10)")
     parser.add_argument("--subgraph-url", action="append", default=[], metavar="NAME=URL",
                         help="reach subgraph NAME at URL instead of its join__graph url")
+    _add_override_arguments(parser)
+    add_edge_arguments(parser)
     return parser
+
+
+def _add_override_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--override-label", action="append", default=[], metavar="LABEL=on|off",
+                        help="progressive @override: whether LABEL counts as migrated")
+    parser.add_argument("--override-labels-off", action="store_true",
+                        help="labels not named count as not migrated (as in Apollo Gateway)")
+
+
+def _override_labels(pairs: list[str]) -> dict[str, bool]:
+    labels: dict[str, bool] = {}
+    for pair in pairs:
+        label, _, state = pair.rpartition("=")
+        if not label or state not in ("on", "off"):
+            raise SystemExit(f"--override-label expects LABEL=on|off, got {pair!r}")
+        labels[label] = state == "on"
+    return labels
 
 
 def _url_overrides(pairs: list[str]) -> dict[str, str]:
@@ -63,6 +86,7 @@ def _plan_parser() -> argparse.ArgumentParser:
     parser.add_argument("--supergraph", required=True, help="supergraph SDL file")
     parser.add_argument("--query", required=True, help="operation text, or a file holding it")
     parser.add_argument("--operation-name", default=None)
+    _add_override_arguments(parser)
     return parser
 
 
@@ -71,7 +95,11 @@ def plan_command(argv: Sequence[str]) -> int:
     query_path = Path(args.query)
     query = query_path.read_text(encoding="utf-8") if query_path.is_file() else args.query
     try:
-        supergraph = load_supergraph(_read_supergraph(args.supergraph))
+        supergraph = load_supergraph(
+            _read_supergraph(args.supergraph),
+            override_labels=_override_labels(args.override_label),
+            override_label_default=not args.override_labels_off,
+        )
         schema = build_api_schema(supergraph.document)
         document = parse(query)
     except SupergraphError as exc:
@@ -101,13 +129,17 @@ def serve_command(argv: Sequence[str]) -> int:
 
     args = _serve_parser().parse_args(argv)
     verifier: TokenVerifier | None = JwksVerifier(args.jwks_url) if args.jwks_url else None
+    edge = EdgeSettings.from_args(args)
     try:
         app = create_app(
             _read_supergraph(args.supergraph), verifier=verifier, dev=args.dev,
             subgraph_timeout=args.subgraph_timeout,
             subgraph_url_overrides=_url_overrides(args.subgraph_url),
+            limits=edge.limits, edge=edge.edge, passthrough=edge.passthrough, cache=edge.cache(),
+            override_labels=_override_labels(args.override_label),
+            override_label_default=not args.override_labels_off,
         )
-    except SupergraphError as exc:
+    except (SupergraphError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     uvicorn.run(app, host=args.host, port=args.port)

@@ -38,19 +38,24 @@ SPEC_HOST = "https://specs.apollo.dev/"
 
 
 def _linked_spec_names(document: DocumentNode) -> tuple[set[str], str]:
-    """Local names of every spec the supergraph ``@link``s, and the local name of inaccessible."""
-    names = {"link"}
+    """Local names of every spec the supergraph links, and the local name of inaccessible.
+
+    Federation 2 supergraphs ``@link(url:, as:, import:)`` their specs; Federation 1 ones
+    ``@core(feature:, as:)`` them. A renamed spec (``as:``) or a renamed import
+    (``{name: "@inaccessible", as: "@hidden"}``) changes the local name.
+    """
+    names = {"link", "core"}
     inaccessible = "inaccessible"
     for definition in document.definitions:
         if not isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode):
             continue
         for directive in definition.directives or ():
-            if directive.name.value != "link":
+            if directive.name.value not in ("link", "core"):
                 continue
             args = {
                 a.name.value: value_from_ast_untyped(a.value) for a in directive.arguments or ()
             }
-            url = args.get("url")
+            url = args.get("url", args.get("feature"))
             if not isinstance(url, str) or not url.startswith(SPEC_HOST):
                 continue
             spec = url[len(SPEC_HOST):].split("/")[0]
@@ -60,9 +65,12 @@ def _linked_spec_names(document: DocumentNode) -> tuple[set[str], str]:
             if spec == "inaccessible":
                 inaccessible = local
             for imported in args.get("import") or []:
-                name = imported.get("as") if isinstance(imported, dict) else imported
+                original = imported.get("name") if isinstance(imported, dict) else imported
+                name = imported.get("as", original) if isinstance(imported, dict) else imported
                 if isinstance(name, str):
                     names.add(name.lstrip("@"))
+                    if spec == "inaccessible" and original == "@inaccessible":
+                        inaccessible = name.lstrip("@")
     return names, inaccessible
 
 
@@ -102,9 +110,15 @@ class _Strip(Visitor):
         return None if node.directives or node.operation_types else REMOVE
 
 
-def build_api_schema(document: DocumentNode) -> GraphQLSchema:
-    """The client-facing schema of a supergraph document."""
+def build_api_schema(document: DocumentNode, *, keep_inaccessible: bool = False) -> GraphQLSchema:
+    """The client-facing schema of a supergraph document.
+
+    With ``keep_inaccessible`` the ``@inaccessible`` elements stay: that is the schema the
+    planner works on, since keys and ``@requires`` may name fields clients cannot see.
+    """
     specs, inaccessible = _linked_spec_names(document)
+    if keep_inaccessible:
+        inaccessible = "\0"  # a name no directive can have: nothing counts as hidden
     hidden_types: set[str] = set()
     for definition in document.definitions:
         if isinstance(definition, TypeDefinitionNode | TypeExtensionNode):

@@ -19,12 +19,23 @@ from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from auth.tokens import InvalidToken, TokenVerifier, bearer_token
+from infra.cache import Cache
+from router.authorization import ANONYMOUS, PolicyHook, Viewer, deny_all_policies
+from router.edge.config import EdgeConfig
+from router.edge.install import install_edge
 from router.gateway import Gateway, GatewayConfig, GraphQLRequest, RequestRejected
 from router.graphiql import GRAPHIQL_HTML
 from router.limits import Limits
+from router.subscriptions import (
+    GraphQLWebSocket,
+    Subscriptions,
+    SubscriptionSettings,
+    event_stream_response,
+    wants_event_stream,
+)
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -98,9 +109,13 @@ def _graphql_request(payload: Any) -> GraphQLRequest:
 class GraphQLEndpoint:
     """Handles ``/graphql``; one instance per app, sharing the app's ``Gateway``."""
 
-    def __init__(self, gateway: Gateway, verifier: TokenVerifier | None) -> None:
+    def __init__(
+        self, gateway: Gateway, verifier: TokenVerifier | None,
+        subscriptions: Subscriptions | None = None,
+    ) -> None:
         self.gateway = gateway
         self.verifier = verifier
+        self.subscriptions = subscriptions  # serves Accept: text/event-stream (SSE)
 
     async def handle(self, request: Request) -> Response:
         media_type = _media_type(request)
@@ -112,6 +127,11 @@ class GraphQLEndpoint:
             else:
                 graphql_request = await self._from_body(request)
             forward = await self._authenticate(request)
+            if self.subscriptions is not None and wants_event_stream(request):
+                return await event_stream_response(
+                    self.subscriptions, graphql_request, forward, method=request.method,
+                    viewer=getattr(request.state, "viewer", ANONYMOUS),
+                )
             return await self._run(request, graphql_request, forward, media_type)
         except HttpProblem as problem:
             return _problem_response(problem, media_type)
@@ -157,7 +177,10 @@ class GraphQLEndpoint:
         try:
             token = bearer_token(header)
             if token is not None and self.verifier is not None:
-                await self.verifier.verify(token)
+                claims = await self.verifier.verify(token)
+                # who the router's @authenticated/@requiresScopes/@policy checks see
+                request.state.viewer = Viewer(authenticated=True, scopes=claims.scopes,
+                                              claims=claims.raw)
         except InvalidToken as exc:
             status = 503 if exc.code == "AUTH_UNAVAILABLE" else 401
             raise HttpProblem(status, str(exc), exc.code,
@@ -170,6 +193,7 @@ class GraphQLEndpoint:
     ) -> Response:
         try:
             prepared = self.gateway.prepare(graphql_request.query, graphql_request.operation_name)
+            request.state.operation_type = prepared.kind.value  # for the /metrics labels
         except RequestRejected as rejected:
             status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
             return _json({"errors": rejected.errors}, status, media_type)
@@ -177,7 +201,8 @@ class GraphQLEndpoint:
             raise HttpProblem(405, "only queries may be sent with GET; use POST", BAD_REQUEST,
                               {"allow": "POST"})
         response = await self.gateway.execute(
-            graphql_request, forward_headers=forward, prepared=prepared
+            graphql_request, forward_headers=forward, prepared=prepared,
+            viewer=getattr(request.state, "viewer", ANONYMOUS),
         )
         status = 400 if response.is_request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
         return _json(response.body, status, media_type)
@@ -192,22 +217,39 @@ def create_app(
     limits: Limits | None = None,
     subgraph_timeout: float = 10.0,
     subgraph_timeouts: dict[str, float] | None = None,
+    subscriptions: SubscriptionSettings | None = None,
+    edge: EdgeConfig | None = None,
+    passthrough: Mapping[str, str] | None = None,
+    cache: Cache | None = None,
+    override_labels: Mapping[str, bool] | None = None,
+    override_label_default: bool = True,
+    policy_hook: PolicyHook = deny_all_policies,
 ) -> Starlette:
     """The router as an ASGI app serving ``supergraph_sdl``.
 
     ``verifier`` checks bearer tokens at the edge (none: tokens pass through unchecked to the
     subgraphs, which verify them anyway). ``dev`` adds ``extensions.queryPlan`` to responses.
     ``subgraph_url_overrides`` maps subgraph names to URLs that replace the supergraph's.
+    ``subscriptions`` tunes WebSocket/SSE subscriptions (``router.subscriptions``).
     The app's ``state.gateway`` is the underlying :class:`~router.gateway.Gateway`.
+    ``edge`` configures CORS, security headers, rate limits, breakers and metrics
+    (``router.edge``); ``passthrough`` maps path prefixes to subgraphs (``{"/assets": "image"}``);
+    ``cache`` holds rate-limit counters (default in-process; the caller closes it).
+    ``override_labels``/``override_label_default`` decide progressive ``@override`` labels and
+    ``policy_hook`` decides ``@policy`` names (``router.gateway.GatewayConfig``).
     """
     config = GatewayConfig(
         dev=dev,
         limits=limits or Limits(),
         subgraph_timeout=subgraph_timeout,
         subgraph_timeouts=subgraph_timeouts or {},
+        override_labels=dict(override_labels or {}),
+        override_label_default=override_label_default,
+        policy_hook=policy_hook,
     )
     gateway = Gateway(supergraph_sdl, config=config, subgraph_url_overrides=subgraph_url_overrides)
-    endpoint = GraphQLEndpoint(gateway, verifier)
+    streams = Subscriptions(gateway, verifier, subscriptions)
+    endpoint = GraphQLEndpoint(gateway, verifier, streams)
 
     async def health(_: Request) -> Response:
         statuses = await gateway.health()
@@ -218,14 +260,19 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         yield
+        await streams.aclose()
         await gateway.aclose()
 
     app = Starlette(
         routes=[
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", GraphQLWebSocket(streams).handle),
             Route("/health", health, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    app.state.subscriptions = streams
+    app.state.edge = install_edge(app, gateway, edge or EdgeConfig(), verifier=verifier,
+                                  cache=cache, passthrough=passthrough, dev=dev)
     return app

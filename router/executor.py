@@ -10,7 +10,11 @@ Execution has two halves:
 2. *Shaping.* graphql-core executes the client's own operation against the API schema with that
    tree as root value, reading each field by response key. That gives spec behaviour for free:
    aliases, fragments, ``@skip``/``@include``, ``__typename``, introspection, and non-null
-   violations bubbling to the nearest nullable parent.
+   violations bubbling to the nearest nullable parent. Ordinary responses take a faster road
+   to the same answer: the operation's compiled projection (``router.shaping``), which hands
+   back to graphql-core whenever there is an error to report.
+
+Subgraph calls go through ``router.transport`` (pooled keep-alive HTTP/1.1, one write each).
 
 A subgraph that fails or times out leaves its fields missing: they come back as nulls, with one
 error naming the subgraph, while everything else is returned.
@@ -19,7 +23,7 @@ error naming the subgraph, while everything else is returned.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +34,13 @@ from graphql import (
     DirectiveNode,
     DocumentNode,
     FieldNode,
+    GraphQLAbstractType,
     GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     SelectionSetNode,
     VariableNode,
@@ -48,12 +56,17 @@ from router.plan import (
     RequiredField,
     SequenceNode,
 )
-from router.selection import INTERNAL_ALIAS_PREFIX
+from router.shaping import GAVE_UP, Projection
+from router.transport import HttpxPoster, Poster
 
 JsonObject = dict[str, Any]
 Path = list[str | int]
 
-SUBREQUEST_HTTP_ERROR = "SUBREQUEST_HTTP_ERROR"
+# Codes as Apollo Gateway writes them: a subgraph request that failed (HTTP error, not JSON,
+# timeout) and a subgraph's own error that came without a code.
+SUBREQUEST_FAILED = "INTERNAL_SERVER_ERROR"
+DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR"
+VALUE_COMPLETION_CODE = "INVALID_GRAPHQL"
 NON_NULL_MESSAGE = "Cannot return null for non-nullable field"
 
 
@@ -92,24 +105,48 @@ def _resolve_by_response_key(source: Any, info: GraphQLResolveInfo[Any], **_: An
     return None
 
 
-def deep_merge(target: JsonObject, source: JsonObject) -> None:
-    """Merge a subgraph result into the response tree (objects field by field, lists by index)."""
+def _resolve_type(
+    value: Any, info: GraphQLResolveInfo[Any], abstract: GraphQLAbstractType
+) -> str | None:
+    """The concrete type of an object, from its ``__typename``.
+
+    An object that only an ``@interfaceObject`` subgraph returned carries the interface's name;
+    the planner fetches the real one whenever the client can tell types apart (``__typename``,
+    type conditions), so otherwise any implementation reads the same fields.
+    """
+    typename = value.get("__typename") if isinstance(value, dict) else None
+    if isinstance(typename, str) and isinstance(info.schema.get_type(typename), GraphQLObjectType):
+        return typename
+    possible = info.schema.get_possible_types(abstract)
+    return possible[0].name if possible else None
+
+
+def deep_merge(
+    target: JsonObject, source: JsonObject, placeholders: frozenset[str] = frozenset()
+) -> None:
+    """Merge a subgraph result into the response tree (objects field by field, lists by index).
+
+    ``placeholders`` are abstract type names a subgraph may report as ``__typename`` (an
+    ``@interfaceObject`` does not know the concrete type); a later concrete name replaces them.
+    """
     for key, value in source.items():
         existing = target.get(key)
         if isinstance(existing, dict) and isinstance(value, dict):
-            deep_merge(existing, value)
+            deep_merge(existing, value, placeholders)
         elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
-            _merge_lists(existing, value)
-        elif existing is None or key not in target:
+            _merge_lists(existing, value, placeholders)
+        elif existing is None or key not in target or (
+            key == "__typename" and existing in placeholders and value not in placeholders
+        ):
             target[key] = value
 
 
-def _merge_lists(target: list[Any], source: list[Any]) -> None:
+def _merge_lists(target: list[Any], source: list[Any], placeholders: frozenset[str]) -> None:
     for index, (old, new) in enumerate(zip(target, source, strict=True)):
         if isinstance(old, dict) and isinstance(new, dict):
-            deep_merge(old, new)
+            deep_merge(old, new, placeholders)
         elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-            _merge_lists(old, new)
+            _merge_lists(old, new, placeholders)
         elif old is None:
             target[index] = new
 
@@ -132,22 +169,35 @@ def _targets(value: Any, path: tuple[str, ...], here: Path) -> list[_Target]:
     return _targets(value.get(step), rest, [*here, step])
 
 
-def _representation_part(value: Any, fields: tuple[RequiredField, ...]) -> Any:
-    """Copy ``fields`` out of a response object; None when a required field is missing."""
+TypeTest = Callable[[str, str], bool]  # (type condition, runtime __typename) -> applies
+
+
+def _representation_part(
+    value: Any, fields: tuple[RequiredField, ...], applies: TypeTest, prefix: str
+) -> Any:
+    """Copy ``fields`` out of a response object; _MISSING when a required field is missing.
+
+    Fields required under a type condition are copied only from objects of that type.
+    """
     if isinstance(value, list):
-        parts = [_representation_part(item, fields) for item in value]
+        parts = [_representation_part(item, fields, applies, prefix) for item in value]
         return None if any(p is _MISSING for p in parts) else parts
     if value is None or not fields:
         return value
     if not isinstance(value, dict):
         return _MISSING
     part: JsonObject = {}
+    typename = value.get("__typename")
     for required in fields:
-        renamed = INTERNAL_ALIAS_PREFIX + required.name  # fetched under this name on a clash
+        if required.condition is not None and not (
+            isinstance(typename, str) and applies(required.condition, typename)
+        ):
+            continue
+        renamed = prefix + required.name  # fetched under this name on a clash
         key = renamed if renamed in value else required.name
         if key not in value:
             return _MISSING
-        child = _representation_part(value[key], required.children)
+        child = _representation_part(value[key], required.children, applies, prefix)
         if child is _MISSING:
             return _MISSING
         part[required.name] = child
@@ -194,7 +244,13 @@ def selects_anything(selection_set: SelectionSetNode, variables: Mapping[str, An
 
 
 def _is_under(path: Path, prefix: Path) -> bool:
-    return path[: len(prefix)] == prefix
+    """Whether ``path`` lies under ``prefix``; ``@`` in the prefix stands for any list index."""
+    if len(path) < len(prefix):
+        return False
+    return all(
+        step == wanted or (wanted == "@" and isinstance(step, int))
+        for step, wanted in zip(path, prefix, strict=False)
+    )
 
 
 class Executor:
@@ -204,11 +260,29 @@ class Executor:
         self,
         schema: GraphQLSchema,
         endpoints: Mapping[str, SubgraphEndpoint],  # by join__Graph enum value
-        client: httpx.AsyncClient,
+        client: httpx.AsyncClient | Poster,
     ) -> None:
         self.schema = schema
         self.endpoints = endpoints
-        self.client = client
+        # Subgraph calls go through a ``Poster`` (router.transport); an httpx client still works.
+        self.client: Poster = HttpxPoster(client) if isinstance(client, httpx.AsyncClient) \
+            else client
+        self.placeholders = frozenset(
+            name for name, type_ in schema.type_map.items()
+            if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType)
+        )
+
+    def applies(self, condition: str, typename: str) -> bool:
+        """Whether a type condition covers objects whose ``__typename`` is ``typename``."""
+        if condition == typename:
+            return True
+        abstract = self.schema.get_type(condition)
+        runtime = self.schema.get_type(typename)
+        return (
+            isinstance(abstract, GraphQLInterfaceType | GraphQLUnionType)
+            and isinstance(runtime, GraphQLObjectType)
+            and self.schema.is_sub_type(abstract, runtime)
+        )
 
     async def execute(
         self,
@@ -218,23 +292,91 @@ class Executor:
         variables: Mapping[str, Any],
         headers: Mapping[str, str],
         coerced_variables: Mapping[str, Any] | None = None,
+        errors: Sequence[JsonObject] = (),
+        projection: Projection | None = None,
     ) -> JsonObject:
-        """Run ``plan`` and return the client's ``{"data", "errors"}`` response body."""
+        """Run ``plan`` and return the client's ``{"data", "errors"}`` response body.
+
+        ``errors`` are known before execution (fields removed by authorization): they come
+        first, and the nulls at their paths are not reported again. ``projection`` (cached with
+        the plan) shapes the response without graphql-core when it can (``router.shaping``).
+        """
         run = _Run(variables=variables, coerced=coerced_variables or variables, headers=headers)
+        for error in errors:
+            run.errors.append(dict(error))
+            if isinstance(error.get("path"), list):
+                run.explained.append(list(error["path"]))
         if plan.node is not None:
             await self._run_node(plan.node, run)
+        return self._shape(run, document, operation_name, variables, projection)
+
+    async def execute_event(
+        self,
+        primary: FetchNode,
+        rest: PlanNode | None,
+        event: JsonObject,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any],
+        headers: Mapping[str, str],
+        coerced_variables: Mapping[str, Any] | None = None,
+        errors: Sequence[JsonObject] = (),
+    ) -> JsonObject:
+        """Complete one subscription event into the client's ``{"data", "errors"}`` body.
+
+        ``event`` is what the owning subgraph sent for ``primary`` (its ``data`` in the client's
+        response keys, perhaps ``errors``); ``rest`` holds the entity fetches that add the fields
+        other subgraphs own. Shaping then runs the client's subscription operation over the tree,
+        which is the spec's "execute the subscription event" step. ``errors`` as in ``execute``.
+        """
+        run = _Run(variables=variables, coerced=coerced_variables or variables, headers=headers)
+        for error in errors:
+            run.errors.append(dict(error))
+            if isinstance(error.get("path"), list):
+                run.explained.append(list(error["path"]))
+        event_errors = event.get("errors")
+        for error in event_errors if isinstance(event_errors, list) else ():
+            self._forward_error(error, primary, run, lambda path: path)
+        data = event.get("data")
+        if not isinstance(data, dict):  # the event itself failed: nothing to complete
+            return {"errors": run.errors, "data": None}
+        run.data = data
+        if rest is not None:
+            await self._run_node(rest, run)
+        return self._shape(run, document, operation_name, variables)
+
+    def _shape(
+        self, run: _Run, document: DocumentNode, operation_name: str | None,
+        variables: Mapping[str, Any], projection: Projection | None = None,
+    ) -> JsonObject:
+        """Execute the client's operation over the fetched tree (see the module docstring)."""
+        if projection is not None:
+            data = projection.shape(run.data, run.coerced)
+            if data is not GAVE_UP:  # nothing to report: graphql-core would say the same
+                return {"errors": list(run.errors), "data": data} if run.errors \
+                    else {"data": data}
         shaped = execute_sync(
             self.schema, document, root_value=run.data, variable_values=dict(variables),
             operation_name=operation_name, field_resolver=_resolve_by_response_key,
+            type_resolver=_resolve_type,
         )
-        errors = list(run.errors)
+        # Like Apollo Gateway, problems found while completing values (a null where the schema
+        # says non-null, an enum value the API schema hides) that no subgraph error explains are
+        # reported under extensions.valueCompletion, not in "errors".
+        completion: list[JsonObject] = []
         for error in shaped.errors or ():
             if self._already_explained(error, run):
                 continue
-            errors.append(error.formatted)  # type: ignore[arg-type]
+            entry: JsonObject = {"message": error.message}
+            if error.path is not None:
+                entry["path"] = list(error.path)
+            entry["extensions"] = {"code": VALUE_COMPLETION_CODE}
+            completion.append(entry)
         body: JsonObject = {"data": shaped.data}
-        if errors:
-            body = {"errors": errors, **body}
+        if run.errors:
+            body = {"errors": list(run.errors), **body}
+        if completion:
+            body["extensions"] = {"valueCompletion": completion}
         return body
 
     @staticmethod
@@ -267,7 +409,7 @@ class Executor:
             return
         data, errors = result
         if isinstance(data, dict):
-            deep_merge(run.data, data)
+            deep_merge(run.data, data, self.placeholders)
         for error in errors:
             self._forward_error(error, fetch, run, lambda path: path)
 
@@ -275,17 +417,24 @@ class Executor:
         fetch = flatten.node
         if not selects_anything(fetch.selection, run.coerced):
             return
-        wanted = dict(fetch.requires)
         representations: list[JsonObject] = []
         destinations: list[list[_Target]] = []
         seen: dict[bytes, int] = {}
         for target in _targets(run.data, flatten.path, []):
-            fields = wanted.get(str(target.value.get("__typename")))
-            if fields is None:
+            typename = target.value.get("__typename")
+            if not isinstance(typename, str):
                 continue
-            representation = _representation_part(target.value, fields)
+            condition, fields = next(
+                ((c, f) for c, f in fetch.requires if self.applies(c, typename)), (None, None)
+            )
+            if condition is None or fields is None:
+                continue
+            representation = _representation_part(target.value, fields, self.applies,
+                                                  fetch.internal_prefix)
             if representation is _MISSING:
                 continue
+            if condition in fetch.interface_object_types:
+                representation = {**representation, "__typename": condition}
             fingerprint = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
             if fingerprint in seen:
                 destinations[seen[fingerprint]].append(target)
@@ -307,7 +456,7 @@ class Executor:
             for index, entity in enumerate(entities[: len(destinations)]):
                 if isinstance(entity, dict):
                     for target in destinations[index]:
-                        deep_merge(target.value, entity)
+                        deep_merge(target.value, entity, self.placeholders)
 
         def client_path(path: Path) -> Path | None:
             if len(path) >= 2 and path[0] == "_entities" and isinstance(path[1], int) \
@@ -337,6 +486,7 @@ class Executor:
                 run.explained.append(client_path)
         extensions = error.get("extensions")
         forwarded["extensions"] = {
+            "code": DOWNSTREAM_SERVICE_ERROR,  # what Apollo Gateway says when the subgraph didn't
             **(extensions if isinstance(extensions, dict) else {}),
             "serviceName": fetch.service,
         }
@@ -348,12 +498,9 @@ class Executor:
         """POST one subgraph operation. On failure record an error and return None."""
         endpoint = self.endpoints[fetch.graph]
         body: JsonObject = {"query": fetch.operation, "variables": variables}
-        headers = {"content-type": "application/json", "accept": "application/json"}
-        headers.update(run.headers)
         try:
             response = await self.client.post(
-                endpoint.url, content=orjson.dumps(body), headers=headers,
-                timeout=endpoint.timeout,
+                endpoint.name, endpoint.url, orjson.dumps(body), run.headers, endpoint.timeout
             )
             payload = orjson.loads(response.content)
         except httpx.TimeoutException:
@@ -374,7 +521,7 @@ class Executor:
     def _failed(fetch: FetchNode, reason: str, run: _Run, affected: list[Path]) -> None:
         run.errors.append({
             "message": f"HTTP fetch failed from '{fetch.service}': {reason}",
-            "extensions": {"code": SUBREQUEST_HTTP_ERROR, "serviceName": fetch.service},
+            "extensions": {"code": SUBREQUEST_FAILED, "serviceName": fetch.service},
         })
         run.explained.extend(affected)
         return None

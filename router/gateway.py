@@ -1,7 +1,8 @@
 """The router's core, independent of HTTP: prepare an operation, plan it, execute it.
 
 ``Gateway`` owns everything built once per supergraph (API schema, planner, plan cache, pooled
-HTTP client). The Starlette edge in ``router.app`` turns requests into ``GraphQLRequest`` values
+HTTP clients: ``router.transport`` for subgraph GraphQL calls, httpx for health and
+passthrough). The Starlette edge in ``router.app`` turns requests into ``GraphQLRequest`` values
 and ``GatewayResponse`` values back into HTTP; embedding code can call ``Gateway`` directly.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -27,17 +28,29 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from router.api_schema import build_api_schema
+from router.authorization import (
+    ANONYMOUS,
+    AuthorizationRules,
+    PolicyHook,
+    Viewer,
+    authorize,
+    deny_all_policies,
+)
 from router.executor import Executor, JsonObject, SubgraphEndpoint
-from router.limits import Limits, check_limits
+from router.limits import Limits, check_cost, check_limits
 from router.plan import QueryPlan, print_plan
 from router.planner import PlanningError, QueryPlanner
+from router.shaping import Projection
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
+from router.transport import CallGuard, SubgraphClient
+from router.variables import OperationVariables
 
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 UNKNOWN_OPERATION = "GRAPHQL_UNKNOWN_OPERATION_NAME"
 BAD_USER_INPUT = "BAD_USER_INPUT"
 PLANNING_FAILED = "QUERY_PLANNING_FAILED"
+SUBSCRIPTION_TRANSPORT = "SUBSCRIPTION_TRANSPORT_REQUIRED"
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,13 @@ class GatewayConfig:
     subgraph_timeout: float = 10.0  # seconds, for every subgraph without its own entry
     subgraph_timeouts: Mapping[str, float] = field(default_factory=dict)  # by subgraph name
     plan_cache_size: int = 512
+    # Progressive @override labels (join v0.4+ ``overrideLabel``): label -> migrated. Labels
+    # not listed follow ``override_label_default`` (``percent(0)`` is never migrated): true
+    # means the overriding subgraph serves the field; Apollo Gateway acts as if it were false.
+    override_labels: Mapping[str, bool] = field(default_factory=dict)
+    override_label_default: bool = True
+    # Decides @policy names for a viewer (router.authorization); unknown policies are denied.
+    policy_hook: PolicyHook = deny_all_policies
     max_connections: int = 100
 
 
@@ -64,6 +84,8 @@ class PreparedOperation:
     document: DocumentNode
     operation: OperationDefinitionNode
     plan: QueryPlan
+    projection: Projection | None = None  # shapes responses without graphql-core (shaping.py)
+    variables: OperationVariables | None = None  # coerces variables fast (variables.py)
 
     @property
     def kind(self) -> OperationType:
@@ -110,11 +132,15 @@ class PlanCache:
     def __init__(self, size: int) -> None:
         self.size = size
         self._entries: OrderedDict[tuple[str, str | None], PreparedOperation] = OrderedDict()
+        self.hits = self.misses = 0  # read by the /metrics page
 
     def get(self, key: tuple[str, str | None]) -> PreparedOperation | None:
         found = self._entries.get(key)
         if found is not None:
             self._entries.move_to_end(key)
+            self.hits += 1
+        else:
+            self.misses += 1
         return found
 
     def put(self, key: tuple[str, str | None], value: PreparedOperation) -> None:
@@ -138,9 +164,17 @@ class Gateway:
         subgraph_url_overrides: Mapping[str, str] | None = None,
     ) -> None:
         self.config = config or GatewayConfig()
-        self.supergraph: Supergraph = load_supergraph(supergraph_sdl)
+        self.supergraph: Supergraph = load_supergraph(
+            supergraph_sdl, override_labels=self.config.override_labels,
+            override_label_default=self.config.override_label_default,
+        )
         self.schema = build_api_schema(self.supergraph.document)
         self.planner = QueryPlanner(self.supergraph, self.schema)
+        self.authorization = AuthorizationRules.from_supergraph(self.supergraph.document)
+        # plans of operations with fields removed for a viewer: (operation, removed paths) -> plan
+        self._authorized_plans: dict[
+            tuple[int, tuple[tuple[str | int, ...], ...]], tuple[PreparedOperation, QueryPlan]
+        ] = {}
         self.plan_cache = PlanCache(self.config.plan_cache_size)
         overrides = dict(subgraph_url_overrides or {})
         names = {s.name for s in self.supergraph.subgraphs.values()}
@@ -156,6 +190,15 @@ class Gateway:
             for graph, sub in self.supergraph.subgraphs.items()
         }
         self._client: httpx.AsyncClient | None = None
+        self._subgraph_client: SubgraphClient | None = None
+        # Set before the first request to wrap every subgraph GraphQL call (circuit breakers and
+        # fetch metrics: router.edge.install); None sends them unguarded.
+        self.guard_subgraph_calls: CallGuard | None = None
+        # Set before the first request to wrap the transport of every subgraph call (circuit
+        # breakers and fetch metrics: router.edge.install); None keeps the plain pooled one.
+        self.wrap_transport: (
+            Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport] | None
+        ) = None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -165,10 +208,24 @@ class Gateway:
         if self._client is None:
             pool = httpx.Limits(max_connections=self.config.max_connections,
                                 max_keepalive_connections=self.config.max_connections)
-            self._client = httpx.AsyncClient(limits=pool, follow_redirects=False)
+            transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport(limits=pool)
+            if self.wrap_transport is not None:
+                transport = self.wrap_transport(transport)
+            self._client = httpx.AsyncClient(transport=transport, follow_redirects=False)
         return self._client
 
+    @property
+    def subgraph_client(self) -> SubgraphClient:
+        """The lean keep-alive client the executor calls subgraphs with, created on first use."""
+        if self._subgraph_client is None:
+            self._subgraph_client = SubgraphClient(self.config.max_connections,
+                                                   guard=self.guard_subgraph_calls)
+        return self._subgraph_client
+
     async def aclose(self) -> None:
+        if self._subgraph_client is not None:
+            await self._subgraph_client.aclose()
+            self._subgraph_client = None
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -187,7 +244,7 @@ class Gateway:
             )
         except GraphQLSyntaxError as exc:
             raise RequestRejected([_error(exc.message, PARSE_FAILED, exc)]) from None
-        limit_errors = check_limits(document, self.config.limits)
+        limit_errors = check_limits(document, self.config.limits, self.schema)
         if limit_errors:
             raise RequestRejected([_with_code(e, VALIDATION_FAILED) for e in limit_errors])
         validation_errors = validate(self.schema, document)
@@ -198,7 +255,10 @@ class Gateway:
             plan = self.planner.plan(document, operation_name)
         except PlanningError as exc:
             raise RequestRejected([_error(str(exc), PLANNING_FAILED)]) from None
-        prepared = PreparedOperation(document=document, operation=operation, plan=plan)
+        prepared = PreparedOperation(document=document, operation=operation, plan=plan,
+                                     projection=Projection(self.schema, document, operation),
+                                     variables=OperationVariables(self.schema, document,
+                                                                  operation))
         self.plan_cache.put(key, prepared)
         return prepared
 
@@ -225,25 +285,71 @@ class Gateway:
         *,
         forward_headers: Mapping[str, str] | None = None,
         prepared: PreparedOperation | None = None,
+        viewer: Viewer = ANONYMOUS,
     ) -> GatewayResponse:
-        """Run one operation; request errors come back as a body without ``data``."""
+        """Run one operation; request errors come back as a body without ``data``.
+
+        ``viewer`` is who the verified token says is asking: fields guarded by
+        ``@authenticated``/``@requiresScopes``/``@policy`` that it may not read come back null
+        with an error (``router.authorization``).
+        """
         try:
             prepared = prepared or self.prepare(request.query, request.operation_name)
         except RequestRejected as exc:
             return GatewayResponse({"errors": exc.errors})
-        coerced = get_variable_values(
-            self.schema, prepared.operation.variable_definitions or (), dict(request.variables)
-        )
-        if isinstance(coerced, list):
-            return GatewayResponse({"errors": [_with_code(e, BAD_USER_INPUT) for e in coerced]})
-        executor = Executor(self.schema, self.endpoints, self.client)
+        if prepared.kind == OperationType.SUBSCRIPTION:  # streams: router.subscriptions
+            return GatewayResponse({"errors": [_error(
+                "subscriptions are served over WebSocket (graphql-transport-ws) or "
+                "Server-Sent Events (Accept: text/event-stream)", SUBSCRIPTION_TRANSPORT,
+            )]})
+        # Types resolved once per operation (router.variables); graphql-core for the errors.
+        values = prepared.variables.coerce(request.variables) if prepared.variables else None
+        if values is None:
+            coerced = get_variable_values(
+                self.schema, prepared.operation.variable_definitions or (),
+                dict(request.variables),
+            )
+            if isinstance(coerced, list):
+                return GatewayResponse({"errors": [_with_code(e, BAD_USER_INPUT)
+                                                   for e in coerced]})
+            values = coerced.coerced
+        # Sizes may come from variables: re-check (unless no variable is a list size).
+        if prepared.operation.variable_definitions and (
+            prepared.variables is None or prepared.variables.affects_cost
+        ):
+            over_budget = check_cost(prepared.document, self.config.limits, self.schema,
+                                     values, only=prepared.operation)
+            if over_budget:
+                return GatewayResponse({"errors": [_with_code(e, VALIDATION_FAILED)
+                                                   for e in over_budget]})
+        plan, denied = self._authorized_plan(prepared, request.operation_name, viewer)
+        executor = Executor(self.schema, self.endpoints, self.subgraph_client)
         body = await executor.execute(
-            prepared.plan, prepared.document, request.operation_name, request.variables,
-            forward_headers or {}, coerced_variables=coerced.coerced,
+            plan, prepared.document, request.operation_name, request.variables,
+            forward_headers or {}, coerced_variables=values, errors=denied,
+            projection=prepared.projection,
         )
         if self.config.dev:
-            body["extensions"] = {"queryPlan": print_plan(prepared.plan)}
+            body.setdefault("extensions", {})["queryPlan"] = print_plan(plan)
         return GatewayResponse(body)
+
+    def _authorized_plan(
+        self, prepared: PreparedOperation, operation_name: str | None, viewer: Viewer
+    ) -> tuple[QueryPlan, list[JsonObject]]:
+        """The plan for what ``viewer`` may read, and the errors for what was left out."""
+        authorized = authorize(self.schema, self.authorization, prepared.document,
+                               prepared.operation, viewer, self.config.policy_hook)
+        if authorized is None:
+            return prepared.plan, []
+        key = (id(prepared), authorized.removed)
+        cached = self._authorized_plans.get(key)
+        if cached is not None and cached[0] is prepared:  # holding it keeps its id unique
+            return cached[1], authorized.errors()
+        plan = self.planner.plan(authorized.document, operation_name)
+        if len(self._authorized_plans) >= self.config.plan_cache_size:
+            self._authorized_plans.clear()
+        self._authorized_plans[key] = (prepared, plan)
+        return plan, authorized.errors()
 
     # --- health -------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from typing import Union
 
 from graphql import SelectionSetNode, print_ast
 
+from router.selection import INTERNAL_ALIAS_PREFIX
+
 
 @dataclass(frozen=True)
 class RequiredField:
@@ -23,6 +25,7 @@ class RequiredField:
 
     name: str
     children: tuple[RequiredField, ...] = ()
+    condition: str | None = None  # only for objects of this type (from ``... on Type``)
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,11 @@ class FetchNode:
     # Entity fetches only: per __typename, the fields a representation carries.
     requires: tuple[tuple[str, tuple[RequiredField, ...]], ...] = ()
     requires_selection: SelectionSetNode | None = field(default=None, compare=False)
+    # Entity types that the target subgraph knows as an ``@interfaceObject``: representations
+    # matched by these conditions are sent with the interface's name as ``__typename``.
+    interface_object_types: tuple[str, ...] = ()
+    # Planner fields renamed to dodge a client alias are fetched as this prefix + their name.
+    internal_prefix: str = INTERNAL_ALIAS_PREFIX
 
     @property
     def is_entity_fetch(self) -> bool:

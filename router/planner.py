@@ -9,7 +9,13 @@ in ``@requires`` are planned first, like client fields, so representations can c
 Choices that keep plans small and correct:
 
 * Stay in the current subgraph whenever it can resolve a field (``@shareable``) or the path
-  ``@provides`` it.
+  ``@provides`` it, unless another subgraph answers the whole sub-selection with fewer fetches
+  (an estimate: ``_cost``). Shareable root fields may be split into parallel root fetches.
+* No key leads straight to the subgraph that has a field: re-fetch the entity through a chain of
+  subgraphs by key (``_route``). A value type's field missing here: re-fetch the nearest entity
+  above it elsewhere, asking only for the missing piece (``_jump_from_anchor``).
+* ``@interfaceObject``: fields it adds are fetched with the interface as the entity type; from
+  it, ``__typename`` and type conditions go to a subgraph with the real interface.
 * One child group per (subgraph, response path, parent group): all jumps from the same objects to
   the same subgraph share one batched ``_entities`` call.
 * Response keys in subgraph operations are the client's response keys, so subgraph results merge
@@ -26,6 +32,7 @@ from dataclasses import dataclass, field
 
 from graphql import (
     ArgumentNode,
+    BooleanValueNode,
     DirectiveNode,
     DocumentNode,
     FieldNode,
@@ -39,9 +46,11 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
+    NamedTypeNode,
     NameNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionNode,
     SelectionSetNode,
     VariableDefinitionNode,
     VariableNode,
@@ -49,12 +58,20 @@ from graphql import (
     get_named_type,
     is_abstract_type,
     is_composite_type,
-    parse,
     parse_type,
     print_ast,
     visit,
 )
 
+from router.api_schema import build_api_schema
+from router.fieldsets import (
+    Provided,
+    copy_field_set,
+    parse_field_set,
+    provided_child,
+    provided_tree,
+    required_fields,
+)
 from router.plan import (
     FetchNode,
     FlattenNode,
@@ -64,11 +81,11 @@ from router.plan import (
     RequiredField,
     SequenceNode,
 )
-from router.selection import SelectionBuilder, Signature
-from router.supergraph import Supergraph
+from router.selection import INTERNAL_ALIAS_PREFIX, SelectionBuilder, Signature
+from router.supergraph import Supergraph, top_level_fields
 
 CONDITIONAL_DIRECTIVES = ("skip", "include")
-Provided = dict[str, "Provided"]
+INFEASIBLE = float("inf")  # the cost of a selection no sequence of fetches can resolve
 ObjectOrInterface = GraphQLObjectType | GraphQLInterfaceType
 
 
@@ -88,6 +105,26 @@ class CollectedField:
         return self.node.alias.value if self.node.alias else self.node.name.value
 
 
+@dataclass(frozen=True)
+class _Anchor:
+    """The nearest entity above the field being planned, in the same fetch: where to re-fetch
+    from when a value type's field is missing in this subgraph."""
+
+    entity: ObjectOrInterface
+    group: FetchGroup
+    builder: SelectionBuilder  # the entity's selection in that fetch
+    path: tuple[str, ...]  # the entity's response path
+    chain: tuple[tuple[CollectedField, str], ...]  # fields from the entity down, with their parent
+
+
+def _with_conditions(cf: CollectedField) -> SelectionNode:
+    """A collected field as a selection again, inside its fragments' ``@skip``/``@include``."""
+    if not cf.conditions:
+        return cf.node
+    return InlineFragmentNode(type_condition=None, directives=cf.conditions,
+                              selection_set=SelectionSetNode(selections=(cf.node,)))
+
+
 @dataclass(eq=False)
 class FetchGroup:
     """One future subgraph request, filled in while the planner walks the operation."""
@@ -99,35 +136,7 @@ class FetchGroup:
     selection: SelectionBuilder = field(default_factory=SelectionBuilder)
     requirements: dict[str, SelectionBuilder] = field(default_factory=dict)
     depends_on: list[FetchGroup] = field(default_factory=list)
-
-
-def parse_field_set(field_set: str) -> SelectionSetNode:
-    """A ``FieldSet`` string such as ``"id owner { id }"`` as a selection set."""
-    operation = parse("{" + field_set + "}").definitions[0]
-    assert isinstance(operation, OperationDefinitionNode)
-    return operation.selection_set
-
-
-def _provided_tree(selection_set: SelectionSetNode) -> Provided:
-    tree: Provided = {}
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            child = _provided_tree(selection.selection_set) if selection.selection_set else {}
-            tree.setdefault(selection.name.value, {}).update(child)
-        elif isinstance(selection, InlineFragmentNode):
-            tree.update(_provided_tree(selection.selection_set))
-    return tree
-
-
-def _required_fields(selection_set: SelectionSetNode) -> tuple[RequiredField, ...]:
-    found: list[RequiredField] = []
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            children = _required_fields(selection.selection_set) if selection.selection_set else ()
-            found.append(RequiredField(selection.name.value, children))
-        elif isinstance(selection, InlineFragmentNode):
-            found.extend(_required_fields(selection.selection_set))
-    return tuple(found)
+    interface_objects: set[str] = field(default_factory=set)  # see FetchNode
 
 
 def _list_depth(type_: GraphQLOutputType) -> int:
@@ -139,8 +148,41 @@ def _list_depth(type_: GraphQLOutputType) -> int:
     return depth
 
 
+def _statically_excluded(directives: tuple[DirectiveNode, ...] | None) -> bool:
+    """Whether a literal ``@skip(if: true)`` or ``@include(if: false)`` removes a selection."""
+    for directive in directives or ():
+        name = directive.name.value
+        if name not in CONDITIONAL_DIRECTIVES:
+            continue
+        for argument in directive.arguments or ():
+            if argument.name.value == "if" and isinstance(argument.value, BooleanValueNode) \
+                    and argument.value.value == (name == "skip"):
+                return True
+    return False
+
+
 def _conditions(directives: tuple[DirectiveNode, ...] | None) -> tuple[DirectiveNode, ...]:
     return tuple(d for d in directives or () if d.name.value in CONDITIONAL_DIRECTIVES)
+
+
+class _AliasCollector(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.aliases: set[str] = set()
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        if node.alias is not None:
+            self.aliases.add(node.alias.value)
+
+
+def _unused_prefix(document: DocumentNode) -> str:
+    """A prefix for renamed planner fields that no client alias in ``document`` starts with."""
+    collector = _AliasCollector()
+    visit(document, collector)
+    prefix = INTERNAL_ALIAS_PREFIX
+    while any(alias.startswith(prefix) for alias in collector.aliases):
+        prefix = "_" + prefix
+    return prefix
 
 
 class _VariableCollector(Visitor):
@@ -158,7 +200,11 @@ class QueryPlanner:
 
     def __init__(self, supergraph: Supergraph, schema: GraphQLSchema) -> None:
         self.supergraph = supergraph
-        self.schema = schema
+        self.api_schema = schema
+        # Planning works on the supergraph's own types, @inaccessible ones included: keys and
+        # @requires may name fields clients cannot see. Client documents validated against the
+        # API schema are valid against this one too.
+        self.schema = build_api_schema(supergraph.document, keep_inaccessible=True)
 
     def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
         """Plan ``operation_name`` of a document that already passed validation."""
@@ -196,15 +242,24 @@ class _PlanBuilder:
         # that would clash with them are renamed when the fetch is printed.
         self.client_keys: dict[tuple[tuple[str, ...], str], set[Signature]] = {}
         self.internal_depth = 0  # > 0 while planning fields for @requires rather than the client
+        self.internal_prefix = _unused_prefix(document)
+        self.anchors: list[_Anchor | None] = []  # nearest entity above the field being planned
+        # @skip/@include of the field whose @requires is being planned: jumps made for it carry
+        # them, so nothing is fetched for a skipped field
+        self.guards: tuple[DirectiveNode, ...] = ()
+        self.cost_memo: dict[tuple[str, int, str, str], tuple[SelectionSetNode, float]] = {}
+        self.route_memo: dict[tuple[str, str, str], list[str] | None] = {}
 
     # --- entry point ------------------------------------------------------------------------
 
     def build(self) -> QueryPlan:
         kind = self.operation.operation
-        if kind == OperationType.SUBSCRIPTION:
-            raise PlanningError("subscriptions are not supported by this router yet")
         schema = self.schema
-        root = schema.mutation_type if kind == OperationType.MUTATION else schema.query_type
+        root = {
+            OperationType.QUERY: schema.query_type,
+            OperationType.MUTATION: schema.mutation_type,
+            OperationType.SUBSCRIPTION: schema.subscription_type,
+        }[kind]
         if root is None:
             raise PlanningError(f"the schema has no {kind.value} type")
         root_fields = [
@@ -213,18 +268,84 @@ class _PlanBuilder:
         ]
         if kind == OperationType.MUTATION:
             return QueryPlan(self._plan_mutation(root, root_fields))
+        if kind == OperationType.SUBSCRIPTION:
+            return QueryPlan(self._plan_subscription(root, root_fields))
         return QueryPlan(self._plan_query(root, root_fields))
+
+    def _plan_subscription(
+        self, root: GraphQLObjectType, fields: list[CollectedField]
+    ) -> PlanNode | None:
+        """The primary fetch (a ``subscription`` to the owning subgraph) first, then entity fetches.
+
+        Validation allows one root response key (possibly selected several times), so there is
+        one primary fetch. The fetches after it run once per event (``router.subscriptions.plan``
+        splits the plan at that point).
+        """
+        if fields:
+            group = self._new_group(self._graphs_for(root, fields[0])[0], (),
+                                    operation_kind="subscription")
+            self.plan_object(root, fields, group, group.selection, (), None)
+        return self._tree(self.groups)
 
     def _plan_query(self, root: GraphQLObjectType, fields: list[CollectedField]) -> PlanNode | None:
         by_graph: dict[str, FetchGroup] = {}
         for cf in fields:
             graphs = self._graphs_for(root, cf)
-            graph = next((g for g in graphs if g in by_graph), graphs[0])
-            group = by_graph.get(graph)
-            if group is None:
-                group = by_graph[graph] = self._new_group(graph, ())
-            self.plan_object(root, [cf], group, group.selection, (), None)
+            # fetches the field costs from each subgraph: later jumps, plus one for a new fetch
+            scores = [
+                (self._field_cost(root, cf.node, g, None) + (0 if g in by_graph else 1), i)
+                for i, g in enumerate(graphs)
+            ]
+            best, index = min(scores)
+            split = self._split_root_field(root, cf, graphs, by_graph, best) if best > 1 else None
+            for graph, part in split or [(graphs[index], cf)]:
+                group = by_graph.get(graph)
+                if group is None:
+                    group = by_graph[graph] = self._new_group(graph, ())
+                self.plan_object(root, [part], group, group.selection, (), None)
         return self._tree(self.groups)
+
+    def _split_root_field(
+        self,
+        root: GraphQLObjectType,
+        cf: CollectedField,
+        graphs: list[str],
+        by_graph: dict[str, FetchGroup],
+        budget: float,
+    ) -> list[tuple[str, CollectedField]] | None:
+        """A root field several subgraphs serve, asked of several of them side by side.
+
+        When each subfield can be answered, without jumps, by one of the subgraphs serving the
+        root field, asking each its share in parallel beats one fetch followed by jumps (as
+        many fetches, one round trip). None when that does not work out or costs more.
+        """
+        named = get_named_type(root.fields[cf.node.name.value].type)
+        if not isinstance(named, GraphQLObjectType) or cf.node.selection_set is None:
+            return None
+        shares: dict[str, list[SelectionNode]] = {}
+        for sub in self.collect(named, cf.node.selection_set):
+            free = [g for g in graphs if self._field_cost(named, sub.node, g, None) == 0]
+            if not free:
+                return None
+            graph = next((g for g in free if g in shares), free[0])
+            node: SelectionNode = sub.node
+            if sub.conditions:  # keep the @skip/@include of the fragments it came from
+                node = InlineFragmentNode(
+                    type_condition=None, directives=sub.conditions,
+                    selection_set=SelectionSetNode(selections=(sub.node,)),
+                )
+            shares.setdefault(graph, []).append(node)
+        if len(shares) < 2 or sum(g not in by_graph for g in shares) > budget:
+            return None
+        return [
+            (graph, CollectedField(
+                FieldNode(alias=cf.node.alias, name=cf.node.name, arguments=cf.node.arguments,
+                          directives=cf.node.directives,
+                          selection_set=SelectionSetNode(selections=tuple(nodes))),
+                cf.conditions,
+            ))
+            for graph, nodes in shares.items()
+        ]
 
     def _plan_mutation(
         self, root: GraphQLObjectType, fields: list[CollectedField]
@@ -270,6 +391,8 @@ class _PlanBuilder:
         """The fields of ``selection_set`` that apply to ``parent``, fragments flattened."""
         found: list[CollectedField] = []
         for selection in selection_set.selections:
+            if _statically_excluded(selection.directives):
+                continue  # @skip(if: true) / @include(if: false): never fetched
             if isinstance(selection, FieldNode):
                 found.append(CollectedField(selection, conditions))
                 continue
@@ -306,7 +429,7 @@ class _PlanBuilder:
 
     def resolvable(self, type_name: str, field_name: str, graph: str, provided: Provided | None
                    ) -> bool:
-        if provided is not None and field_name in provided:
+        if provided_child(provided, type_name, field_name) is not None:
             return True
         return graph in self.supergraph.field_graphs(type_name, field_name)
 
@@ -325,19 +448,109 @@ class _PlanBuilder:
             return
         # the executor needs it to pick a type
         builder.add_field("__typename", "__typename", internal=True, path=path)
+        only_typenames = all(
+            isinstance(sel, FieldNode) and sel.name.value == "__typename"
+            for sel in selection_set.selections
+        )
+        if only_typenames and not self._is_interface_object(parent.name, group.graph):
+            for sel in selection_set.selections:
+                assert isinstance(sel, FieldNode)
+                key = sel.alias.value if sel.alias else "__typename"
+                self._note_client_key(path, key, ("__typename", ""))
+                builder.add_field(key, "__typename", (), _conditions(sel.directives),
+                                  internal=self.internal_depth > 0, path=path)
+            return
+        if isinstance(parent, GraphQLInterfaceType) and self._is_interface_object(
+            parent.name, group.graph
+        ):
+            self._plan_interface_object(parent, selection_set, group, builder, path, provided)
+            return
         if isinstance(parent, GraphQLInterfaceType) and self._interface_stays(
             parent, selection_set, group.graph, provided
         ):
             self.plan_object(parent, self.collect(parent, selection_set), group, builder, path,
                              provided)
             return
-        for runtime in self.schema.get_possible_types(parent):
-            if not self._graph_returns(runtime.name, parent, group.graph):
-                continue
+        for runtime in self._runtimes(parent, group.graph):
             fields = self.collect(runtime, selection_set)
             if fields:
                 fragment = builder.add_fragment(runtime.name)
                 self.plan_object(runtime, fields, group, fragment, path, provided)
+
+    def _runtimes(
+        self, parent: GraphQLInterfaceType | GraphQLUnionType, graph: str
+    ) -> list[GraphQLObjectType]:
+        """The object types ``graph`` may return where ``parent`` is expected."""
+        return [
+            runtime for runtime in self.schema.get_possible_types(parent)
+            if self._graph_returns(runtime.name, parent, graph)
+        ]
+
+    def _is_interface_object(self, type_name: str, graph: str) -> bool:
+        info = self.supergraph.types.get(type_name)
+        return info is not None and info.is_interface_object_in(graph)
+
+    def _plan_interface_object(
+        self,
+        parent: GraphQLInterfaceType,
+        selection_set: SelectionSetNode,
+        group: FetchGroup,
+        builder: SelectionBuilder,
+        path: tuple[str, ...],
+        provided: Provided | None,
+    ) -> None:
+        """Plan an interface in a subgraph that only knows it as an ``@interfaceObject``.
+
+        That subgraph resolves the interface's own fields but cannot tell the concrete type:
+        ``__typename`` and fragments on implementations go, through the interface's key, to a
+        subgraph where the interface is a real one.
+        """
+        own = [cf for cf in self.collect(parent, selection_set)
+               if cf.node.name.value != "__typename"]
+        self.plan_object(parent, own, group, builder, path, provided)
+        concrete = self._concrete_part(parent, selection_set)
+        if not concrete:
+            return
+        targets = [
+            graph for graph in self.supergraph.type_graphs(parent.name)
+            if not self._is_interface_object(parent.name, graph)
+        ]
+        routes = [r for r in (self._route(parent.name, group.graph, g) for g in targets) if r]
+        if not routes:
+            raise PlanningError(
+                f"cannot plan {parent.name}: subgraph {self._service(group.graph)} knows it as "
+                "an @interfaceObject and no subgraph with the real interface is reachable by key"
+            )
+        route = min(routes, key=len)
+        current, current_builder = group, builder
+        for hop in route:
+            current, current_builder = self._enter(parent, current, current_builder, hop, path)
+        self.plan_selection_set(
+            parent, SelectionSetNode(selections=tuple(concrete)), current, current_builder, path,
+            None,
+        )
+
+    def _concrete_part(
+        self, parent: GraphQLInterfaceType, selection_set: SelectionSetNode
+    ) -> list[SelectionNode]:
+        """The selections that need the concrete type: ``__typename`` and type conditions."""
+        found: list[SelectionNode] = []
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value == "__typename":
+                    found.append(selection)
+                continue
+            if isinstance(selection, InlineFragmentNode):
+                condition, inner = selection.type_condition, selection.selection_set
+            else:
+                assert isinstance(selection, FragmentSpreadNode)
+                fragment = self.fragments[selection.name.value]
+                condition, inner = fragment.type_condition, fragment.selection_set
+            if condition is None or condition.name.value == parent.name:
+                found.extend(self._concrete_part(parent, inner))
+            else:
+                found.append(selection)
+        return found
 
     def _interface_stays(
         self,
@@ -346,23 +559,27 @@ class _PlanBuilder:
         graph: str,
         provided: Provided | None,
     ) -> bool:
-        """True when the whole selection can be asked of the interface itself in ``graph``."""
+        """True when the whole selection can be asked of the interface itself in ``graph``:
+        each field is resolvable there, or reachable through the interface's own key."""
         if not self.supergraph.type_in_graph(parent.name, graph):
             return False
         if not self._only_own_fields(parent, selection_set):
             return False
-        return all(
-            cf.node.name.value == "__typename"
-            or self.resolvable(parent.name, cf.node.name.value, graph, provided)
-            for cf in self.collect(parent, selection_set)
-        )
+        for cf in self.collect(parent, selection_set):
+            name = cf.node.name.value
+            if name == "__typename" or self.resolvable(parent.name, name, graph, provided):
+                continue
+            targets = self.supergraph.field_graphs(parent.name, name)
+            if not any(self._route(parent.name, graph, t) for t in targets):
+                return False
+        return True
 
     def _graph_returns(
         self, runtime: str, abstract: GraphQLInterfaceType | GraphQLUnionType, graph: str
     ) -> bool:
         """Whether ``graph`` can hand back a ``runtime`` object where ``abstract`` is expected."""
         info = self.supergraph.types.get(runtime)
-        if info is None or graph not in info.graphs:
+        if info is None or graph not in self.supergraph.type_graphs(runtime):
             return False
         if isinstance(abstract, GraphQLUnionType):
             union = self.supergraph.types.get(abstract.name)
@@ -391,10 +608,98 @@ class _PlanBuilder:
                                  internal=self.internal_depth > 0, path=path)
             elif name.startswith("__"):
                 continue  # __schema / __type: the router answers introspection itself
-            elif self.resolvable(parent.name, name, group.graph, provided):
-                self._add_resolved(parent, cf.node, group, target, path, provided)
+            elif self._local_requires(parent, name, group.graph, provided):
+                # the subgraph resolves it, but only from a representation carrying the
+                # required fields: fetch those, then come back through _entities
+                self._jump(parent, cf, group, builder, path, to_self=True)
+            elif self.resolvable(parent.name, name, group.graph, provided) and not (
+                self._better_elsewhere(parent, cf.node, group.graph, provided)
+            ):
+                with self._anchored(parent, cf, group, builder, path):
+                    self._add_resolved(parent, cf.node, group, target, path, provided)
             else:
-                self._jump(parent, cf, group, builder, path)
+                anchor = self.anchors[-1] if self.anchors else None
+                if anchor is not None and anchor.group is group and not self._is_entity(
+                    parent.name
+                ):
+                    self._jump_from_anchor(anchor, parent, cf)
+                else:
+                    self._jump(parent, cf, group, builder, path)
+
+    def _is_entity(self, type_name: str) -> bool:
+        info = self.supergraph.types.get(type_name)
+        return info is not None and any(j.key is not None for j in info.joins)
+
+    @contextmanager
+    def _anchored(
+        self,
+        parent: ObjectOrInterface,
+        cf: CollectedField,
+        group: FetchGroup,
+        builder: SelectionBuilder,
+        path: tuple[str, ...],
+    ) -> Iterator[None]:
+        """Remember, while planning below ``cf``, the nearest entity above it in this fetch."""
+        top = self.anchors[-1] if self.anchors else None
+        anchor: _Anchor | None = None
+        if self._is_entity(parent.name):
+            anchor = _Anchor(parent, group, builder, path, ((cf, parent.name),))
+        elif top is not None and top.group is group:
+            anchor = _Anchor(top.entity, group, top.builder, top.path,
+                             (*top.chain, (cf, parent.name)))
+        self.anchors.append(anchor)
+        try:
+            yield
+        finally:
+            self.anchors.pop()
+
+    def _jump_from_anchor(
+        self, anchor: _Anchor, parent: ObjectOrInterface, missing: CollectedField
+    ) -> None:
+        """Fetch a field of a value type that this subgraph lacks: re-fetch the nearest entity
+        above it elsewhere, asking only for the path down to the missing field."""
+        inner: tuple[SelectionNode, ...] = (_with_conditions(missing),)
+        below = parent.name
+        outermost: CollectedField | None = None
+        for depth in range(len(anchor.chain) - 1, -1, -1):
+            link, link_parent = anchor.chain[depth]
+            link_type = self.schema.get_type(link_parent)
+            assert isinstance(link_type, GraphQLObjectType | GraphQLInterfaceType)
+            declared = get_named_type(link_type.fields[link.node.name.value].type)
+            if declared.name != below:  # what follows sat under a type condition
+                inner = (InlineFragmentNode(
+                    type_condition=NamedTypeNode(name=NameNode(value=below)), directives=(),
+                    selection_set=SelectionSetNode(selections=inner),
+                ),)
+            node = link.node
+            outermost = CollectedField(FieldNode(
+                alias=node.alias, name=node.name, arguments=node.arguments,
+                directives=node.directives, selection_set=SelectionSetNode(selections=inner),
+            ), link.conditions)
+            inner = (_with_conditions(outermost),)
+            below = link_parent
+        assert outermost is not None, "an anchor has at least one link"
+        self._jump(anchor.entity, outermost, anchor.group, anchor.builder, anchor.path)
+
+    def _local_requires(
+        self, parent: ObjectOrInterface, name: str, graph: str, provided: Provided | None
+    ) -> str | None:
+        """The ``@requires`` of ``parent.name`` in ``graph`` when resolving it there needs one."""
+        if provided_child(provided, parent.name, name) is not None:
+            return None
+        join = self.supergraph.field_join(parent.name, name, graph)
+        if join is None or not join.requires or join.external:
+            return None
+        return join.requires
+
+    def _child_provided(
+        self, parent: ObjectOrInterface, name: str, graph: str, provided: Provided | None
+    ) -> Provided | None:
+        """What is provided below ``parent.name`` when resolved in ``graph``."""
+        join = self.supergraph.field_join(parent.name, name, graph)
+        if join is not None and join.provides:
+            return provided_tree(parse_field_set(join.provides))
+        return provided_child(provided, parent.name, name)
 
     def _add_resolved(
         self,
@@ -418,17 +723,159 @@ class _PlanBuilder:
         )
         if not composite or node.selection_set is None or entry.sub is None:
             return
-        join = self.supergraph.field_join(parent.name, name, group.graph)
-        if join is not None and join.provides:
-            child_provided: Provided | None = _provided_tree(parse_field_set(join.provides))
-        elif provided is not None and name in provided:
-            child_provided = provided[name]
-        else:
-            child_provided = None
+        child_provided = self._child_provided(parent, name, group.graph, provided)
         child_path = path + (key,) + ("@",) * _list_depth(definition.type)
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
         self.plan_selection_set(named, node.selection_set, group, entry.sub, child_path,
                                 child_provided)
+
+    # --- choosing between subgraphs -------------------------------------------------------------
+
+    def _entity_sources(
+        self, parent: ObjectOrInterface, name: str
+    ) -> tuple[ObjectOrInterface, list[str]]:
+        """The entity type to jump with for ``parent.name``, and the subgraphs resolving it.
+
+        Usually ``parent`` itself. A field an ``@interfaceObject`` adds to every implementation
+        is resolved through the interface: the jump goes to the interface's subgraph with the
+        interface as the entity type.
+        """
+        graphs = self.supergraph.field_graphs(parent.name, name)
+        if graphs or not isinstance(parent, GraphQLObjectType):
+            return parent, graphs
+        for interface in parent.interfaces:
+            info = self.supergraph.types.get(interface.name)
+            if info is None or not any(j.is_interface_object for j in info.joins):
+                continue
+            via = self.supergraph.field_graphs(interface.name, name)
+            if via and name in interface.fields:
+                return interface, via
+        return parent, []
+
+    def _better_elsewhere(
+        self, parent: ObjectOrInterface, node: FieldNode, graph: str, provided: Provided | None
+    ) -> bool:
+        """Whether re-fetching the parent elsewhere beats resolving ``node`` in ``graph``: its
+        sub-selection cannot be completed from ``graph`` (backtracking), or needs more fetches
+        from there than from another subgraph (``@shareable`` fields)."""
+        if node.selection_set is None:
+            return False
+        definition = parent.fields[node.name.value]
+        named = get_named_type(definition.type)
+        assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
+        child_provided = self._child_provided(parent, node.name.value, graph, provided)
+        stay = self._cost(named, node.selection_set, graph, child_provided)
+        if stay == 0 or stay == INFEASIBLE:
+            # unreachable pieces below are re-fetched from the nearest entity (_jump_from_anchor);
+            # whatever this subgraph has stays here
+            return False
+        return self._jump_cost(parent, node, graph) < stay
+
+    def _field_cost(
+        self, parent: ObjectOrInterface, node: FieldNode, graph: str, provided: Provided | None
+    ) -> float:
+        """How many more fetches ``node`` needs when its parent object comes from ``graph``."""
+        name = node.name.value
+        if name.startswith("__"):
+            return 0
+        required = self._local_requires(parent, name, graph, provided)
+        if required is not None:
+            return 1 + self._cost(parent, parse_field_set(required), graph, None)
+        if not self.resolvable(parent.name, name, graph, provided):
+            return self._jump_cost(parent, node, graph)
+        if node.selection_set is None:
+            return 0
+        named = get_named_type(parent.fields[name].type)
+        assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
+        child_provided = self._child_provided(parent, name, graph, provided)
+        stay = self._cost(named, node.selection_set, graph, child_provided)
+        if stay == 0:
+            return 0
+        return min(stay, self._jump_cost(parent, node, graph))
+
+    def _jump_cost(self, parent: ObjectOrInterface, node: FieldNode, graph: str) -> float:
+        """Fetches needed to resolve ``node`` by re-fetching its parent in another subgraph."""
+        entity, targets = self._entity_sources(parent, node.name.value)
+        best = INFEASIBLE
+        for target in targets:
+            if target == graph:
+                continue
+            route = self._route(entity.name, graph, target)
+            if route is None:
+                continue
+            best = min(best, len(route) + self._field_cost(entity, node, target, None))
+        return best
+
+    def _cost(
+        self,
+        parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
+        selection_set: SelectionSetNode,
+        graph: str,
+        provided: Provided | None,
+    ) -> float:
+        """Extra fetches needed for ``selection_set`` on objects ``graph`` returned.
+
+        An estimate that counts every jump once; infinite when some field cannot be reached.
+        """
+        # Keyed by the selection set's identity; the entry holds the node itself so that id
+        # cannot be reused by another (temporary) selection set while the entry exists.
+        memo_key = (parent.name, id(selection_set), graph, repr(provided))
+        known = self.cost_memo.get(memo_key)
+        if known is not None and known[0] is selection_set:
+            return known[1]
+        # a cycle back to this selection is no way out
+        self.cost_memo[memo_key] = (selection_set, INFEASIBLE)
+        runtimes: list[ObjectOrInterface]
+        if isinstance(parent, GraphQLObjectType) or (
+            isinstance(parent, GraphQLInterfaceType) and (
+                self._is_interface_object(parent.name, graph)
+                or self._interface_stays(parent, selection_set, graph, provided)
+            )
+        ):
+            runtimes = [parent]
+        else:
+            runtimes = list(self._runtimes(parent, graph))
+        total = 0.0
+        for runtime in runtimes:
+            for cf in self.collect(runtime, selection_set):
+                total += self._field_cost(runtime, cf.node, graph, provided)
+        self.cost_memo[memo_key] = (selection_set, total)
+        return total
+
+    def _route(
+        self, type_name: str, source: str, target: str, *, allow_self: bool = False
+    ) -> list[str] | None:
+        """The subgraphs to pass through, by ``@key``, to get from ``source`` to ``target``
+        with an object of ``type_name``; None when no chain of usable keys leads there.
+        ``allow_self`` asks for a way back into ``source`` itself."""
+        if allow_self and source == target:
+            return [target] if self._usable_key(type_name, target, source) else None
+        memo_key = (type_name, source, target)
+        if memo_key in self.route_memo:
+            return self.route_memo[memo_key]
+        found: list[str] | None = None
+        if source != target:
+            frontier: list[tuple[str, list[str]]] = [(source, [])]
+            seen = {source}
+            while frontier and found is None:
+                following: list[tuple[str, list[str]]] = []
+                for graph, hops in frontier:
+                    for candidate in self.supergraph.subgraphs:
+                        if candidate in seen or self._usable_key(type_name, candidate,
+                                                                 graph) is None:
+                            continue
+                        if candidate == target:
+                            found = [*hops, candidate]
+                            break
+                        seen.add(candidate)
+                        following.append((candidate, [*hops, candidate]))
+                    if found is not None:
+                        break
+                frontier = following
+        self.route_memo[memo_key] = found
+        return found
+
+    # --- entity jumps ---------------------------------------------------------------------------
 
     def _jump(
         self,
@@ -437,58 +884,119 @@ class _PlanBuilder:
         group: FetchGroup,
         builder: SelectionBuilder,
         path: tuple[str, ...],
+        *,
+        to_self: bool = False,
     ) -> None:
-        """Plan ``cf`` in another subgraph through ``_entities``, keyed on ``parent``'s @key."""
+        """Plan ``cf`` in another subgraph through ``_entities``, keyed on ``parent``'s @key.
+
+        When no key leads straight there, the parent is re-fetched through subgraphs in between.
+        ``to_self`` jumps back into the current subgraph (for a field with ``@requires``).
+        """
         name = cf.node.name.value
-        candidates = self.supergraph.field_graphs(parent.name, name)
+        entity, candidates = self._entity_sources(parent, name)
+        if to_self:
+            entity, candidates = parent, [group.graph]
         if not candidates:
             raise PlanningError(f"no subgraph resolves {parent.name}.{name}")
-        already = [g for g in candidates if (g, path, id(group)) in self.entity_groups]
-        target, key = None, None
-        for graph in already + [g for g in candidates if g not in already]:
-            key = self._usable_key(parent.name, graph, group.graph)
-            if key is not None:
-                target = graph
-                break
-        if target is None or key is None:
+        best: tuple[tuple[float, int, int], list[str]] | None = None
+        for order, graph in enumerate(candidates):
+            if graph == group.graph and not to_self:
+                continue
+            route = self._route(entity.name, group.graph, graph, allow_self=to_self)
+            if route is None:
+                continue
+            fetches = len(route) + self._field_cost(entity, cf.node, graph, None)
+            shared = 0 if (route[0], path, id(group)) in self.entity_groups else 1
+            score = (fetches, shared, order)
+            if best is None or score < best[0]:
+                best = (score, route)
+        if best is None:
             raise PlanningError(
                 f"cannot plan {parent.name}.{name}: subgraph "
-                f"{self._service(group.graph)} has no @key of {parent.name} usable by "
+                f"{self._service(group.graph)} has no @key of {entity.name} usable by "
                 f"{', '.join(self._service(g) for g in candidates)}"
             )
-        key_selection = parse_field_set(key)
-        builder.add_field("__typename", "__typename", internal=True, path=path)
-        self._add_plain(key_selection, builder, parent, path)
-        child = self._entity_group(group, target, path)
-        requirement = child.requirements.setdefault(parent.name, SelectionBuilder())
-        requirement.add_field("__typename", "__typename")
-        _add_plain(key_selection, requirement)
-
-        join = self.supergraph.field_join(parent.name, name, target)
-        if join is not None and join.requires:
-            required = parse_field_set(join.requires)
-            with self._touching() as touched:
+        route = best[1]
+        current, current_builder = group, builder
+        for hop in route[:-1]:
+            current, current_builder = self._enter(entity, current, current_builder, hop, path)
+        target = route[-1]
+        # @requires: the required fields are planned first, where the representation comes
+        # from; the fetch for the field then waits for every fetch they needed.
+        join = self.supergraph.field_join(entity.name, name, target)
+        required = parse_field_set(join.requires) if join is not None and join.requires else None
+        needed: set[FetchGroup] = set()
+        if required is not None:
+            key = self._usable_key(entity.name, target, current.graph)
+            assert key is not None, "routes only use usable keys"
+            current_builder.add_field("__typename", "__typename", internal=True, path=path)
+            self._add_plain(parse_field_set(key), current_builder, entity, path)  # keys first
+            # what a skipped field requires is not fetched either: its @skip/@include go along
+            guards = (*cf.conditions, *_conditions(cf.node.directives))
+            required_builder = current_builder
+            for guard in guards:
+                required_builder = required_builder.add_fragment(None, (guard,))
+            outer_guards = self.guards
+            with self._touching() as needed:
                 self.internal_depth += 1
+                self.guards = (*outer_guards, *guards)
                 try:
-                    self.plan_object(parent, self.collect(parent, required), group, builder,
-                                     path, None)
+                    self.plan_object(entity, self.collect(entity, required), current,
+                                     required_builder, path, None)
                 finally:
                     self.internal_depth -= 1
-            for dependency in touched:
-                if dependency is child or dependency in child.depends_on:
-                    continue
-                if _depends(dependency, child):
-                    raise PlanningError(
-                        f"cannot plan {parent.name}.{name}: its @requires needs a fetch that "
-                        "itself waits for this one (splitting such fetches is not supported yet)"
-                    )
-                child.depends_on.append(dependency)
-            _add_plain(required, requirement)
+                    self.guards = outer_guards
+        # A required field may itself come through the fetch this field would share (it needs
+        # the same subgraph at the same place): then this field gets a fetch of its own.
+        sharing = self.entity_groups.get((target, path, id(current)))
+        separate = sharing is not None and any(
+            g is sharing or _depends(g, sharing) for g in needed
+        )
+        child, fragment = self._enter(entity, current, current_builder, target, path,
+                                      separate=separate)
+        for dependency in needed:
+            if dependency is child or dependency in child.depends_on:
+                continue
+            if _depends(dependency, child):
+                raise PlanningError(
+                    f"cannot plan {parent.name}.{name}: its @requires needs a fetch that "
+                    "itself waits for this one"
+                )
+            child.depends_on.append(dependency)
+        if required is not None:
+            copy_field_set(required, child.requirements[entity.name])
 
-        fragment = child.selection.add_fragment(parent.name)
-        for condition in cf.conditions:
+        for condition in (*self.guards, *cf.conditions):
             fragment = fragment.add_fragment(None, (condition,))
-        self.plan_object(parent, [CollectedField(cf.node)], child, fragment, path, None)
+        self._add_resolved(entity, cf.node, child, fragment, path, None)
+
+    def _enter(
+        self,
+        entity: ObjectOrInterface,
+        source: FetchGroup,
+        source_builder: SelectionBuilder,
+        target: str,
+        path: tuple[str, ...],
+        *,
+        separate: bool = False,
+    ) -> tuple[FetchGroup, SelectionBuilder]:
+        """One hop: ``source`` selects the key, an ``_entities`` fetch of ``target`` follows.
+
+        Returns that fetch (shared with other jumps from ``source`` to ``target`` at ``path``
+        unless ``separate``) and the builder for fields asked of the entity there.
+        """
+        key = self._usable_key(entity.name, target, source.graph)
+        assert key is not None, "routes only use usable keys"
+        key_selection = parse_field_set(key)
+        source_builder.add_field("__typename", "__typename", internal=True, path=path)
+        self._add_plain(key_selection, source_builder, entity, path)
+        child = self._entity_group(source, target, path, separate=separate)
+        requirement = child.requirements.setdefault(entity.name, SelectionBuilder())
+        requirement.add_field("__typename", "__typename")
+        copy_field_set(key_selection, requirement)
+        if self._is_interface_object(entity.name, target):
+            child.interface_objects.add(entity.name)
+        return child, child.selection.add_fragment(entity.name)
 
     def _note_client_key(self, path: tuple[str, ...], key: str, signature: Signature) -> None:
         if self.internal_depth == 0:
@@ -532,15 +1040,12 @@ class _PlanBuilder:
     def _usable_key(self, type_name: str, target: str, source: str) -> str | None:
         """A resolvable @key of ``type_name`` in ``target`` whose fields ``source`` can supply."""
         info = self.supergraph.types.get(type_name)
-        if info is None:
+        if info is None or not self.supergraph.type_in_graph(type_name, source):
             return None
         for join in info.keys_in(target):
             assert join.key is not None
-            names = [
-                s.name.value for s in parse_field_set(join.key).selections
-                if isinstance(s, FieldNode)
-            ]
-            if all(source in self.supergraph.field_graphs(type_name, n) for n in names):
+            if all(self.supergraph.can_supply(type_name, name, source)
+                   for name in top_level_fields(join.key)):
                 return join.key
         return None
 
@@ -560,14 +1065,17 @@ class _PlanBuilder:
         self.groups.append(group)
         return group
 
-    def _entity_group(self, parent: FetchGroup, graph: str, path: tuple[str, ...]) -> FetchGroup:
+    def _entity_group(
+        self, parent: FetchGroup, graph: str, path: tuple[str, ...], *, separate: bool = False
+    ) -> FetchGroup:
         key = (graph, path, id(parent))
-        group = self.entity_groups.get(key)
+        group = None if separate else self.entity_groups.get(key)
         if group is None:
             group = self._new_group(graph, path)
             group.is_entity = True
             group.depends_on.append(parent)
-            self.entity_groups[key] = group
+            if not separate:
+                self.entity_groups[key] = group
         for touched in self.touched_stack:
             touched.add(group)
         return group
@@ -591,7 +1099,7 @@ class _PlanBuilder:
                     return node
                 after = _one_of(below, ParallelNode)
                 assert after is not None
-                return SequenceNode((node, after))
+                return _one_of([node, after], SequenceNode) or node  # flattens a nested Sequence
 
             return _one_of([subtree(g) for g in groups if not deps[g]], ParallelNode)
         level: dict[FetchGroup, int] = {}
@@ -610,7 +1118,7 @@ class _PlanBuilder:
         return _one_of([s for s in stages if s is not None], SequenceNode)
 
     def _fetch_node(self, group: FetchGroup) -> PlanNode:
-        selection = group.selection.to_ast(self._clashes)
+        selection = group.selection.to_ast(self._clashes, self.internal_prefix)
         collector = _VariableCollector()
         visit(selection, collector)
         used = [n for n in collector.names if n in self.variables]
@@ -647,7 +1155,7 @@ class _PlanBuilder:
             for type_name, requirement in group.requirements.items():
                 fragment = wrapper.add_fragment(type_name)
                 fragment.entries.update(requirement.entries)
-                requires += ((type_name, _required_fields(requirement.to_ast())),)
+                requires += ((type_name, required_fields(requirement.to_ast())),)
             requires_selection = wrapper.to_ast()
         else:
             operation = OperationDefinitionNode(
@@ -663,23 +1171,10 @@ class _PlanBuilder:
             selection=selection,
             requires=requires,
             requires_selection=requires_selection,
+            interface_object_types=tuple(sorted(group.interface_objects)),
+            internal_prefix=self.internal_prefix,
         )
         return FlattenNode(group.merge_path, fetch) if group.is_entity else fetch
-
-
-def _add_plain(selection_set: SelectionSetNode, builder: SelectionBuilder) -> None:
-    """Copy a field set into a representation description as is: no aliases, no jumps."""
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            entry = builder.add_field(
-                selection.name.value, selection.name.value,
-                composite=selection.selection_set is not None,
-            )
-            if selection.selection_set is not None and entry.sub is not None:
-                _add_plain(selection.selection_set, entry.sub)
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition.name.value if selection.type_condition else None
-            _add_plain(selection.selection_set, builder.add_fragment(condition))
 
 
 def _depends(group: FetchGroup, on: FetchGroup) -> bool:

@@ -26,7 +26,8 @@ from graphql import (
 # Fields the planner adds for its own use (keys, @requires) are normally sent under their own
 # name. When the client already uses that response key for something else at the same place
 # (``{ id: name }``), the planner's copy is sent as ``_router_<name>`` instead; the executor
-# reads representations from that alias first.
+# reads representations from that alias first. When the client's own aliases start with
+# ``_router_``, the planner lengthens the prefix (``__router_``...) until none does.
 INTERNAL_ALIAS_PREFIX = "_router_"
 
 Signature = tuple[str, str]  # (field name, printed arguments): what a response key stands for
@@ -104,8 +105,11 @@ class SelectionBuilder:
     def is_empty(self) -> bool:
         return not self.entries
 
-    def to_ast(self, conflicts: ConflictCheck | None = None) -> SelectionSetNode:
-        """The selection set; ``conflicts`` says when a planner field must be renamed."""
+    def to_ast(
+        self, conflicts: ConflictCheck | None = None, prefix: str = INTERNAL_ALIAS_PREFIX
+    ) -> SelectionSetNode:
+        """The selection set; ``conflicts`` says when a planner field must be renamed (to
+        ``prefix`` + its name)."""
         selections: list[SelectionNode] = []
         for entry in self.entries.values():
             if isinstance(entry, FieldEntry):
@@ -116,13 +120,15 @@ class SelectionBuilder:
                 if entry.internal and conflicts is not None and conflicts(
                     entry.path, response_key, entry.signature
                 ):
-                    alias = INTERNAL_ALIAS_PREFIX + entry.name
+                    alias = prefix + entry.name
                 selections.append(FieldNode(
                     alias=NameNode(value=alias) if alias else None,
                     name=NameNode(value=entry.name),
                     arguments=entry.arguments,
                     directives=entry.directives,
-                    selection_set=entry.sub.to_ast(conflicts) if entry.sub is not None else None,
+                    selection_set=(
+                        entry.sub.to_ast(conflicts, prefix) if entry.sub is not None else None
+                    ),
                 ))
             elif not entry.sub.is_empty():
                 condition = entry.type_condition
@@ -130,6 +136,6 @@ class SelectionBuilder:
                     type_condition=NamedTypeNode(name=NameNode(value=condition))
                     if condition else None,
                     directives=entry.directives,
-                    selection_set=entry.sub.to_ast(conflicts),
+                    selection_set=entry.sub.to_ast(conflicts, prefix),
                 ))
         return SelectionSetNode(selections=tuple(selections))

@@ -186,7 +186,8 @@ async def test_subgraph_error_path_is_rewritten_to_client_path(
     ]
     paths = sorted(tuple(e["path"]) for e in result["errors"])
     assert paths == [("hero", "memberOf", 0, "notes"), ("hero", "memberOf", 1, "notes")]
-    assert all(e["extensions"]["serviceName"] == "campaigns" for e in result["errors"])
+    assert all(e["extensions"] == {"code": "DOWNSTREAM_SERVICE_ERROR", "serviceName": "campaigns"}
+               for e in result["errors"])
     assert "only the GM may read the notes of Lost Mine" in {e["message"] for e in result["errors"]}
 
 
@@ -206,7 +207,7 @@ async def test_subgraph_down_gives_partial_data_and_an_error(
     result = await run_query(router, '{ character(id: "c1") { name } campaign(id: "k1") { name } }')
     assert result["data"] == {"character": {"name": "Aria"}, "campaign": None}
     [error] = result["errors"]
-    assert error["extensions"] == {"code": "SUBREQUEST_HTTP_ERROR", "serviceName": "campaigns"}
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "serviceName": "campaigns"}
 
 
 async def test_null_propagates_to_the_nearest_nullable_parent(
@@ -218,7 +219,7 @@ async def test_null_propagates_to_the_nearest_nullable_parent(
     # while the list of characters stays, and only the fetch failure is reported.
     result = await run_query(router, '{ character(id: "c1") { name campaigns { name } } }')
     assert result["data"] == {"character": None}
-    assert [e["extensions"]["code"] for e in result["errors"]] == ["SUBREQUEST_HTTP_ERROR"]
+    assert [e["extensions"]["code"] for e in result["errors"]] == ["INTERNAL_SERVER_ERROR"]
 
 
 async def test_null_in_non_null_position_from_a_subgraph_is_reported(

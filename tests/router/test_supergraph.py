@@ -66,7 +66,7 @@ def test_api_schema_honours_a_renamed_inaccessible() -> None:
 @pytest.mark.parametrize(("sdl", "message"), [
     ("type Query { a: Int }", "no @link to the join spec"),
     ("type Query {", "does not parse"),
-    (SPELLS_SUPERGRAPH.replace("join/v0.3", "join/v0.1"), "join spec v0.1 is not supported"),
+    (SPELLS_SUPERGRAPH.replace("join/v0.3", "join/v0.9"), "join spec v0.9 is not supported"),
     (SPELLS_SUPERGRAPH.replace("@join__type(graph: RULES, key", "@join__type(graph: NOPE, key"),
      "unknown subgraph NOPE"),
 ])

@@ -1,0 +1,173 @@
+"""The subscription service: from a client's operation to a shared live stream.
+
+Transports (``websocket.py``, ``sse.py``) parse their protocol, then call this service, which
+(1) checks the bearer token the same way the HTTP edge does, (2) prepares the operation through
+the gateway (parse, limits, validation, planning, all cached), and (3) attaches the transport's
+subscriber to a live stream from the hub. A stream's events come from the owning subgraph
+(``upstream.py``) and are completed by the executor's entity fetches before anyone sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from graphql import GraphQLError
+from graphql.execution.values import get_variable_values
+
+from auth.tokens import Claims, TokenVerifier, bearer_token
+from router.authorization import ANONYMOUS, Viewer
+from router.executor import Executor, JsonObject
+from router.gateway import (
+    BAD_USER_INPUT,
+    Gateway,
+    GatewayResponse,
+    GraphQLRequest,
+    PreparedOperation,
+    RequestRejected,
+)
+from router.subscriptions.plan import SubscriptionPlan
+from router.subscriptions.streams import StreamHub, Subscriber, Subscription
+from router.subscriptions.upstream import UpstreamFailure, dumps, failure_body, upstream_events
+
+
+@dataclass(frozen=True)
+class SubscriptionSettings:
+    queue_size: int = 1024  # outgoing messages a client may fall behind before it is dropped
+    connection_init_timeout: float = 10.0  # seconds a WebSocket may wait before connection_init
+    upstream_timeout: float = 10.0  # seconds for a subgraph to accept and acknowledge
+    keepalive_interval: float = 15.0  # seconds between SSE keep-alive comments
+    deduplicate: bool = True  # identical subscriptions (same viewer) share one upstream stream
+
+    def __post_init__(self) -> None:
+        if self.queue_size < 1:
+            raise ValueError("queue_size must be at least 1")
+        for name in ("connection_init_timeout", "upstream_timeout", "keepalive_interval"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be a positive number of seconds")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What the edge learned from a token: headers to forward, who it is, when it expires."""
+
+    forward_headers: Mapping[str, str]
+    viewer: Viewer = ANONYMOUS  # for @authenticated / @requiresScopes / @policy
+    expires_at: int | None = None  # of a verified token (epoch seconds)
+
+    @classmethod
+    def verified(cls, forward_headers: Mapping[str, str], claims: Claims) -> Caller:
+        viewer = Viewer(authenticated=True, scopes=claims.scopes, claims=claims.raw)
+        return cls(forward_headers, viewer, claims.expires_at or None)
+
+
+def _user_input_error(error: GraphQLError) -> JsonObject:
+    formatted: JsonObject = dict(error.formatted)
+    formatted["extensions"] = {**(error.extensions or {}), "code": BAD_USER_INPUT}
+    return formatted
+
+
+class Subscriptions:
+    """Subscriptions for one gateway: token checks, preparation, and the stream hub."""
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        verifier: TokenVerifier | None,
+        settings: SubscriptionSettings | None = None,
+    ) -> None:
+        self.gateway = gateway
+        self.verifier = verifier
+        self.settings = settings or SubscriptionSettings()
+        self.hub = StreamHub(deduplicate=self.settings.deduplicate)
+
+    async def authenticate(self, authorization: str | None) -> Caller:
+        """Verify a bearer token if one came (raises ``InvalidToken``); none: anonymous."""
+        if authorization is None:
+            return Caller({})
+        token = bearer_token(authorization)
+        forward = {"authorization": authorization}  # unchanged: subgraphs verify it again
+        if token is None or self.verifier is None:
+            return Caller(forward)
+        return Caller.verified(forward, await self.verifier.verify(token))
+
+    def prepare(self, request: GraphQLRequest) -> PreparedOperation:
+        """Parse, validate and plan (cached); raises ``RequestRejected`` with client errors."""
+        return self.gateway.prepare(request.query, request.operation_name)
+
+    async def execute_once(
+        self, request: GraphQLRequest, prepared: PreparedOperation, caller: Caller
+    ) -> GatewayResponse:
+        """Queries and mutations sent over a streaming transport: one result."""
+        return await self.gateway.execute(
+            request, forward_headers=caller.forward_headers, prepared=prepared,
+            viewer=caller.viewer,
+        )
+
+    def subscribe(
+        self,
+        request: GraphQLRequest,
+        prepared: PreparedOperation,
+        caller: Caller,
+        subscriber: Subscriber,
+    ) -> Subscription:
+        """Attach ``subscriber`` to the live stream for this operation, starting it if needed."""
+        coerced = get_variable_values(
+            self.gateway.schema, prepared.operation.variable_definitions or (),
+            dict(request.variables),
+        )
+        if isinstance(coerced, list):
+            raise RequestRejected([_user_input_error(e) for e in coerced])
+        # Fields the viewer may not read are left out of the plan and reported in every event.
+        authorized, denied = self.gateway._authorized_plan(
+            prepared, request.operation_name, caller.viewer
+        )
+        if authorized.node is None:  # the viewer may not read the subscription field itself
+            raise RequestRejected(denied)
+        plan = SubscriptionPlan.split(authorized)
+        headers = dict(caller.forward_headers)
+        key = (
+            request.query, request.operation_name,
+            orjson.dumps(dict(request.variables), option=orjson.OPT_SORT_KEYS),
+            headers.get("authorization"),
+        )
+
+        def source() -> AsyncIterator[str]:
+            return self._events(request, prepared, plan, coerced.coerced, headers, denied)
+
+        return self.hub.subscribe(key, source, subscriber)
+
+    async def _events(
+        self,
+        request: GraphQLRequest,
+        prepared: PreparedOperation,
+        plan: SubscriptionPlan,
+        coerced: Mapping[str, Any],
+        headers: Mapping[str, str],
+        denied: list[JsonObject],
+    ) -> AsyncIterator[str]:
+        """The client payloads of one stream: each upstream event, completed and serialised."""
+        gateway = self.gateway
+        endpoint = gateway.endpoints[plan.primary.graph]
+        variables = {
+            name: request.variables[name]
+            for name in plan.primary.variable_usages if name in request.variables
+        }
+        executor = Executor(gateway.schema, gateway.endpoints, gateway.subgraph_client)
+        try:
+            async for event in upstream_events(
+                endpoint.url, plan.primary.operation, variables, headers,
+                handshake_timeout=self.settings.upstream_timeout,
+            ):
+                body = await executor.execute_event(
+                    plan.primary, plan.rest, event, prepared.document, request.operation_name,
+                    request.variables, headers, coerced_variables=coerced, errors=denied,
+                )
+                yield dumps(body)
+        except UpstreamFailure as failure:
+            yield dumps(failure_body(failure, plan.primary.service))
+
+    async def aclose(self) -> None:
+        await self.hub.aclose()
