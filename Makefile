@@ -25,6 +25,10 @@ pytest: .venv/.synced
 schema: .venv/.synced ## regenerate schema/<subgraph>.graphql and schema/supergraph.graphql
 	$(UV) run python -m schema
 
+.PHONY: eval-search
+eval-search: .venv/.synced ## concept search quality: recall@5 per kind and overall on tests/catalog/eval
+	$(UV) run python -m tests.catalog.eval.evaluate
+
 # uv itself: use the one on PATH, else install it into a private tools venv.
 $(TOOLS)/bin/uv:
 	python3 -m venv $(TOOLS)

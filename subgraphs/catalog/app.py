@@ -10,6 +10,7 @@ from auth.tokens import TokenVerifier
 from infra.config import Settings
 from subgraphs.catalog.models import OutboxEvent
 from subgraphs.catalog.schema import schema
+from subgraphs.catalog.search.setup import start_search
 from subgraphs.catalog.startup import import_when_empty
 from subgraphs.kit.app import create_app
 from subgraphs.kit.runtime import build_runtime
@@ -19,6 +20,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(settings: Settings, verifier: TokenVerifier | None = None) -> Starlette:
-    """The catalog app; on start it imports the local SRD data if the catalog is still empty."""
+    """The catalog app; on start it imports the local SRD data if the catalog is still empty,
+    then brings the search index up to date."""
     runtime = build_runtime(NAME, OutboxEvent, MIGRATIONS, settings, verifier)
-    return create_app(schema, runtime, on_startup=[import_when_empty])
+    return create_app(schema, runtime, on_startup=[import_when_empty, start_search])

@@ -1,19 +1,22 @@
 """Reading and writing catalog entries.
 
-Catalog lists are ordered by slug (alphabetical within a kind), not by creation time as other
-lists are: a re-import must not reshuffle pages, and players expect spells A to Z. Cursors are
-therefore keyed on the unique slug.
+Catalog lists are ordered by slug (alphabetical within a kind) by default, not by creation time
+as other lists are: a re-import must not reshuffle pages, and players expect spells A to Z. A list
+may also be sorted by another column (name, level, Challenge Rating, ...). Cursors carry the sort
+column's value and the unique slug, which breaks ties, so paging stays exact whatever the sort
+(``page_sorted``).
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
 
 from infra.db.repository import InvalidCursor, Page, Repository
 from subgraphs.catalog.models import (
@@ -26,21 +29,31 @@ from subgraphs.catalog.models import (
 
 Entry = TypeVar("Entry", bound=CatalogEntryMixin)
 
-CURSOR_PREFIX = "slug:"
+SORTED_PREFIX = "sorted:"
 
 
-def encode_slug_cursor(slug: str) -> str:
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{slug}".encode()).decode()
+def encode_sorted_cursor(column: str, value: object, slug: str) -> str:
+    raw = SORTED_PREFIX + json.dumps([column, value, slug])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
-def decode_slug_cursor(cursor: str) -> str:
+def decode_sorted_cursor(cursor: str, column: str) -> tuple[Any, str]:
+    """The sort value and slug in a cursor issued for ``column``; ``InvalidCursor`` otherwise.
+
+    A cursor from a list in another order would compare values of another type, so it is
+    refused as plainly as a forged one.
+    """
     try:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        raw = ""
-    if not raw.startswith(CURSOR_PREFIX):
+        issued_for, value, slug = json.loads(raw.removeprefix(SORTED_PREFIX))
+    except (ValueError, UnicodeDecodeError, TypeError):
+        raise InvalidCursor(f"cursor {cursor!r} is not one this API issued") from None
+    plain = value is None or isinstance(value, int | float | str)
+    if not raw.startswith(SORTED_PREFIX) or not isinstance(slug, str) or not plain:
         raise InvalidCursor(f"cursor {cursor!r} is not one this API issued")
-    return raw[len(CURSOR_PREFIX) :]
+    if issued_for != column:
+        raise InvalidCursor(f"cursor {cursor!r} belongs to a list in another order")
+    return value, slug
 
 
 class CatalogRepository(Repository[Entry]):
@@ -67,19 +80,35 @@ class CatalogRepository(Repository[Entry]):
         )
         return int((await self.session.execute(statement)).scalar_one())
 
-    async def page_by_slug(
-        self, first: int, after: str | None, statement: Select[Any] | None = None
+    async def page_sorted(
+        self,
+        statement: Select[Any],
+        sort_column: str,
+        descending: bool,
+        first: int,
+        after: str | None,
     ) -> Page[Entry]:
-        query: Select[Any] = self.select() if statement is None else statement
+        """A page of ``statement`` ordered by ``sort_column`` (then slug), after a cursor."""
+        column = getattr(self.model, sort_column)
+        slug_column = self.model.slug
         if after is not None:
-            query = query.where(self.model.slug > decode_slug_cursor(after))
-        query = query.order_by(self.model.slug).limit(first + 1)
-        rows = list((await self.session.execute(query)).scalars())
+            value, slug = decode_sorted_cursor(after, sort_column)
+            numeric = column.type.python_type in (int, float)
+            if isinstance(value, bool) or not isinstance(value, (int | float) if numeric else str):
+                raise InvalidCursor(f"cursor {after!r} is not one this API issued")
+            beyond: ColumnElement[bool] = column < value if descending else column > value
+            statement = statement.where(or_(beyond, and_(column == value, slug_column > slug)))
+        ordering = column.desc() if descending else column.asc()
+        statement = statement.order_by(ordering, slug_column).limit(first + 1)
+        rows = list((await self.session.execute(statement)).scalars())
         items = rows[:first]
         return Page(
             items=items,
             has_next=len(rows) > first,
-            cursors=[encode_slug_cursor(row.slug) for row in items],
+            cursors=[
+                encode_sorted_cursor(sort_column, getattr(row, sort_column), row.slug)
+                for row in items
+            ],
         )
 
 
@@ -90,6 +119,8 @@ class SpellFilter:
     class_slug: str | None = None
     concentration: bool | None = None
     ritual: bool | None = None
+    damage_type: str | None = None
+    saving_throw: str | None = None
 
 
 class SpellRepository(CatalogRepository[SpellRow]):
@@ -105,6 +136,13 @@ class SpellRepository(CatalogRepository[SpellRow]):
             statement = statement.where(SpellRow.concentration.is_(where.concentration))
         if where.ritual is not None:
             statement = statement.where(SpellRow.ritual.is_(where.ritual))
+        if where.saving_throw is not None:
+            statement = statement.where(SpellRow.saving_throw == where.saving_throw)
+        if where.damage_type is not None:
+            # A JSON list column: match the quoted value inside its text, portable across
+            # SQLite and PostgreSQL (damage types are plain lowercase words).
+            text = cast(SpellRow.damage_types, String)
+            statement = statement.where(text.like(f'%"{where.damage_type}"%'))
         if where.class_slug is not None:
             on_list = select(SpellClassRow.spell_id).where(
                 SpellClassRow.class_slug == where.class_slug,
@@ -112,11 +150,6 @@ class SpellRepository(CatalogRepository[SpellRow]):
             )
             statement = statement.where(SpellRow.id.in_(on_list))
         return statement
-
-    async def page_matching(
-        self, where: SpellFilter, first: int, after: str | None
-    ) -> Page[SpellRow]:
-        return await self.page_by_slug(first, after, self.filtered(where))
 
 
 class SpellClassRepository(Repository[SpellClassRow]):
@@ -142,6 +175,17 @@ class SpellClassRepository(Repository[SpellClassRow]):
 
 class ClassRepository(CatalogRepository[ClassRow]):
     model = ClassRow
+
+
+_REPOSITORIES: dict[Any, type[CatalogRepository[Any]]] = {}
+
+
+def repository_for(model: Any) -> type[CatalogRepository[Any]]:
+    """The repository class of any catalog table (made once per table, then reused)."""
+    if model not in _REPOSITORIES:
+        name = f"{model.__name__.removesuffix('Row')}Repository"
+        _REPOSITORIES[model] = type(name, (CatalogRepository,), {"model": model})
+    return _REPOSITORIES[model]
 
 
 class SourceRepository(Repository[CatalogSourceRow]):

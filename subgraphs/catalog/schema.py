@@ -8,69 +8,88 @@ thin: parse arguments, read through a repository, convert rows.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
+from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.types import Info
+from sqlalchemy import Select
 
-from infra.db.repository import InvalidCursor, Page
+from rules import spellcasting
+from rules.classes import CLASSES
+from rules.enums import ClassId
+from rules.progression import proficiency_bonus
 from subgraphs.catalog.enums import (
     Ability,
+    AreaShape,
+    CasterKind,
     CastingTimeUnit,
     DamageType,
     MagicSchool,
     RangeKind,
     ScalingKind,
 )
-from subgraphs.catalog.models import CatalogEntryMixin, CatalogSourceRow, ClassRow, SpellRow
+from subgraphs.catalog.homebrew.graphql import HomebrewEntry, HomebrewMutation, HomebrewQuery
+from subgraphs.catalog.models import (
+    ENTRY_MODELS,
+    CatalogSourceRow,
+    ClassFeatureRow,
+    ClassRow,
+    SpellRow,
+)
 from subgraphs.catalog.repository import (
+    CatalogRepository,
     ClassRepository,
     SourceRepository,
     SpellClassRepository,
     SpellFilter,
     SpellRepository,
+    repository_for,
 )
-from subgraphs.kit.context import Context
+from subgraphs.catalog.resolvers import (
+    After,
+    ById,
+    BySlug,
+    ContextInfo,
+    Descending,
+    EntrySort,
+    First,
+    Provenance,
+    by_slugs,
+    one,
+    reference,
+    slug_argument,
+    sorted_page,
+)
+from subgraphs.catalog.search.graphql import CatalogSearchQuery
+from subgraphs.catalog.types_character import (
+    Background,
+    CharacterOptionsQuery,
+    ClassFeature,
+    Feat,
+    Lineage,
+    Species,
+    SpeciesTrait,
+    Subclass,
+)
+from subgraphs.catalog.types_creatures import Creature, CreaturesQuery
+from subgraphs.catalog.types_glossary import (
+    ConditionDefinition,
+    GlossaryQuery,
+    Language,
+    Proficiency,
+    RuleSection,
+    SkillDefinition,
+    WeaponMasteryDefinition,
+    WeaponPropertyDefinition,
+)
+from subgraphs.catalog.types_items import Equipment, ItemsQuery, MagicItem
 from subgraphs.kit.errors import ErrorCode, MaskUnexpectedErrors, graphql_error
-from subgraphs.kit.outcomes import check_cursor, parse_id_or_error
-from subgraphs.kit.relay import Connection, check_page_size, to_connection
-
-ContextInfo = Info[Context, Any]
+from subgraphs.kit.relay import Connection
 
 MAX_SPELL_LEVEL = 9
 
-# Arguments shared by several fields.
-First = Annotated[int, strawberry.argument(description="Page size, 0 to 100.")]
-After = Annotated[
-    str | None, strawberry.argument(description="Continue after this cursor (`endCursor`).")
-]
 LevelFilter = Annotated[int | None, strawberry.argument(description="Spell level, 0-9.")]
-BySlug = Annotated[str | None, strawberry.argument(description="The entry's slug.")]
-ById = Annotated[strawberry.ID | None, strawberry.argument(description="The entry's ID.")]
-
-
-@strawberry.type(description="Where a catalog entry came from and the terms it is used under.")
-class Provenance:
-    source: str = strawberry.field(description='The kind of source, e.g. "SRD".')
-    document: str = strawberry.field(
-        description='The published document, e.g. "System Reference Document 5.2".'
-    )
-    license: str = strawberry.field(description='SPDX license identifier, e.g. "CC-BY-4.0".')
-    dataset: str = strawberry.field(
-        description='The open dataset the entry was imported from, e.g. "open5e-srd-2024".'
-    )
-    source_key: str = strawberry.field(description="The entry's key in that dataset.")
-
-    @classmethod
-    def from_row(cls, row: CatalogEntryMixin) -> Provenance:
-        return cls(
-            source=row.source,
-            document=row.document,
-            license=row.license,
-            dataset=row.dataset,
-            source_key=row.source_key,
-        )
 
 
 @strawberry.type(description="A document catalog content comes from, with its required notice.")
@@ -144,6 +163,9 @@ class SpellScaling:
     kind: ScalingKind = strawberry.field(description="Slot level or character level.")
     level: int = strawberry.field(description="The slot or character level this step applies at.")
     damage_roll: str | None = strawberry.field(description='Damage at this level, e.g. "9d6".')
+    healing_roll: str | None = strawberry.field(
+        description='Healing at this level, for healing spells, e.g. "4d8".'
+    )
     target_count: int | None = strawberry.field(description="Number of targets at this level.")
     duration: str | None = strawberry.field(description="Duration at this level, if it changes.")
     range: str | None = strawberry.field(description="Range at this level, if it changes.")
@@ -159,6 +181,7 @@ class SpellScaling:
             kind=ScalingKind(data["kind"]),
             level=data["level"],
             damage_roll=data.get("damage_roll"),
+            healing_roll=data.get("healing_roll"),
             target_count=data.get("target_count"),
             duration=data.get("duration"),
             range=data.get("range"),
@@ -166,6 +189,14 @@ class SpellScaling:
             area_size=data.get("area_size"),
             note=data.get("note"),
         )
+
+
+@strawberry.type(description="The area a spell fills.")
+class SpellArea:
+    shape: AreaShape = strawberry.field(description="Its shape.")
+    size_feet: int | None = strawberry.field(
+        description="Its size in feet (a sphere's radius, a cube's side, a cone's length)."
+    )
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A spell of the SRD 5.2.")
@@ -181,7 +212,11 @@ class Spell:
     )
     ritual: bool = strawberry.field(description="Whether it can be cast as a ritual.")
     range: SpellRange = strawberry.field(description="How far it reaches.")
+    area: SpellArea | None = strawberry.field(description="The area it fills, if any.")
     components: SpellComponents = strawberry.field(description="Its V, S and M components.")
+    material_cost_gp: float | None = strawberry.field(
+        description="What its priced material components are worth in GP, added up; null if none."
+    )
     duration: str = strawberry.field(description='How long it lasts, e.g. "1 minute".')
     concentration: bool = strawberry.field(description="Whether it requires concentration.")
     saving_throw: Ability | None = strawberry.field(
@@ -189,6 +224,9 @@ class Spell:
     )
     attack_roll: bool = strawberry.field(description="Whether casting involves an attack roll.")
     damage_roll: str | None = strawberry.field(description='Base damage dice, e.g. "8d6".')
+    healing_roll: str | None = strawberry.field(
+        description='Base healing dice of a healing spell, e.g. "2d8" (Cure Wounds).'
+    )
     damage_types: list[DamageType] = strawberry.field(description="Kinds of damage it deals.")
     description: str | None = strawberry.field(
         description="The rules text (Markdown); null where the source dataset lacks it."
@@ -197,7 +235,7 @@ class Spell:
         description="How it improves with a higher slot or character level, in words."
     )
     scaling: list[SpellScaling] = strawberry.field(
-        description="The same improvements, level by level."
+        description="The same improvements (damage, healing, targets, ...), level by level."
     )
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
     row_id: strawberry.Private[uuid.UUID]
@@ -210,8 +248,8 @@ class Spell:
     @strawberry.field(description="The classes whose spell list has it.")
     async def classes(self, info: ContextInfo) -> list[CharacterClass]:
         slugs = await _class_slugs_loader(info).load(self.row_id)
-        rows = await _loader(info, ClassRepository, "slug").load_many(slugs)
-        return [CharacterClass.from_row(row) for row in rows if row is not None]
+        rows = await by_slugs(info, ClassRepository, slugs)
+        return [CharacterClass.from_row(row) for row in rows]
 
     @classmethod
     def from_row(cls, row: SpellRow) -> Spell:
@@ -229,6 +267,9 @@ class Spell:
             range=SpellRange(
                 kind=RangeKind(row.range_kind), feet=row.range_feet, text=row.range_text
             ),
+            area=None
+            if row.area_shape is None
+            else SpellArea(shape=AreaShape(row.area_shape), size_feet=row.area_size_feet),
             components=SpellComponents(
                 verbal=row.verbal,
                 somatic=row.somatic,
@@ -236,11 +277,13 @@ class Spell:
                 material_text=row.material_text,
                 material_consumed=row.material_consumed,
             ),
+            material_cost_gp=row.material_cost_gp,
             duration=row.duration,
             concentration=row.concentration,
             saving_throw=None if row.saving_throw is None else Ability(row.saving_throw),
             attack_roll=row.attack_roll,
             damage_roll=row.damage_roll,
+            healing_roll=row.healing_roll,
             damage_types=[DamageType(d) for d in row.damage_types],
             description=row.description,
             higher_levels=row.higher_levels,
@@ -253,7 +296,7 @@ class Spell:
     async def resolve_reference(
         cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
     ) -> Spell | None:
-        row = await _reference(info, SpellRepository, id, slug)
+        row = await reference(info, SpellRepository, id, slug)
         return None if row is None else cls.from_row(row)
 
 
@@ -265,6 +308,63 @@ class PrimaryAbility:
         "false when the class relies on all of them (Monk: Dexterity and Wisdom)."
     )
     text: str = strawberry.field(description='As the rules write it, e.g. "Strength or Dexterity".')
+
+
+@strawberry.type(description="A class-specific number at a level, e.g. rage_count = 3.")
+class ClassNumber:
+    key: str = strawberry.field(description='What it counts, e.g. "rage_count".')
+    value: float = strawberry.field(description="Its value at this level.")
+
+
+@strawberry.type(description="Spellcasting numbers at a class level (from the rules engine).")
+class LevelSpellcasting:
+    cantrips: int = strawberry.field(description="Cantrips known.")
+    prepared_spells: int = strawberry.field(description="Spells prepared.")
+    slots: list[int] = strawberry.field(
+        description="Spell slots of levels 1-9 (Warlock: its Pact Magic slots at their level)."
+    )
+
+
+@strawberry.type(description="One row of a class table.")
+class ClassLevel:
+    level: int = strawberry.field(description="The class level, 1-20.")
+    proficiency_bonus: int = strawberry.field(description="Proficiency Bonus at this level.")
+    feature_slugs: list[str] = strawberry.field(description="Features gained at this level.")
+    numbers: list[ClassNumber] = strawberry.field(
+        description="Class-specific numbers (Rages, Sneak Attack dice, ...)."
+    )
+    spellcasting: LevelSpellcasting | None = strawberry.field(
+        description="Cantrips, prepared spells and slots; null for a class without spells. "
+        "Computed by the rules engine from the SRD tables (which also corrects the known "
+        "errors of the upstream Levels data)."
+    )
+
+    @strawberry.field(description="The features gained at this level.")
+    async def features(self, info: ContextInfo) -> list[ClassFeature]:
+        rows = await by_slugs(info, ClassFeatureRow, self.feature_slugs)
+        return [ClassFeature.from_row(row) for row in rows]
+
+
+def _level_spellcasting(class_slug: str, level: int) -> LevelSpellcasting | None:
+    """The rules engine's spellcasting numbers, for the SRD classes it knows."""
+    try:
+        class_id = ClassId(class_slug.split("/", 1)[1])
+    except ValueError:
+        return None
+    info = CLASSES[class_id]
+    if info.spellcasting_ability is None:
+        return None
+    entry = spellcasting.CasterLevels(class_id, level)
+    if class_id is ClassId.WARLOCK:
+        pact = spellcasting.pact_slots(level)
+        slots = [pact.count if n == pact.slot_level else 0 for n in range(1, 10)]
+    else:
+        slots = list(spellcasting.spell_slots([entry]))
+    return LevelSpellcasting(
+        cantrips=spellcasting.cantrips_known(entry),
+        prepared_spells=spellcasting.prepared_spells(entry),
+        slots=slots,
+    )
 
 
 @strawberry.federation.type(
@@ -282,15 +382,67 @@ class CharacterClass:
     spellcasting_ability: Ability | None = strawberry.field(
         description="The ability it casts spells with; null if it has no Spellcasting feature."
     )
+    caster_kind: CasterKind = strawberry.field(
+        description="How it casts: full, half or pact caster, or not at all."
+    )
     proficiencies: list[str] = strawberry.field(
         description="Armor, weapon and tool training it grants outright."
     )
     proficiency_choices: list[str] = strawberry.field(
         description='Proficiencies to choose, e.g. "Choose 2: Arcana, History, ...".'
     )
-    subclasses: list[str] = strawberry.field(description="Names of its SRD subclasses.")
+    subclass_names: list[str] = strawberry.field(
+        name="subclassNames", description="Names of its SRD subclasses."
+    )
     description: str = strawberry.field(description="A short summary of the class's core traits.")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
+    levels_data: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.field(description="Names of its SRD subclasses (kept for older clients).")
+    def subclasses(self) -> list[str]:
+        return self.subclass_names
+
+    @strawberry.field(description="Its subclasses.")
+    async def subclass_entries(self, info: ContextInfo) -> list[Subclass]:
+        async with info.context.runtime.sessions() as session:
+            repo = _repository(session, "subclass")
+            statement = repo.select().where(repo.model.class_slug == self.slug)
+            rows = (await session.execute(statement.order_by(repo.model.name))).scalars()
+            return [Subclass.from_row(row) for row in rows]
+
+    @strawberry.field(description="Its class table, level 1 to 20.")
+    def levels(self) -> list[ClassLevel]:
+        return [
+            ClassLevel(
+                level=level["level"],
+                proficiency_bonus=proficiency_bonus(level["level"]),
+                feature_slugs=list(level["features"]),
+                numbers=[
+                    ClassNumber(key=key, value=value) for key, value in level["numbers"].items()
+                ],
+                spellcasting=_level_spellcasting(self.slug, level["level"]),
+            )
+            for level in self.levels_data
+        ]
+
+    @strawberry.field(description="Its own features (not its subclasses'), by level.")
+    async def features(
+        self,
+        info: ContextInfo,
+        max_level: Annotated[
+            int | None, strawberry.argument(description="Only those gained by this level.")
+        ] = None,
+    ) -> list[ClassFeature]:
+        async with info.context.runtime.sessions() as session:
+            repo = _repository(session, "feature")
+            statement = repo.select().where(
+                ClassFeatureRow.class_slug == self.slug, ClassFeatureRow.subclass_slug.is_(None)
+            )
+            if max_level is not None:
+                statement = statement.where(ClassFeatureRow.level <= max_level)
+            statement = statement.order_by(ClassFeatureRow.level, ClassFeatureRow.slug)
+            rows = (await session.execute(statement)).scalars()
+            return [ClassFeature.from_row(row) for row in rows]
 
     @strawberry.field(description="The spells on this class's spell list, A to Z.")
     async def spells(
@@ -300,7 +452,14 @@ class CharacterClass:
         after: After = None,
         level: LevelFilter = None,
     ) -> Connection[Spell]:
-        return await _spell_page(info, SpellFilter(level=level, class_slug=self.slug), first, after)
+        return await _spell_page(
+            info,
+            SpellFilter(level=level, class_slug=self.slug),
+            SpellSort.SLUG,
+            False,
+            first,
+            after,
+        )
 
     @classmethod
     def from_row(cls, row: ClassRow) -> CharacterClass:
@@ -318,39 +477,28 @@ class CharacterClass:
             spellcasting_ability=(
                 None if row.spellcasting_ability is None else Ability(row.spellcasting_ability)
             ),
+            caster_kind=CasterKind(row.caster_kind),
             proficiencies=list(row.proficiencies),
             proficiency_choices=list(row.proficiency_choices),
-            subclasses=list(row.subclasses),
+            subclass_names=list(row.subclasses),
             description=row.description,
             provenance=Provenance.from_row(row),
+            levels_data=list(row.levels),
         )
 
     @classmethod
     async def resolve_reference(
         cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
     ) -> CharacterClass | None:
-        row = await _reference(info, ClassRepository, id, slug)
+        row = await reference(info, ClassRepository, id, slug)
         return None if row is None else cls.from_row(row)
 
 
 # --- loading -------------------------------------------------------------------------------
 
-RepositoryType = type[SpellRepository] | type[ClassRepository]
 
-
-def _loader(info: ContextInfo, repository: RepositoryType, key: str) -> Any:
-    """A per-request batching loader of one entry kind by ``id`` (UUID) or ``slug``."""
-    context = info.context
-
-    async def load(keys: Sequence[Any]) -> list[Any]:
-        async with context.runtime.sessions() as session:
-            repo = repository(session)
-            found: dict[Any, Any] = await (
-                repo.get_many(keys) if key == "id" else repo.by_slugs(keys)
-            )
-        return [found.get(k) for k in keys]
-
-    return context.loader(f"{repository.__name__}:{key}", load)
+def _repository(session: Any, kind: str) -> CatalogRepository[Any]:
+    return repository_for(ENTRY_MODELS[kind])(session)
 
 
 def _class_slugs_loader(info: ContextInfo) -> Any:
@@ -364,74 +512,55 @@ def _class_slugs_loader(info: ContextInfo) -> Any:
     return context.loader("spell-class-slugs", load)
 
 
-async def _reference(
-    info: ContextInfo, repository: RepositoryType, id: str | None, slug: str | None
-) -> Any:
-    """An entity reference by either key; an unknown or malformed key resolves to null."""
-    if id is not None:
-        try:
-            key = uuid.UUID(str(id))
-        except ValueError:
-            return None
-        return await _loader(info, repository, "id").load(key)
-    if slug is not None:
-        return await _loader(info, repository, "slug").load(slug)
-    return None
-
-
-async def _one(
-    info: ContextInfo, repository: RepositoryType, id: strawberry.ID | None, slug: str | None
-) -> Any:
-    """A root lookup by exactly one of ``id`` or ``slug``."""
-    if (id is None) == (slug is None):
-        raise graphql_error(ErrorCode.BAD_USER_INPUT, "Pass exactly one of `id` or `slug`.")
-    if id is not None:
-        return await _loader(info, repository, "id").load(parse_id_or_error(id, "id"))
-    return await _loader(info, repository, "slug").load(slug)
-
-
-async def _page(
-    info: ContextInfo, fetch: Callable[[Any], Awaitable[Page[Any]]], convert: Callable[[Any], Any]
-) -> Any:
-    async with info.context.runtime.sessions() as session:
-        try:
-            page = await fetch(session)
-        except InvalidCursor as exc:
-            raise check_cursor(exc) from None
-    return to_connection(page, convert)
+@strawberry.enum(description="How spells are ordered.")
+class SpellSort(Enum):
+    NAME = "name"
+    SLUG = "slug"
+    LEVEL = "level"
 
 
 async def _spell_page(
-    info: ContextInfo, where: SpellFilter, first: int, after: str | None
+    info: ContextInfo,
+    where: SpellFilter,
+    sort: SpellSort,
+    descending: bool,
+    first: int,
+    after: str | None,
 ) -> Connection[Spell]:
-    check_page_size(first)
     if where.level is not None and not 0 <= where.level <= MAX_SPELL_LEVEL:
         raise graphql_error(ErrorCode.BAD_USER_INPUT, "`level` must be from 0 to 9")
-    page: Connection[Spell] = await _page(
-        info,
-        lambda session: SpellRepository(session).page_matching(where, first, after),
-        Spell.from_row,
+
+    def statement(repo: CatalogRepository[Any]) -> Select[Any]:
+        return SpellRepository(repo.session).filtered(where)
+
+    return await sorted_page(
+        info, SpellRepository, statement, sort, descending, first, after, Spell.from_row
     )
-    return page
 
 
 def class_slug(name: str) -> str:
     """``Wizard``, ``wizard`` and ``class/wizard`` all name the same class."""
-    cleaned = name.strip().lower().replace(" ", "-")
-    return cleaned if cleaned.startswith("class/") else f"class/{cleaned}"
+    return slug_argument("class", name) or ""
 
 
 # --- root fields ---------------------------------------------------------------------------
 
 
 @strawberry.type
-class Query:
+class Query(
+    CharacterOptionsQuery,
+    ItemsQuery,
+    CreaturesQuery,
+    GlossaryQuery,
+    CatalogSearchQuery,
+    HomebrewQuery,
+):
     @strawberry.field(description='One spell by `slug` ("spell/fireball") or `id`; null if none.')
     async def spell(self, info: ContextInfo, slug: BySlug = None, id: ById = None) -> Spell | None:
-        row = await _one(info, SpellRepository, id, slug)
+        row = await one(info, SpellRepository, id, slug)
         return None if row is None else Spell.from_row(row)
 
-    @strawberry.field(description="Spells A to Z; every filter given must match.")
+    @strawberry.field(description="Spells; every filter given must match.")
     async def spells(
         self,
         info: ContextInfo,
@@ -453,6 +582,16 @@ class Query:
         ritual: Annotated[
             bool | None, strawberry.argument(description="Whether it can be cast as a ritual.")
         ] = None,
+        damage_type: Annotated[
+            DamageType | None, strawberry.argument(description="Deals this kind of damage.")
+        ] = None,
+        saving_throw: Annotated[
+            Ability | None, strawberry.argument(description="Targets save with this ability.")
+        ] = None,
+        sort: Annotated[
+            SpellSort, strawberry.argument(description="The order of the list.")
+        ] = SpellSort.SLUG,
+        descending: Descending = False,
     ) -> Connection[Spell]:
         where = SpellFilter(
             level=level,
@@ -460,8 +599,10 @@ class Query:
             class_slug=None if class_name is None else class_slug(class_name),
             concentration=concentration,
             ritual=ritual,
+            damage_type=None if damage_type is None else damage_type.value,
+            saving_throw=None if saving_throw is None else saving_throw.value,
         )
-        return await _spell_page(info, where, first, after)
+        return await _spell_page(info, where, sort, descending, first, after)
 
     @strawberry.field(
         name="class", description='One class by `slug` ("class/wizard") or `id`; null if none.'
@@ -469,20 +610,33 @@ class Query:
     async def class_(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> CharacterClass | None:
-        row = await _one(info, ClassRepository, id, slug)
+        row = await one(info, ClassRepository, id, slug)
         return None if row is None else CharacterClass.from_row(row)
 
-    @strawberry.field(description="Classes A to Z.")
+    @strawberry.field(description="Classes.")
     async def classes(
-        self, info: ContextInfo, first: First = 20, after: After = None
+        self,
+        info: ContextInfo,
+        first: First = 20,
+        after: After = None,
+        caster_kind: Annotated[
+            CasterKind | None, strawberry.argument(description="Classes that cast this way.")
+        ] = None,
+        sort: Annotated[
+            EntrySort, strawberry.argument(description="The order of the list.")
+        ] = EntrySort.SLUG,
+        descending: Descending = False,
     ) -> Connection[CharacterClass]:
-        check_page_size(first)
-        page: Connection[CharacterClass] = await _page(
-            info,
-            lambda session: ClassRepository(session).page_by_slug(first, after),
+        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
+            query = repo.select()
+            if caster_kind is not None:
+                query = query.where(ClassRow.caster_kind == caster_kind.value)
+            return query
+
+        return await sorted_page(
+            info, ClassRepository, statement, sort, descending, first, after,
             CharacterClass.from_row,
-        )
-        return page
+        )  # fmt: skip
 
     @strawberry.field(
         description="The documents the catalog's content comes from, with their licenses and "
@@ -496,7 +650,29 @@ class Query:
 
 schema = strawberry.federation.Schema(
     query=Query,
-    types=[Spell, CharacterClass],
+    mutation=HomebrewMutation,
+    types=[
+        HomebrewEntry,
+        Spell,
+        CharacterClass,
+        Subclass,
+        ClassFeature,
+        Species,
+        Lineage,
+        SpeciesTrait,
+        Background,
+        Feat,
+        Equipment,
+        MagicItem,
+        Creature,
+        ConditionDefinition,
+        SkillDefinition,
+        Language,
+        Proficiency,
+        WeaponPropertyDefinition,
+        WeaponMasteryDefinition,
+        RuleSection,
+    ],
     federation_version="2.9",
     extensions=[MaskUnexpectedErrors],
 )

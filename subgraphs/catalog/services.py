@@ -9,22 +9,25 @@ it twice with the same files changes nothing the second time. No GraphQL here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from infra.db.model import EntityMixin, utcnow
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.catalog.importers.records import (
     ClassRecord,
+    EntryRecord,
     ImportBundle,
     Provenance,
     SourceDocument,
     SpellRecord,
 )
 from subgraphs.catalog.models import (
+    ENTRY_MODELS,
     CatalogEntryMixin,
     CatalogSourceRow,
     ClassRow,
@@ -36,6 +39,7 @@ from subgraphs.catalog.repository import (
     SourceRepository,
     SpellClassRepository,
     SpellRepository,
+    repository_for,
 )
 
 Row = TypeVar("Row", bound=EntityMixin)
@@ -124,10 +128,14 @@ def spell_columns(record: SpellRecord) -> dict[str, Any]:
         "saving_throw": None if record.saving_throw is None else record.saving_throw.value,
         "attack_roll": record.attack_roll,
         "damage_roll": record.damage_roll,
+        "healing_roll": record.healing_roll,
         "damage_types": [d.value for d in record.damage_types],
         "description": record.description,
         "higher_levels": record.higher_levels,
         "scaling": [step.to_json() for step in record.scaling],
+        "area_shape": None if record.area_shape is None else record.area_shape.value,
+        "area_size_feet": record.area_size_feet,
+        "material_cost_gp": record.material_cost_gp,
         **_provenance_columns(record.provenance),
     }
 
@@ -148,6 +156,17 @@ def class_columns(record: ClassRecord) -> dict[str, Any]:
         "proficiency_choices": list(record.proficiency_choices),
         "subclasses": list(record.subclasses),
         "description": record.description,
+        "caster_kind": record.caster_kind.value,
+        "levels": [dict(level) for level in record.levels],
+        **_provenance_columns(record.provenance),
+    }
+
+
+def entry_columns(record: EntryRecord) -> dict[str, Any]:
+    return {
+        "slug": record.slug,
+        "name": record.name,
+        **record.columns,
         **_provenance_columns(record.provenance),
     }
 
@@ -185,32 +204,58 @@ def _apply(row: EntityMixin, columns: Mapping[str, Any]) -> bool:
     return changed
 
 
+class PendingInserts:
+    """New rows gathered while an import compares, written as multi-row INSERTs per table.
+
+    Adding a thousand ORM objects one by one is what made imports slow; new rows need no
+    change tracking, so they are collected as plain column dicts (ids made up front, so links
+    can point at them at once) and written table by table in the order they were first added.
+    """
+
+    CHUNK = 500
+
+    def __init__(self) -> None:
+        self.rows: dict[Any, list[dict[str, Any]]] = {}
+
+    def add(self, model: Any, columns: Mapping[str, Any]) -> uuid.UUID:
+        ident = uuid.uuid4()
+        now = utcnow()
+        row = {"id": ident, "created_at": now, "updated_at": now, "is_deleted": False}
+        self.rows.setdefault(model, []).append({**row, "version": 1, **columns})
+        return ident
+
+    async def write(self, session: AsyncSession) -> None:
+        for model, rows in self.rows.items():
+            for start in range(0, len(rows), self.CHUNK):
+                await session.execute(insert(model.__table__), rows[start : start + self.CHUNK])
+
+
 def _upsert(
-    session: AsyncSession,
-    existing: dict[str, Row],
+    pending: PendingInserts,
+    existing: Mapping[str, Row],
     wanted: dict[str, dict[str, Any]],
-    create: Callable[..., Row],
+    model: Any,
     counts: KindCounts,
-) -> tuple[dict[str, Row], set[str]]:
+) -> tuple[dict[str, uuid.UUID], set[str]]:
     """Bring ``existing`` (keyed by slug) in line with ``wanted``.
 
-    Returns the rows of ``wanted`` and the keys of those that needed no change.
+    Returns the ids of the entries of ``wanted`` and the keys of those that needed no change.
     """
-    result: dict[str, Row] = {}
+    ids: dict[str, uuid.UUID] = {}
     unchanged: set[str] = set()
     for key, columns in wanted.items():
         row = existing.get(key)
         if row is None:
-            row = create(id=uuid.uuid4(), **columns)  # id set now so links need no flush
-            session.add(row)
+            ids[key] = pending.add(model, columns)
             counts.created += 1
-        elif _apply(row, columns):
+            continue
+        if _apply(row, columns):
             counts.updated += 1
         else:
             counts.unchanged += 1
             unchanged.add(key)
-        result[key] = row
-    return result, unchanged
+        ids[key] = row.id
+    return ids, unchanged
 
 
 def _retire_missing(
@@ -224,66 +269,98 @@ def _retire_missing(
             counts.retired += 1
 
 
-async def _sync_spell_classes(
-    session: AsyncSession, spells: Mapping[str, SpellRow], records: Iterable[SpellRecord]
+def _sync_spell_classes(
+    pending: PendingInserts,
+    links: Mapping[tuple[uuid.UUID, str], SpellClassRow],
+    spell_ids: Mapping[str, uuid.UUID],
+    records: Iterable[SpellRecord],
 ) -> set[str]:
     """Make the spell-list rows match the records; returns slugs of spells whose lists changed."""
-    links = await SpellClassRepository(session).all_by_pair()
-    wanted = {(spells[r.slug].id, key): r.slug for r in records for key in r.class_keys}
-    imported_ids = {spells[slug].id: slug for slug in spells}
+    wanted = {(spell_ids[r.slug], key): r.slug for r in records for key in r.class_keys}
+    imported = {ident: slug for slug, ident in spell_ids.items()}
     touched: set[str] = set()
     for pair, slug in wanted.items():
         link = links.get(pair)
         if link is None:
-            session.add(SpellClassRow(id=uuid.uuid4(), spell_id=pair[0], class_slug=pair[1]))
+            pending.add(SpellClassRow, {"spell_id": pair[0], "class_slug": pair[1]})
             touched.add(slug)
         elif link.is_deleted:
             _restore(link)
             touched.add(slug)
     for pair, link in links.items():
-        owner = imported_ids.get(pair[0])
+        owner = imported.get(pair[0])
         if owner is not None and pair not in wanted and not link.is_deleted:
             _retire(link)
             touched.add(owner)
     return touched
 
 
+def _sync_kind(
+    pending: PendingInserts,
+    kind: str,
+    records: list[EntryRecord],
+    existing: dict[str, Any],
+    report: ImportReport,
+) -> None:
+    """Upsert one kind's entries and retire those its datasets no longer have."""
+    counts = report.kinds.setdefault(kind, KindCounts())
+    wanted = {record.slug: entry_columns(record) for record in records}
+    _upsert(pending, existing, wanted, ENTRY_MODELS[kind], counts)
+    _retire_missing(existing, wanted, {r.provenance.dataset for r in records}, counts)
+
+
 async def apply_import(uow: UnitOfWork, bundle: ImportBundle) -> ImportReport:
-    """Write ``bundle`` in one transaction: all of it or, on any failure, none of it."""
+    """Write ``bundle`` in one transaction: all of it or, on any failure, none of it.
+
+    Everything already stored is read first; then entries are compared in memory, changed rows
+    updated in place and new rows written in bulk, in one transaction.
+    """
     report = ImportReport(files=list(bundle.files), notices=list(bundle.notices))
-    spell_counts = report.kinds.setdefault("spells", KindCounts())
-    class_counts = report.kinds.setdefault("classes", KindCounts())
+    pending = PendingInserts()
     async with uow:
         session = uow.session
-        sources, _ = _upsert(
-            session,
-            await SourceRepository(session).all_by_key(),
+        source_rows = await SourceRepository(session).all_by_key()
+        spell_rows = await SpellRepository(session).all_by_slug()
+        links = await SpellClassRepository(session).all_by_pair()
+        class_rows = await ClassRepository(session).all_by_slug()
+        entry_rows = {
+            kind: await repository_for(ENTRY_MODELS[kind])(session).all_by_slug()
+            for kind in bundle.entries
+        }
+
+        source_ids, _ = _upsert(
+            pending,
+            source_rows,
             {key: source_columns(doc) for key, doc in bundle.documents.items()},
             CatalogSourceRow,
             report.kinds.setdefault("sources", KindCounts()),
         )
 
-        spell_rows = await SpellRepository(session).all_by_slug()
+        spell_counts = report.kinds.setdefault("spells", KindCounts())
         wanted_spells = {r.slug: spell_columns(r) for r in bundle.spells}
-        spells, same = _upsert(session, spell_rows, wanted_spells, SpellRow, spell_counts)
+        spell_ids, same = _upsert(pending, spell_rows, wanted_spells, SpellRow, spell_counts)
         _retire_missing(
             spell_rows, wanted_spells, {r.provenance.dataset for r in bundle.spells}, spell_counts
         )
-        for slug in await _sync_spell_classes(session, spells, bundle.spells):
+        for slug in _sync_spell_classes(pending, links, spell_ids, bundle.spells):
             if slug in same:
-                spells[slug].updated_at = utcnow()  # its class list changed: a new version
+                spell_rows[slug].updated_at = utcnow()  # its class list changed: a new version
                 spell_counts.unchanged -= 1
                 spell_counts.updated += 1
 
-        class_rows = await ClassRepository(session).all_by_slug()
+        class_counts = report.kinds.setdefault("classes", KindCounts())
         wanted_classes = {r.slug: class_columns(r) for r in bundle.classes}
-        _upsert(session, class_rows, wanted_classes, ClassRow, class_counts)
+        _upsert(pending, class_rows, wanted_classes, ClassRow, class_counts)
         _retire_missing(
             class_rows, wanted_classes, {r.provenance.dataset for r in bundle.classes}, class_counts
         )
 
+        for kind, records in bundle.entries.items():
+            _sync_kind(pending, kind, records, entry_rows[kind], report)
+
+        await pending.write(session)
         if any(counts.changed for counts in report.kinds.values()):
-            anchor = next(iter(sources.values())).id if sources else uuid.uuid4()
+            anchor = next(iter(source_ids.values())) if source_ids else uuid.uuid4()
             uow.emit("catalog.imported", anchor, report.as_payload())
         await uow.commit()
     return report

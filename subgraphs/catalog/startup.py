@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 
 from subgraphs.catalog.importers.bundle import read_srd
+from subgraphs.catalog.importers.download import SrdDownloadError, default_base_url, download_srd
 from subgraphs.catalog.importers.fields import MalformedSource
-from subgraphs.catalog.importers.location import resolve_srd_dir
+from subgraphs.catalog.importers.location import download_allowed, resolve_srd_dir
 from subgraphs.catalog.services import ImportReport, apply_import, catalog_is_empty
 from subgraphs.kit.runtime import Runtime
 
@@ -34,13 +35,21 @@ async def import_srd(runtime: Runtime, srd_dir: Path) -> ImportReport:
 async def import_when_empty(runtime: Runtime) -> None:
     """Start-up hook: fill an empty catalog from the local SRD data, if there is any.
 
-    A missing data directory leaves the catalog empty (logged). A malformed one is logged as an
-    error and also leaves it empty rather than stopping the service: the rest of the graph keeps
-    working, and ``python -m subgraphs.catalog.importers`` reports the exact flaw.
+    Without local data the pinned files are downloaded (checksummed) first. A missing data
+    directory or a failed download leaves the catalog empty (logged). A malformed one is logged
+    as an error and also leaves it empty rather than stopping the service: the rest of the graph
+    keeps working, and ``python -m subgraphs.catalog.importers`` reports the exact flaw.
     """
     if not await catalog_is_empty(runtime.sessions):
         return
     srd_dir = resolve_srd_dir()
+    if srd_dir is None and download_allowed():
+        log.info("no local SRD data; downloading the pinned files from %s", default_base_url())
+        try:
+            srd_dir = await asyncio.to_thread(download_srd)
+        except SrdDownloadError as exc:
+            log.error("catalog is empty: the SRD download failed, nothing was imported: %s", exc)
+            return
     if srd_dir is None or not srd_dir.is_dir():
         log.warning(
             "catalog is empty and no SRD data was found (looked at %s); set SRD_DIR to import",

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from subgraphs.catalog.importers.bundle import required_files
 from subgraphs.catalog.importers.location import resolve_srd_dir
 from tests.conftest import IN_CI
 
@@ -30,6 +31,11 @@ def real_srd_dir() -> Path:
     if IN_CI:
         pytest.fail(f"{reason}, and CI=true requires it")
     pytest.skip(reason)
+
+
+def raw_count(srd: Path, folder: str, file: str) -> int:
+    """Entries of a raw file: one per list item (5e-database) or fixture record (open5e)."""
+    return len(json.loads((srd / folder / file).read_text(encoding="utf-8")))
 
 
 def spell(key: str, name: str, **fields: Any) -> dict[str, Any]:
@@ -131,25 +137,159 @@ def sample_scaling() -> list[dict[str, Any]]:
     ]
 
 
+def creature(key: str, name: str, **fields: Any) -> dict[str, Any]:
+    """An open5e creature record (a CR 1/4 goblin-like skirmisher); ``fields`` override."""
+    values: dict[str, Any] = {
+        "document": "srd-2024",
+        "name": name,
+        "size": "small",
+        "type": "fey",
+        "subcategory": None,
+        "alignment": "chaotic neutral",
+        "armor_class": 15,
+        "armor_detail": "leather armor",
+        "hit_dice": "3d6",
+        "hit_points": 10,
+        "challenge_rating": "0.250",
+        "walk": 30,
+        "fly": None,
+        "swim": None,
+        "climb": None,
+        "burrow": None,
+        "hover": False,
+        "darkvision_range": 60,
+        "blindsight_range": None,
+        "tremorsense_range": None,
+        "truesight_range": None,
+        "telepathy_range": None,
+        "languages": ["common", "goblin"],
+        "languages_desc": "Common, Goblin",
+        "initiative_bonus": 2,
+        "passive_perception": 9,
+        "damage_vulnerabilities": [],
+        "damage_resistances": [],
+        "damage_immunities": [],
+        "condition_immunities": [],
+        **{
+            f"ability_score_{a}": s
+            for a, s in zip(ABILITY_WORDS, (8, 15, 10, 10, 8, 8), strict=True)
+        },
+        **{
+            f"saving_throw_{a}": b
+            for a, b in zip(ABILITY_WORDS, (-1, 2, 0, 0, -1, -1), strict=True)
+        },
+        "skill_bonus_stealth": 6,
+    }
+    values.update(fields)
+    return {"model": "api_v2.creature", "pk": f"srd-2024_{key}", "fields": values}
+
+
+ABILITY_WORDS = ("strength", "dexterity", "constitution", "intelligence", "wisdom", "charisma")
+
+
+def creature_action(parent: str, key: str, name: str, **fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "action_type": "ACTION",
+        "desc": f"{name}: Melee Attack Roll: +4, reach 5 ft. 5 (1d6 + 2) Slashing damage.",
+        "name": name,
+        "parent": f"srd-2024_{parent}",
+        "uses_param": None,
+        "uses_type": None,
+        "order_in_statblock": 0,
+        "legendary_action_cost": None,
+    }
+    values.update(fields)
+    return {"model": "api_v2.creatureaction", "pk": f"srd-2024_{parent}_{key}", "fields": values}
+
+
+def sample_creatures() -> list[dict[str, Any]]:
+    return [creature("goblin-warrior", "Goblin Warrior")]
+
+
+def sample_actions() -> list[dict[str, Any]]:
+    return [creature_action("goblin-warrior", "scimitar", "Scimitar")]
+
+
+def sample_equipment() -> list[dict[str, Any]]:
+    weapon_categories = ["martial-melee-weapons", "martial-weapons", "melee-weapons", "weapons"]
+    return [
+        {
+            "index": "longsword",
+            "name": "Longsword",
+            "equipment_categories": [{"index": c} for c in weapon_categories],
+            "cost": {"quantity": 15, "unit": "gp"},
+            "damage": {"damage_dice": "1d8", "damage_type": {"index": "slashing"}},
+            "two_handed_damage": {"damage_dice": "1d10", "damage_type": {"index": "slashing"}},
+            "range": {"normal": 5},
+            "weight": 3,
+            "properties": [{"index": "versatile"}],
+            "mastery": {"index": "sap"},
+        },
+        {
+            "index": "chain-mail",
+            "name": "Chain Mail",
+            "equipment_categories": [{"index": "armor"}, {"index": "heavy-armor"}],
+            "armor_class": {"base": 16, "dex_bonus": False, "max_bonus": 0},
+            "cost": {"quantity": 75, "unit": "gp"},
+            "stealth_disadvantage": True,
+            "str_minimum": 13,
+            "weight": 55,
+        },
+    ]
+
+
+def sample_magic_items() -> list[dict[str, Any]]:
+    return [
+        {
+            "index": "ring-of-protection",
+            "name": "Ring of Protection",
+            "equipment_category": {"index": "rings"},
+            "variants": [],
+            "variant": False,
+            "attunement": True,
+            "rarity": {"name": "Rare"},
+            "desc": "Ring\n You gain a +1 bonus to Armor Class and saving throws while wearing it.",
+        }
+    ]
+
+
 def write_srd(
     root: Path,
     spells: list[dict[str, Any]] | None = None,
     classes: list[dict[str, Any]] | None = None,
     scaling: list[dict[str, Any]] | None = None,
+    *,
+    files: dict[str, list[dict[str, Any]]] | None = None,
 ) -> Path:
-    """Write an SRD directory under ``root`` (defaults: the samples above); returns ``root``."""
+    """Write an SRD directory under ``root`` (defaults: the samples above); returns ``root``.
+
+    Every other file an import reads is written too: the samples above for creatures,
+    equipment and magic items, an empty list for the rest. ``files`` replaces any file by its
+    ``folder/name`` path.
+    """
     document = {
         "model": "api_v2.document",
         "pk": "srd-2024",
         "fields": {"name": "System Reference Document 5.2", "licenses": ["cc-by-40"]},
     }
-    files = {
+    contents: dict[str, list[dict[str, Any]]] = {
         f"{OPEN5E}/Document.json": [document],
         f"{OPEN5E}/Spell.json": sample_spells() if spells is None else spells,
         f"{OPEN5E}/SpellCastingOption.json": sample_scaling() if scaling is None else scaling,
         f"{FIVEE}/5e-SRD-Classes.json": sample_classes() if classes is None else classes,
+        f"{OPEN5E}/Creature.json": sample_creatures(),
+        f"{OPEN5E}/CreatureAction.json": sample_actions(),
+        f"{FIVEE}/5e-SRD-Equipment.json": sample_equipment(),
+        f"{FIVEE}/5e-SRD-Magic-Items.json": sample_magic_items(),
     }
-    for name, content in files.items():
+    for name in required_files():
+        files_by_name = files or {}
+        if name in files_by_name:
+            contents[name] = files_by_name[name]
+        elif name not in contents:
+            contents[name] = []
+    files_written = contents
+    for name, content in files_written.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(copy.deepcopy(content)), encoding="utf-8")

@@ -370,7 +370,8 @@ async def test_redis_malformed_message_goes_to_dead_letter(prefix: str) -> None:
         deliveries = await bus.read(group="g", consumer="c1")
         assert [d.event.id for d in deliveries] == [good.id]
         assert await bus.pending_count(group="g") == 1  # only the good one awaits an ack
-        [(_, parked)] = await raw.xrange(stream + ":dead-letter")
+        [(_, parked)] = list(await raw.xrange(stream + ":dead-letter") or [])
+        assert parked is not None
         assert parked["payload"] == "{not json"
         assert parked["dead_letter_group"] == "g"
     finally:

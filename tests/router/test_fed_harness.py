@@ -24,7 +24,7 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLSchema,
     build_ast_schema,
-    execute,
+    execute_sync,
     parse,
 )
 
@@ -90,7 +90,7 @@ class FakeSubgraph:
                 return {**representation, **candidate}
         return None
 
-    def resolve(self, source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def resolve(self, source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         parent = info.parent_type.name
         if info.field_name == "_entities":
             return [self.entity(r) for r in args["representations"]]
@@ -108,7 +108,7 @@ class FakeSubgraph:
         self.calls.append(body)
         if self.down:
             return httpx.Response(500, text="subgraph exploded")
-        result = execute(
+        result = execute_sync(
             self.schema, parse(body["query"]), variable_values=body.get("variables") or {},
             field_resolver=self.resolve,
         )

@@ -89,7 +89,7 @@ def boxes() -> tuple[FakeSubgraph, FakeSubgraph]:
 
     def price(box: dict[str, Any]) -> float:
         shape = box["content"]
-        return shape["r"] * 3 if shape["__typename"] == "Circle" else shape["side"] * 4
+        return float(shape["r"] * 3 if shape["__typename"] == "Circle" else shape["side"] * 4)
 
     pricing = FakeSubgraph("pricing", """
     type Box @key(fields: "id") {

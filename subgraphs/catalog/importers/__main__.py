@@ -2,9 +2,11 @@
 
     uv run python -m subgraphs.catalog.importers [--srd-dir DIR]
 
-The database is the catalog service's own (``CATALOG_DATABASE_URL``, else the SQLite file under
-``VAR_DIR``); its migrations are applied first. Exit status: 0 imported, 1 the data is malformed
-(nothing was written), 2 no SRD directory was found.
+The database is the catalog service's own (``CATALOG_DATABASE_URL``, else the SQLite file
+under ``VAR_DIR``); its migrations are applied first. Without ``--srd-dir``, ``$SRD_DIR`` or
+``../shared/srd``, the pinned files are downloaded and checksummed first. Exit status: 0
+imported, 1 the data is malformed (nothing was written), 2 no SRD directory was found or the
+download failed.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from pathlib import Path
 from infra.config import Settings
 from infra.db.migrations import upgrade
 from subgraphs.catalog.app import MIGRATIONS, NAME
+from subgraphs.catalog.importers.download import SrdDownloadError, download_srd
 from subgraphs.catalog.importers.fields import MalformedSource
-from subgraphs.catalog.importers.location import resolve_srd_dir
+from subgraphs.catalog.importers.location import download_allowed, resolve_srd_dir
 from subgraphs.catalog.models import OutboxEvent
 from subgraphs.catalog.startup import import_srd
 from subgraphs.kit.runtime import build_runtime
@@ -54,6 +57,12 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     srd_dir = resolve_srd_dir(args.srd_dir)
+    if srd_dir is None and download_allowed():
+        try:
+            srd_dir = download_srd()
+        except SrdDownloadError as exc:
+            print(f"no local SRD directory, and the download failed: {exc}", file=sys.stderr)
+            return 2
     if srd_dir is None or not srd_dir.is_dir():
         print(
             f"no SRD directory found ({srd_dir or '$SRD_DIR unset and ../shared/srd missing'})",

@@ -1,19 +1,23 @@
 """Importer for the open5e SRD 5.2 dataset (Django fixtures: ``[{model, pk, fields}]``).
 
-Reads ``Spell.json`` and its companion ``SpellCastingOption.json`` (how each spell scales) from the
-``open5e-srd-2024`` folder, after checking ``Document.json`` says the folder really is the SRD 5.2
-under CC-BY-4.0. Upstream keys look like ``srd-2024_fireball``; the catalog's slug is
-``spell/fireball``.
+Spells are read here; creatures in ``open5e_creatures`` (built on ``fixtures`` and
+``check_document`` below). Reads ``Spell.json`` and its companion ``SpellCastingOption.json``
+(how each spell scales) from the ``open5e-srd-2024`` folder, after checking ``Document.json``
+says the folder really is the SRD 5.2 under CC-BY-4.0. Upstream keys look like
+``srd-2024_fireball``; the catalog's slug is ``spell/fireball``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from subgraphs.catalog.enums import (
     Ability,
+    AreaShape,
     CastingTimeUnit,
     DamageType,
     MagicSchool,
@@ -48,6 +52,7 @@ SCALING_MODEL = "api_v2.spellcastingoption"
 
 TIMED_CASTING = re.compile(r"^(\d+)\s*(minute|hour)s?$")
 SCALING_TYPE = re.compile(r"^(slot_level|player_level)_(\d+)$")
+GP_AMOUNT = re.compile(r"([\d,]+)\+?\s*GP", re.IGNORECASE)
 
 ACTION_CASTING = {
     "action": CastingTimeUnit.ACTION,
@@ -71,9 +76,24 @@ ABILITY_NAMES = {
 }
 
 
+def fixtures(path: Path, model: str) -> Iterator[EntryReader]:
+    """The ``fields`` of every record of a fixture file, each checked to be of ``model``."""
+    name = display_name(path)
+    for index, raw in enumerate(load_json_list(path)):
+        yield _fixture(name, index, raw, model)
+
+
+def slug_from_key(fields: EntryReader, kind: str) -> str:
+    """The slug of a record keyed ``srd-2024_<name>``: ``<kind>/<name>``."""
+    slug = _slug(fields.entry, kind)
+    if slug is None:
+        raise fields.fail_at("pk", _bad_key(fields.entry))
+    return slug
+
+
 def read_spells(folder: Path) -> list[SpellRecord]:
     """Every spell of the folder, checked and normalised; ``MalformedSource`` on the first flaw."""
-    _check_document(folder / "Document.json")
+    check_document(folder / "Document.json")
     scaling, scaling_entries = _read_scaling(folder / "SpellCastingOption.json")
     spells_file = folder / "Spell.json"
     name = display_name(spells_file)
@@ -109,7 +129,7 @@ def _fixture(file: str, index: int, raw: object, model: str) -> EntryReader:
     return outer.nested("fields")
 
 
-def _check_document(path: Path) -> None:
+def check_document(path: Path) -> None:
     name = display_name(path)
     for index, raw in enumerate(load_json_list(path)):
         if isinstance(raw, dict) and raw.get("pk") == DOCUMENT_KEY:
@@ -194,7 +214,36 @@ def _saving_throw(fields: EntryReader) -> Ability | None:
     return fields.as_choice("saving_throw_ability", text, Ability, ABILITY_NAMES)
 
 
-def _spell(fields: EntryReader, scaling: list[SpellScaling] | tuple[()]) -> SpellRecord:
+def material_cost_gp(text: str | None) -> float | None:
+    """The gold the listed components are worth, added up: "a diamond worth 300+ GP" -> 300."""
+    if not text:
+        return None
+    amounts = [int(found.replace(",", "")) for found in GP_AMOUNT.findall(text)]
+    return float(sum(amounts)) if amounts else None
+
+
+def _area(fields: EntryReader) -> tuple[AreaShape | None, int | None]:
+    shape_text = fields.optional_text("shape_type")
+    if shape_text is None:
+        return None, None
+    shape = fields.as_choice("shape_type", shape_text, AreaShape)
+    size = fields.optional_integer("shape_size", minimum=0)
+    unit = fields.optional_text("shape_size_unit")
+    if size is not None and unit not in (None, "feet"):
+        raise fields.fail("shape_size_unit", f"expected 'feet', got {unit!r}")
+    return shape, size
+
+
+def _heals(damage_roll: str | None, damage_types: tuple[DamageType, ...], text: str | None) -> bool:
+    """Healing spells carry their dice in the dataset's damage field; tell them apart.
+
+    A spell with dice, no damage type and text about regaining Hit Points heals (Cure Wounds,
+    Healing Word, Prayer of Healing, ...); its dice and scaling steps become healing.
+    """
+    return bool(damage_roll) and not damage_types and "regain" in (text or "").lower()
+
+
+def _spell(fields: EntryReader, scaling: Sequence[SpellScaling]) -> SpellRecord:
     key = fields.entry
     if fields.text("document") != DOCUMENT_KEY:
         raise fields.fail("document", f"expected {DOCUMENT_KEY!r}, got {fields.raw('document')!r}")
@@ -202,6 +251,7 @@ def _spell(fields: EntryReader, scaling: list[SpellScaling] | tuple[()]) -> Spel
     if slug is None:
         raise fields.fail_at("pk", _bad_key(key))
     unit, amount = _casting_time(fields)
+    area_shape, area_size = _area(fields)
     range_kind, range_feet, range_text = _range(fields)
     class_keys: set[str] = set()
     for item in fields.text_list("classes"):
@@ -213,6 +263,14 @@ def _spell(fields: EntryReader, scaling: list[SpellScaling] | tuple[()]) -> Spel
         fields.as_choice("damage_types", item, DamageType)
         for item in fields.text_list("damage_types")
     )
+    damage_roll = fields.optional_text("damage_roll", max_length=DICE_TEXT)
+    healing_roll = None
+    if _heals(damage_roll, damage_types, fields.optional_text("desc")):
+        damage_roll, healing_roll = None, damage_roll
+        scaling = tuple(
+            dataclasses.replace(step, damage_roll=None, healing_roll=step.damage_roll)
+            for step in scaling
+        )
     return SpellRecord(
         slug=slug,
         name=fields.text("name", max_length=NAME_LENGTH),
@@ -235,10 +293,14 @@ def _spell(fields: EntryReader, scaling: list[SpellScaling] | tuple[()]) -> Spel
         class_keys=tuple(sorted(class_keys)),
         saving_throw=_saving_throw(fields),
         attack_roll=fields.boolean("attack_roll"),
-        damage_roll=fields.optional_text("damage_roll", max_length=DICE_TEXT),
+        damage_roll=damage_roll,
         damage_types=damage_types,
         description=fields.optional_text("desc"),
         higher_levels=fields.optional_text("higher_level"),
         scaling=tuple(scaling),
         provenance=Provenance(SRD_SOURCE, SRD_5_2, DATASET, key),
+        area_shape=area_shape,
+        area_size_feet=area_size,
+        material_cost_gp=material_cost_gp(fields.optional_text("material_specified")),
+        healing_roll=healing_roll,
     )

@@ -8,11 +8,14 @@ checked completely before anything is written, which is what makes an import all
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from subgraphs.catalog.enums import (
     Ability,
+    AreaShape,
+    CasterKind,
     CastingTimeUnit,
     DamageType,
     MagicSchool,
@@ -65,6 +68,7 @@ class SpellScaling:
     kind: ScalingKind
     level: int
     damage_roll: str | None = None
+    healing_roll: str | None = None
     target_count: int | None = None
     duration: str | None = None
     range: str | None = None
@@ -77,6 +81,7 @@ class SpellScaling:
             "kind": self.kind.value,
             "level": self.level,
             "damage_roll": self.damage_roll,
+            "healing_roll": self.healing_roll,
             "target_count": self.target_count,
             "duration": self.duration,
             "range": self.range,
@@ -115,6 +120,10 @@ class SpellRecord:
     higher_levels: str | None
     scaling: tuple[SpellScaling, ...]
     provenance: Provenance
+    area_shape: AreaShape | None = None
+    area_size_feet: int | None = None
+    material_cost_gp: float | None = None  # what its priced components are worth, added up
+    healing_roll: str | None = None  # healing dice, for spells that restore Hit Points
 
 
 @dataclass(frozen=True)
@@ -132,6 +141,27 @@ class ClassRecord:
     subclasses: tuple[str, ...]
     description: str
     provenance: Provenance
+    caster_kind: CasterKind = CasterKind.NONE
+    # The class table: [{"level", "features": [feature slugs], "numbers": {...}}], level order.
+    levels: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """One entry of any other kind: its identity plus its kind's own columns, ready to store.
+
+    ``columns`` hold plain JSON-ready values (enum values as their slugs), named like the columns
+    of the kind's table in ``subgraphs.catalog.models``.
+    """
+
+    kind: str  # "creature", "feat", ... (the slug prefix)
+    slug: str  # "creature/goblin-warrior"
+    name: str
+    columns: Mapping[str, Any]
+    provenance: Provenance
+
+    def __getitem__(self, column: str) -> Any:
+        return self.columns[column]
 
 
 @dataclass
@@ -141,5 +171,6 @@ class ImportBundle:
     documents: dict[str, SourceDocument] = field(default_factory=dict)
     spells: list[SpellRecord] = field(default_factory=list)
     classes: list[ClassRecord] = field(default_factory=list)
+    entries: dict[str, list[EntryRecord]] = field(default_factory=dict)  # by kind
     files: list[str] = field(default_factory=list)  # the files read, for the report
     notices: list[str] = field(default_factory=list)  # gaps in the data worth a log line
