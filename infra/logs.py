@@ -30,3 +30,5 @@ def configure(level: int = logging.INFO) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets())
     logging.basicConfig(level=level, handlers=[handler], force=True)
+    # One line per outgoing request (the stack calls itself through the router) drowns the rest.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
