@@ -113,8 +113,13 @@ class InMemoryEventBus:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + block
         while not deliveries and (remaining := deadline - loop.time()) > 0:
+            log = self._topic(topic)
+            if getattr(log.arrival, "_loop", loop) not in (None, loop):
+                # The bus outlived the event loop that last waited on it (one process, several
+                # loops: tests, or a restarted app); a fresh event binds to this loop instead.
+                log.arrival = asyncio.Event()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._topic(topic).arrival.wait(), remaining)
+                await asyncio.wait_for(log.arrival.wait(), remaining)
             deliveries = self._take_new(topic, group, consumer, count)
         return deliveries
 

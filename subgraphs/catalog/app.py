@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 
 from auth.tokens import TokenVerifier
 from infra.config import Settings
+from subgraphs.catalog.membership import consume_campaign_membership
 from subgraphs.catalog.models import OutboxEvent
 from subgraphs.catalog.schema import schema
 from subgraphs.catalog.search.setup import start_search
@@ -21,6 +22,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build(settings: Settings, verifier: TokenVerifier | None = None) -> Starlette:
     """The catalog app; on start it imports the local SRD data if the catalog is still empty,
-    then brings the search index up to date."""
+    then brings the search index up to date; while it runs, it keeps its projection of campaign
+    membership up to date from the campaign service's events."""
     runtime = build_runtime(NAME, OutboxEvent, MIGRATIONS, settings, verifier)
-    return create_app(schema, runtime, on_startup=[import_when_empty, start_search])
+    return create_app(
+        schema,
+        runtime,
+        on_startup=[import_when_empty, start_search],
+        consumers=[consume_campaign_membership],
+    )

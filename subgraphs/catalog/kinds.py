@@ -10,6 +10,7 @@ is ``<kind>/<name>`` (``creature/goblin-warrior``, ``magic-item/bag-of-holding``
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -33,6 +34,7 @@ from subgraphs.catalog.models import (
     SkillRow,
     SpeciesRow,
     SpeciesTraitRow,
+    SpellClassRow,
     SpellRow,
     SubclassRow,
     WeaponMasteryRow,
@@ -70,7 +72,23 @@ def _join(*parts: str | None) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
+async def _spell_classes(session: AsyncSession) -> dict[uuid.UUID, list[str]]:
+    """Spell ID -> the names of the classes whose spell list has it ("wizard", "cleric")."""
+    statement = (
+        select(SpellClassRow.spell_id, SpellClassRow.class_slug)
+        .where(SpellClassRow.is_deleted.is_(False))
+        .order_by(SpellClassRow.class_slug)
+    )
+    classes: dict[uuid.UUID, list[str]] = {}
+    for spell_id, class_slug in await session.execute(statement):
+        classes.setdefault(spell_id, []).append(class_slug.split("/")[-1])
+    return classes
+
+
 async def spell_documents(session: AsyncSession) -> AsyncIterator[IndexDocument]:
+    # Tags also carry what a player asks for but the prose rarely says: whose spell list has
+    # it ("a wizard who...") and whether it heals.
+    classes = await _spell_classes(session)
     async for row in _rows(session, SpellRow):
         level = "cantrip" if row.level == 0 else f"level {row.level}"
         yield IndexDocument(
@@ -85,6 +103,8 @@ async def spell_documents(session: AsyncSession) -> AsyncIterator[IndexDocument]
                 "concentration" if row.concentration else None,
                 row.saving_throw and f"{row.saving_throw} save",
                 *row.damage_types,
+                "healing" if row.healing_roll else None,
+                *classes.get(row.id, ()),
             ),
         )
 

@@ -295,18 +295,27 @@ def _sync_spell_classes(
     return touched
 
 
+def _datasets(
+    records: Iterable[SpellRecord | ClassRecord | EntryRecord], bundle: ImportBundle
+) -> set[str]:
+    """The datasets whose entries of one kind an import replaces: those of its records, plus
+    the ones it carries whole (``ImportBundle.complete_datasets``)."""
+    return {r.provenance.dataset for r in records} | bundle.complete_datasets
+
+
 def _sync_kind(
     pending: PendingInserts,
     kind: str,
     records: list[EntryRecord],
     existing: dict[str, Any],
     report: ImportReport,
+    bundle: ImportBundle,
 ) -> None:
     """Upsert one kind's entries and retire those its datasets no longer have."""
     counts = report.kinds.setdefault(kind, KindCounts())
     wanted = {record.slug: entry_columns(record) for record in records}
     _upsert(pending, existing, wanted, ENTRY_MODELS[kind], counts)
-    _retire_missing(existing, wanted, {r.provenance.dataset for r in records}, counts)
+    _retire_missing(existing, wanted, _datasets(records, bundle), counts)
 
 
 async def apply_import(uow: UnitOfWork, bundle: ImportBundle) -> ImportReport:
@@ -339,9 +348,7 @@ async def apply_import(uow: UnitOfWork, bundle: ImportBundle) -> ImportReport:
         spell_counts = report.kinds.setdefault("spells", KindCounts())
         wanted_spells = {r.slug: spell_columns(r) for r in bundle.spells}
         spell_ids, same = _upsert(pending, spell_rows, wanted_spells, SpellRow, spell_counts)
-        _retire_missing(
-            spell_rows, wanted_spells, {r.provenance.dataset for r in bundle.spells}, spell_counts
-        )
+        _retire_missing(spell_rows, wanted_spells, _datasets(bundle.spells, bundle), spell_counts)
         for slug in _sync_spell_classes(pending, links, spell_ids, bundle.spells):
             if slug in same:
                 spell_rows[slug].updated_at = utcnow()  # its class list changed: a new version
@@ -351,12 +358,10 @@ async def apply_import(uow: UnitOfWork, bundle: ImportBundle) -> ImportReport:
         class_counts = report.kinds.setdefault("classes", KindCounts())
         wanted_classes = {r.slug: class_columns(r) for r in bundle.classes}
         _upsert(pending, class_rows, wanted_classes, ClassRow, class_counts)
-        _retire_missing(
-            class_rows, wanted_classes, {r.provenance.dataset for r in bundle.classes}, class_counts
-        )
+        _retire_missing(class_rows, wanted_classes, _datasets(bundle.classes, bundle), class_counts)
 
         for kind, records in bundle.entries.items():
-            _sync_kind(pending, kind, records, entry_rows[kind], report)
+            _sync_kind(pending, kind, records, entry_rows[kind], report, bundle)
 
         await pending.write(session)
         if any(counts.changed for counts in report.kinds.values()):

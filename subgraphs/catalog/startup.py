@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +14,7 @@ from subgraphs.catalog.importers.bundle import read_srd
 from subgraphs.catalog.importers.download import SrdDownloadError, default_base_url, download_srd
 from subgraphs.catalog.importers.fields import MalformedSource
 from subgraphs.catalog.importers.location import download_allowed, resolve_srd_dir
+from subgraphs.catalog.importers.records import ImportBundle
 from subgraphs.catalog.services import ImportReport, apply_import, catalog_is_empty
 from subgraphs.kit.runtime import Runtime
 
@@ -25,8 +27,16 @@ async def import_srd(runtime: Runtime, srd_dir: Path) -> ImportReport:
     Files are parsed completely (in a worker thread, off the event loop) before the single
     write transaction begins, so a flaw anywhere means nothing is written.
     """
+    return await import_with(runtime, lambda: read_srd(srd_dir))
+
+
+async def import_with(runtime: Runtime, read: Callable[[], ImportBundle]) -> ImportReport:
+    """Run ``read`` (any importer: the SRD, or a third-party folder) and upsert what it returns.
+
+    ``read`` runs in a worker thread and must check everything before anything is written.
+    """
     started = time.perf_counter()
-    bundle = await asyncio.to_thread(read_srd, srd_dir)
+    bundle = await asyncio.to_thread(read)
     report = await apply_import(runtime.uow(), bundle)
     report.seconds = time.perf_counter() - started
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -61,6 +61,8 @@ class SubgraphGraphQL(GraphQL[Context, None]):
 
 
 StartupHook = Callable[[Runtime], Awaitable[None]]
+# A background task that lives as long as the service, e.g. an event bus consumer loop.
+BackgroundTask = Callable[[Runtime], Coroutine[Any, Any, None]]
 
 
 def create_app(
@@ -69,9 +71,11 @@ def create_app(
     *,
     extra_routes: Sequence[BaseRoute] = (),
     on_startup: Sequence[StartupHook] = (),
+    consumers: Sequence[BackgroundTask] = (),
 ) -> Starlette:
     """``extra_routes`` add service-specific endpoints (JWKS, asset bytes); ``on_startup`` hooks
-    run after migrations, before the service takes requests (e.g. a first catalog import)."""
+    run after migrations, before the service takes requests (e.g. a first catalog import);
+    ``consumers`` (event bus consumers) start after the hooks and are cancelled at shutdown."""
     graphql = SubgraphGraphQL(schema, runtime)
 
     async def health(_: Request) -> Response:
@@ -88,18 +92,19 @@ def create_app(
         for hook in on_startup:
             await hook(runtime)
         bus = runtime.ports.get("bus")
-        relay = (
-            asyncio.create_task(run_relay(runtime.sessions, runtime.outbox_model, bus))
-            if bus is not None
-            else None
-        )
+        background = [asyncio.create_task(consumer(runtime)) for consumer in consumers]
+        if bus is not None:
+            background.append(
+                asyncio.create_task(run_relay(runtime.sessions, runtime.outbox_model, bus))
+            )
         try:
             yield
         finally:
-            if relay is not None:
-                relay.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await relay
+            for task in background:
+                task.cancel()
+            for outcome in await asyncio.gather(*background, return_exceptions=True):
+                if isinstance(outcome, Exception):  # it had stopped on its own, by failing
+                    log.error("%s background task had failed: %r", runtime.name, outcome)
             await runtime.engine.dispose()
 
     return Starlette(

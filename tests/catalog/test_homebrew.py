@@ -17,11 +17,21 @@ import httpx
 import pytest
 import pytest_asyncio
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from infra.config import Settings
 from rules.balance import optional_roll
 from subgraphs.catalog.app import MIGRATIONS, NAME, build
-from subgraphs.catalog.models import OutboxEvent
+from subgraphs.catalog.homebrew.repository import HomebrewRepository
+from subgraphs.catalog.homebrew.services import (
+    SLUG_ATTEMPTS,
+    NewEntry,
+    _InsertConflict,
+    _retrying_slug_races,
+    create_entry,
+)
+from subgraphs.catalog.models import HomebrewEntryRow, OutboxEvent
+from subgraphs.kit.outcomes import Rejected
 from subgraphs.kit.runtime import Runtime
 from tests.catalog.srd_files import real_srd_dir
 from tests.conftest import fresh_postgres_database
@@ -628,3 +638,70 @@ async def test_soft_delete_hides_the_entry_and_writes_events(
         assert events[0].payload["slug"] == entry["slug"]
     finally:
         await runtime.engine.dispose()
+
+
+# --- two creates of the same name at once --------------------------------------------------------
+
+
+@API
+async def test_a_create_that_loses_the_race_for_its_slug_takes_the_next_number(
+    alice: Player,
+    service: tuple[httpx.AsyncClient, str],
+    tokens: TokenFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runtime = Runtime.create(NAME, service[1], OutboxEvent, MIGRATIONS, tokens.verifier)
+    check_slugs = HomebrewRepository.slugs_starting
+    rivals: list[HomebrewEntryRow] = []
+    raced = False
+
+    async def check_then_lose_the_race(self: HomebrewRepository, prefix: str) -> set[str]:
+        nonlocal raced
+        taken = await check_slugs(self, prefix)
+        if not raced:
+            raced = True  # once: the rival's own check (and any retry) looks up normally
+            # Between this availability check and the insert, another request creates an entry
+            # of the same name and commits first: the slug found free is no longer free.
+            new = NewEntry("feat", "Twin", copy.deepcopy(VALID["FEAT"]))
+            rivals.append(await create_entry(runtime.uow(), alice.id, new))
+        return taken
+
+    monkeypatch.setattr(HomebrewRepository, "slugs_starting", check_then_lose_the_race)
+    try:
+        payload = await alice.create("FEAT", "Twin")
+    finally:
+        await runtime.engine.dispose()
+    assert payload["userErrors"] == [], payload
+    (rival,) = rivals
+    assert rival.slug == f"homebrew/{alice.id.hex[:8]}/feat/twin"
+    assert payload["entry"]["slug"] == rival.slug + "-2"
+    assert sorted(await alice.mine()) == sorted([str(rival.id), payload["entry"]["id"]])
+
+
+def _conflict(slug: str) -> _InsertConflict:
+    return _InsertConflict(slug, IntegrityError("INSERT", {}, Exception("UNIQUE constraint")))
+
+
+async def test_a_conflict_on_a_slug_that_was_free_is_not_retried() -> None:
+    attempts: list[str] = []
+
+    async def attempt() -> HomebrewEntryRow:
+        attempts.append("x")
+        raise _conflict("homebrew/0/feat/same")  # the same slug again: some other constraint
+
+    with pytest.raises(IntegrityError):
+        await _retrying_slug_races(attempt)
+    assert len(attempts) == 2
+
+
+async def test_a_name_that_keeps_losing_races_is_rejected_clearly() -> None:
+    attempts: list[str] = []
+
+    async def attempt() -> HomebrewEntryRow:
+        attempts.append(f"homebrew/0/feat/busy-{len(attempts) + 2}")
+        raise _conflict(attempts[-1])  # a new slug each time, taken each time
+
+    with pytest.raises(Rejected) as rejected:
+        await _retrying_slug_races(attempt)
+    assert [p.code for p in rejected.value.problems] == ["NAME_BUSY"]
+    assert len(attempts) == SLUG_ATTEMPTS

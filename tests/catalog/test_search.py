@@ -17,6 +17,7 @@ from joserfc.jwk import KeySet
 
 from auth.tokens import StaticKeyVerifier
 from infra.config import Settings
+from subgraphs.catalog import kinds
 from subgraphs.catalog.app import MIGRATIONS, NAME, build
 from subgraphs.catalog.models import OutboxEvent
 from subgraphs.catalog.startup import import_srd
@@ -152,7 +153,11 @@ async def test_kinds_filter(catalog: Catalog) -> None:
     only_spells = await catalog.search("magical", kinds=["spell", "class"])
     assert {e["node"]["kind"] for e in only_spells["data"]["search"]["edges"]} == {"spell"}
     assert await catalog.slugs("wizard", kinds=["class"]) == ["class/wizard"]
-    assert await catalog.slugs("wizard", kinds=["spell"]) == []
+    # Spells are tagged with the classes that can cast them: the sample's spells are all on the
+    # wizard's list, none on the fighter's.
+    assert await catalog.slugs("fighter", kinds=["spell"]) == []
+    on_wizard_list = await catalog.search("wizard", kinds=["spell"])
+    assert {e["node"]["kind"] for e in on_wizard_list["data"]["search"]["edges"]} == {"spell"}
 
 
 async def test_pages_follow_each_other_without_repeats(catalog: Catalog) -> None:
@@ -284,3 +289,30 @@ async def test_the_index_follows_a_reimport_updates_and_soft_deletes(
     await catalog.reimport(sample_spells())  # alarm comes back, ice knife goes
     assert await catalog.slugs("alarm") == ["spell/alarm"]
     assert await catalog.slugs("ice knife") == []
+
+
+async def test_spell_documents_tag_their_classes_and_healing(fresh_catalog: Catalog) -> None:
+    catalog = fresh_catalog
+    cure = spell(
+        "cure-wounds",
+        "Cure Wounds",
+        classes=["srd-2024_cleric", "srd-2024_druid"],
+        damage_roll="2d8",
+        desc="A creature you touch regains a number of Hit Points equal to 2d8.",
+    )
+    await catalog.reimport([*sample_spells(), cure])
+    runtime = Runtime.create(
+        NAME, catalog.database_url, OutboxEvent, MIGRATIONS, StaticKeyVerifier(KeySet([]))
+    )
+    try:
+        async with runtime.sessions() as session:
+            tags = {d.slug: d.tags async for d in kinds.spell_documents(session)}
+    finally:
+        await runtime.engine.dispose()
+    assert {"cleric", "druid", "healing"} <= set(tags["spell/cure-wounds"])
+    assert {"sorcerer", "wizard"} <= set(tags["spell/fireball"])
+    assert not {"healing", "cleric"} & set(tags["spell/fireball"])  # damage is not healing
+    # A concept naming only the class finds that class's spell through the tag.
+    body = await catalog.concept("a druid", kinds=["spell"])
+    offered = [o["slug"] for o in body["data"]["conceptSearch"]["kinds"][0]["options"]]
+    assert offered[0] == "spell/cure-wounds"

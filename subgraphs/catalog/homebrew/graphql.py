@@ -1,9 +1,10 @@
 """GraphQL face of homebrew content (wired into the catalog's ``Query`` and ``Mutation``).
 
 Deny by default: every mutation needs a signed-in user (``require_viewer``), and an entry is
-readable only by its author until it is published (see ``services.readable`` for campaign
-sharing). Mutations return ``{ entry, userErrors, warnings }``: ``userErrors`` for input that
-was refused (nothing changed), ``warnings`` for balance concerns on an entry that was saved.
+readable only by its author (and the members of campaigns it is shared with, see
+``services.readable``) until it is published. Mutations return ``{ entry, userErrors,
+warnings }``: ``userErrors`` for input that was refused (nothing changed), ``warnings`` for
+balance concerns on an entry that was saved.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class ContentOrigin(Enum):
 @strawberry.enum(description="Who may read a homebrew entry.")
 class HomebrewVisibility(Enum):
     PRIVATE = strawberry.enum_value(
-        "PRIVATE", description="Its author (and campaigns it is shared with, via the router)."
+        "PRIVATE", description="Its author, and the members of campaigns it is shared with."
     )
     PUBLISHED = strawberry.enum_value("PUBLISHED", description="Anyone, signed in or not.")
 
@@ -163,7 +164,7 @@ class HomebrewEntry:
     )
     visibility: HomebrewVisibility = strawberry.field(description="Who may read it.")
     shared_campaign_ids: list[strawberry.ID] = strawberry.field(
-        description="Campaigns it is shared with (membership is checked by the router)."
+        description="Campaigns it is shared with: their members may read it."
     )
     root_slug: str | None = strawberry.field(
         description="For an adaptation: the slug of the original entry it branches from."
@@ -229,8 +230,8 @@ async def _visible(
     async with info.context.runtime.sessions() as session:
         repo = HomebrewRepository(session)
         row = await repo.get(id) if id is not None else await repo.by_slug(slug or "")
-    if row is None or not services.readable(row, _reader(info)):
-        return None  # someone else's private entry looks exactly like a missing one
+        if row is None or not await services.readable(session, row, _reader(info)):
+            return None  # someone else's private entry looks exactly like a missing one
     return row
 
 
@@ -264,8 +265,8 @@ async def _list(
 @strawberry.type
 class HomebrewQuery:
     @strawberry.field(
-        description="One homebrew entry by `id` or `slug`: yours, or a published one; "
-        "null when there is none you may read."
+        description="One homebrew entry by `id` or `slug`: yours, a published one, or one "
+        "shared with a campaign you take part in; null when there is none you may read."
     )
     async def homebrew_entry(
         self,

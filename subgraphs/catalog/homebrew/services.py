@@ -5,27 +5,31 @@ checked, not only up to the first flaw); someone else's private entry is ``NotFo
 existence is not revealed); a stale ``expected_version`` is ``ConcurrencyConflict``. Every change
 writes a ``homebrew.*`` event to the outbox in the same transaction.
 
-Who may read an entry (``readable``): its author; anyone once it is PUBLISHED; and a *service*
-caller (the router acting for a campaign) when the entry is shared with at least one campaign.
-The catalog cannot know campaign membership (the campaign subgraph owns it), so it stores the
-campaign IDs an entry is shared with and leaves the membership check to the router; a signed-in
-player who is not the author does not see a shared entry through the catalog directly.
+Who may read an entry (``readable``): its author; anyone once it is PUBLISHED; a member of a
+campaign the entry is shared with; and a *service* caller (the router acting for a campaign)
+when the entry is shared with at least one campaign. Membership is owned by the campaign
+service: the catalog answers from its own projection of it, kept up to date from campaign
+events (``subgraphs.catalog.membership``), so a member who just joined may wait a moment.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.catalog.homebrew.balance import balance_warnings
 from subgraphs.catalog.homebrew.mechanics import READERS, check_mechanics, srd_mechanics
 from subgraphs.catalog.homebrew.repository import HomebrewRepository
+from subgraphs.catalog.membership import CampaignMemberships
 from subgraphs.catalog.models import ENTRY_MODELS, CatalogSourceRow, HomebrewEntryRow, SpellRow
 from subgraphs.kit.outcomes import Problem, Rejected
 
@@ -81,13 +85,34 @@ class Reader:
     subject: str | None = None
     is_service: bool = False
 
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        """The signed-in user's ID; ``None`` for services, anonymous readers and odd subjects."""
+        if self.is_service or self.subject is None:
+            return None
+        try:
+            return uuid.UUID(self.subject)
+        except ValueError:
+            return None
 
-def readable(row: HomebrewEntryRow, reader: Reader) -> bool:
+
+def _campaign_ids(row: HomebrewEntryRow) -> list[uuid.UUID]:
+    return [uuid.UUID(value) for value in row.shared_campaign_ids]  # stored validated
+
+
+async def readable(session: AsyncSession, row: HomebrewEntryRow, reader: Reader) -> bool:
+    """Whether ``reader`` may see ``row`` (see the module docstring for the rule)."""
     if row.visibility == "PUBLISHED":
         return True
     if reader.is_service:
         return bool(row.shared_campaign_ids)
-    return reader.subject is not None and reader.subject == str(row.author_id)
+    user = reader.user_id
+    if user is None:
+        return False
+    if user == row.author_id:
+        return True
+    memberships = CampaignMemberships(session)
+    return await memberships.is_member_of_any(user, _campaign_ids(row))
 
 
 # --- checks on the common fields ------------------------------------------------------------
@@ -176,6 +201,53 @@ async def _new_slug(repo: HomebrewRepository, author_id: uuid.UUID, kind: str, n
     return f"{base}-{number}"
 
 
+SLUG_ATTEMPTS = 5
+
+
+class _InsertConflict(Exception):
+    """A new entry's insert broke a unique constraint; ``slug`` is the slug it tried."""
+
+    def __init__(self, slug: str, error: IntegrityError) -> None:
+        super().__init__(f"inserting {slug!r} broke a unique constraint")
+        self.slug, self.error = slug, error
+
+
+async def _add_new(repo: HomebrewRepository, row: HomebrewEntryRow) -> HomebrewEntryRow:
+    try:
+        return await repo.add(row)
+    except IntegrityError as exc:
+        raise _InsertConflict(row.slug, exc) from exc
+
+
+async def _retrying_slug_races(
+    attempt: Callable[[], Awaitable[HomebrewEntryRow]],
+) -> HomebrewEntryRow:
+    """Run a create transaction again when a concurrent create took its slug first.
+
+    Two creates of the same name can both find a slug free and both insert it; the unique
+    constraint stops the second. Its transaction rolls back and the next attempt, in a fresh
+    transaction, sees the winner's slug and numbers past it (or finds the winner's entry by
+    the idempotency key, when the two were the same request). If an attempt fails on the very
+    slug the previous one tried, the slug was free and another constraint broke: that error is
+    raised as it is rather than retried.
+    """
+    tried: set[str] = set()
+    for _ in range(SLUG_ATTEMPTS):
+        try:
+            return await attempt()
+        except _InsertConflict as conflict:
+            if conflict.slug in tried:
+                raise conflict.error from None
+            tried.add(conflict.slug)
+    raise Rejected(
+        Problem(
+            ("input", "name"),
+            "NAME_BUSY",
+            "Entries with this name are being created at the same moment; try again.",
+        )
+    )
+
+
 def event_payload(row: HomebrewEntryRow) -> dict[str, Any]:
     return {
         "id": str(row.id),
@@ -204,32 +276,37 @@ async def create_entry(uow: UnitOfWork, author_id: uuid.UUID, new: NewEntry) -> 
     provenance = _provenance(new, problems)
     mechanics = _mechanics(new.kind, new.mechanics, problems) if new.kind in READERS else {}
     problems.raise_any()
-    async with uow:
-        repo = HomebrewRepository(uow.session)
-        if new.idempotency_key:
-            earlier = await repo.by_idempotency_key(author_id, new.idempotency_key)
-            if earlier is not None:
-                return earlier  # a retried request gets the entry it already created
-        row = await repo.add(
-            HomebrewEntryRow(
-                kind=new.kind,
-                slug=await _new_slug(repo, author_id, new.kind, new.name),
-                name=new.name.strip(),
-                description=new.description,
-                theme_tags=tags,
-                mechanics=mechanics,
-                author_id=author_id,
-                origin=new.origin,
-                provenance=provenance,
-                visibility="PRIVATE",
-                shared_campaign_ids=[],
-                balance=await balance_warnings(uow.session, new.kind, mechanics),
-                idempotency_key=new.idempotency_key,
+
+    async def attempt() -> HomebrewEntryRow:
+        async with uow:
+            repo = HomebrewRepository(uow.session)
+            if new.idempotency_key:
+                earlier = await repo.by_idempotency_key(author_id, new.idempotency_key)
+                if earlier is not None:
+                    return earlier  # a retried request gets the entry it already created
+            row = await _add_new(
+                repo,
+                HomebrewEntryRow(
+                    kind=new.kind,
+                    slug=await _new_slug(repo, author_id, new.kind, new.name),
+                    name=new.name.strip(),
+                    description=new.description,
+                    theme_tags=tags,
+                    mechanics=mechanics,
+                    author_id=author_id,
+                    origin=new.origin,
+                    provenance=provenance,
+                    visibility="PRIVATE",
+                    shared_campaign_ids=[],
+                    balance=await balance_warnings(uow.session, new.kind, mechanics),
+                    idempotency_key=new.idempotency_key,
+                ),
             )
-        )
-        uow.emit("homebrew.created", row.id, event_payload(row))
-        await uow.commit()
-        return row
+            uow.emit("homebrew.created", row.id, event_payload(row))
+            await uow.commit()
+            return row
+
+    return await _retrying_slug_races(attempt)
 
 
 async def _owned(repo: HomebrewRepository, author_id: uuid.UUID, id: uuid.UUID) -> HomebrewEntryRow:
@@ -410,7 +487,7 @@ async def _find_root(uow: UnitOfWork, reader: Reader, slug: str) -> _Root:
         return await _srd_root(uow, slug)
     repo = HomebrewRepository(uow.session)
     source = await repo.by_slug(slug)
-    if source is None or not readable(source, reader):
+    if source is None or not await readable(uow.session, source, reader):
         raise _source_missing(slug)
     if source.root_slug is None:
         return _homebrew_root(source)
@@ -436,35 +513,40 @@ async def adapt_entry(
     if not theme or len(theme) > MAX_THEME:
         problems.add("theme", "THEME_REQUIRED", f"Name the theme in 1-{MAX_THEME} characters.")
     problems.raise_any()
-    async with uow:
-        repo = HomebrewRepository(uow.session)
-        if adaptation.idempotency_key:
-            earlier = await repo.by_idempotency_key(author_id, adaptation.idempotency_key)
-            if earlier is not None:
-                return earlier
-        root = await _find_root(uow, Reader(str(author_id)), adaptation.source_slug.strip())
-        row = await repo.add(
-            HomebrewEntryRow(
-                kind=root.kind,
-                slug=await _new_slug(repo, author_id, root.kind, adaptation.name),
-                name=adaptation.name.strip(),
-                description=adaptation.description,
-                theme_tags=tags,
-                mechanics=root.mechanics,
-                author_id=author_id,
-                origin="adapted",
-                provenance={
-                    "theme": theme,
-                    "root": root.info,
-                    "adaptedFrom": adaptation.source_slug.strip(),
-                },
-                root_slug=root.slug,
-                visibility="PRIVATE",
-                shared_campaign_ids=[],
-                balance=root.balance,
-                idempotency_key=adaptation.idempotency_key,
+
+    async def attempt() -> HomebrewEntryRow:
+        async with uow:
+            repo = HomebrewRepository(uow.session)
+            if adaptation.idempotency_key:
+                earlier = await repo.by_idempotency_key(author_id, adaptation.idempotency_key)
+                if earlier is not None:
+                    return earlier
+            root = await _find_root(uow, Reader(str(author_id)), adaptation.source_slug.strip())
+            row = await _add_new(
+                repo,
+                HomebrewEntryRow(
+                    kind=root.kind,
+                    slug=await _new_slug(repo, author_id, root.kind, adaptation.name),
+                    name=adaptation.name.strip(),
+                    description=adaptation.description,
+                    theme_tags=tags,
+                    mechanics=root.mechanics,
+                    author_id=author_id,
+                    origin="adapted",
+                    provenance={
+                        "theme": theme,
+                        "root": root.info,
+                        "adaptedFrom": adaptation.source_slug.strip(),
+                    },
+                    root_slug=root.slug,
+                    visibility="PRIVATE",
+                    shared_campaign_ids=[],
+                    balance=root.balance,
+                    idempotency_key=adaptation.idempotency_key,
+                ),
             )
-        )
-        uow.emit("homebrew.created", row.id, event_payload(row))
-        await uow.commit()
-        return row
+            uow.emit("homebrew.created", row.id, event_payload(row))
+            await uow.commit()
+            return row
+
+    return await _retrying_slug_races(attempt)

@@ -5,6 +5,10 @@ Spells are read here; creatures in ``open5e_creatures`` (built on ``fixtures`` a
 (how each spell scales) from the ``open5e-srd-2024`` folder, after checking ``Document.json``
 says the folder really is the SRD 5.2 under CC-BY-4.0. Upstream keys look like
 ``srd-2024_fireball``; the catalog's slug is ``spell/fireball``.
+
+The readers take the key of the document they read (``srd-2024`` unless told otherwise), so the
+same code reads a third-party open5e dataset (keys ``<document>_<name>``); ``third_party.py``
+then gives those records their own document and namespaced slugs.
 """
 
 from __future__ import annotations
@@ -44,7 +48,6 @@ from subgraphs.catalog.importers.records import (
 FOLDER = "open5e-srd-2024"
 DATASET = "open5e-srd-2024"
 DOCUMENT_KEY = "srd-2024"  # the dataset's own key for the SRD 5.2
-KEY_PREFIX = f"{DOCUMENT_KEY}_"
 REQUIRED_LICENSE = "cc-by-40"
 
 SPELL_MODEL = "api_v2.spell"
@@ -83,25 +86,41 @@ def fixtures(path: Path, model: str) -> Iterator[EntryReader]:
         yield _fixture(name, index, raw, model)
 
 
-def slug_from_key(fields: EntryReader, kind: str) -> str:
-    """The slug of a record keyed ``srd-2024_<name>``: ``<kind>/<name>``."""
-    slug = _slug(fields.entry, kind)
+def slug_from_key(fields: EntryReader, kind: str, document_key: str = DOCUMENT_KEY) -> str:
+    """The slug of a record keyed ``<document_key>_<name>``: ``<kind>/<name>``."""
+    slug = _slug(fields.entry, kind, document_key)
     if slug is None:
-        raise fields.fail_at("pk", _bad_key(fields.entry))
+        raise fields.fail_at("pk", _bad_key(fields.entry, document_key))
     return slug
 
 
-def read_spells(folder: Path) -> list[SpellRecord]:
-    """Every spell of the folder, checked and normalised; ``MalformedSource`` on the first flaw."""
-    check_document(folder / "Document.json")
-    scaling, scaling_entries = _read_scaling(folder / "SpellCastingOption.json")
+def check_document_field(fields: EntryReader, document_key: str) -> None:
+    """Every record names the document it belongs to; it must be the one being imported."""
+    if fields.text("document") != document_key:
+        raise fields.fail("document", f"expected {document_key!r}, got {fields.raw('document')!r}")
+
+
+def read_spells(folder: Path, document_key: str = DOCUMENT_KEY) -> list[SpellRecord]:
+    """Every spell of the folder, checked and normalised; ``MalformedSource`` on the first flaw.
+
+    For the SRD, ``Document.json`` is checked to be the SRD 5.2 and every file must be there; a
+    third-party dataset (another ``document_key``) may leave out ``SpellCastingOption.json``.
+    """
+    scaling_file = folder / "SpellCastingOption.json"
+    if document_key == DOCUMENT_KEY:
+        check_document(folder / "Document.json")
+    scaling, scaling_entries = (
+        _read_scaling(scaling_file)
+        if document_key == DOCUMENT_KEY or scaling_file.exists()
+        else ({}, {})
+    )
     spells_file = folder / "Spell.json"
     name = display_name(spells_file)
     records: list[SpellRecord] = []
     seen: set[str] = set()
     for index, raw in enumerate(load_json_list(spells_file)):
         entry = _fixture(name, index, raw, SPELL_MODEL)
-        record = _spell(entry, scaling.pop(entry.entry, ()))
+        record = _spell(entry, scaling.pop(entry.entry, ()), document_key)
         if record.slug in seen:
             raise entry.fail_at("pk", f"a second entry has the slug {record.slug!r}")
         seen.add(record.slug)
@@ -176,14 +195,23 @@ def _read_scaling(path: Path) -> tuple[dict[str, list[SpellScaling]], dict[str, 
     return by_spell, first_entry
 
 
-def _slug(key: str, kind: str) -> str | None:
+def _slug(key: str, kind: str, document_key: str = DOCUMENT_KEY) -> str | None:
     """``srd-2024_fireball`` -> ``spell/fireball``; None if the key does not look like that."""
-    name = key.removeprefix(KEY_PREFIX)
+    name = key.removeprefix(f"{document_key}_")
     return None if name == key else make_slug(kind, name)
 
 
-def _bad_key(key: str) -> str:
-    return f"expected a key like '{KEY_PREFIX}some-name', got {key!r}"
+def _class_slug(key: str) -> str | None:
+    """``srd-2024_wizard`` -> ``class/wizard``, whichever document the class key names.
+
+    A third-party spell usually lists the SRD's classes, so the document part is not checked.
+    """
+    document, separator, name = key.partition("_")
+    return make_slug("class", name) if separator and document else None
+
+
+def _bad_key(key: str, document_key: str = DOCUMENT_KEY) -> str:
+    return f"expected a key like '{document_key}_some-name', got {key!r}"
 
 
 def _casting_time(fields: EntryReader) -> tuple[CastingTimeUnit, int]:
@@ -243,19 +271,16 @@ def _heals(damage_roll: str | None, damage_types: tuple[DamageType, ...], text: 
     return bool(damage_roll) and not damage_types and "regain" in (text or "").lower()
 
 
-def _spell(fields: EntryReader, scaling: Sequence[SpellScaling]) -> SpellRecord:
+def _spell(fields: EntryReader, scaling: Sequence[SpellScaling], document_key: str) -> SpellRecord:
     key = fields.entry
-    if fields.text("document") != DOCUMENT_KEY:
-        raise fields.fail("document", f"expected {DOCUMENT_KEY!r}, got {fields.raw('document')!r}")
-    slug = _slug(key, "spell")
-    if slug is None:
-        raise fields.fail_at("pk", _bad_key(key))
+    check_document_field(fields, document_key)
+    slug = slug_from_key(fields, "spell", document_key)
     unit, amount = _casting_time(fields)
     area_shape, area_size = _area(fields)
     range_kind, range_feet, range_text = _range(fields)
     class_keys: set[str] = set()
     for item in fields.text_list("classes"):
-        class_key = _slug(item, "class")
+        class_key = _class_slug(item)
         if class_key is None:
             raise fields.fail("classes", _bad_key(item))
         class_keys.add(class_key)

@@ -35,6 +35,7 @@ from subgraphs.catalog.importers.fields import EntryReader, MalformedSource, dis
 from subgraphs.catalog.importers.open5e import (
     DOCUMENT_KEY,
     check_document,
+    check_document_field,
     fixtures,
     slug_from_key,
 )
@@ -99,7 +100,11 @@ def parse_hit_dice(fields: EntryReader) -> tuple[int, int, int]:
     return count, die, bonus
 
 
-def _grouped(folder: Path, file: str, model: str) -> dict[str, list[EntryReader]]:
+def _grouped(
+    folder: Path, file: str, model: str, optional: bool = False
+) -> dict[str, list[EntryReader]]:
+    if optional and not (folder / file).exists():
+        return {}
     by_parent: dict[str, list[EntryReader]] = defaultdict(list)
     for fields in fixtures(folder / file, model):
         by_parent[fields.text("parent")].append(fields)
@@ -240,11 +245,11 @@ def _creature(
     actions: dict[str, list[EntryReader]],
     attacks: dict[str, list[EntryReader]],
     notices: list[str],
+    document_key: str,
 ) -> EntryRecord:
     key = fields.entry
-    if fields.text("document") != DOCUMENT_KEY:
-        raise fields.fail("document", f"expected {DOCUMENT_KEY!r}, got {fields.raw('document')!r}")
-    slug = slug_from_key(fields, "creature")
+    check_document_field(fields, document_key)
+    slug = slug_from_key(fields, "creature", document_key)
     name = fields.text("name", max_length=NAME_LENGTH)
     cr = _parse_cr(fields)
     pb = creature_rules.proficiency_bonus_for_cr(cr)
@@ -322,17 +327,24 @@ def _corrected(fields: EntryReader, notices: list[str]) -> EntryReader:
     return EntryReader(fields.file, fields.entry, data, fields.prefix)
 
 
-def read_creatures(folder: Path, notices: list[str]) -> list[EntryRecord]:
-    """Every creature of the folder; printed totals no rule explains go to ``notices``."""
-    check_document(folder / "Document.json")
-    traits = _grouped(folder, "CreatureTrait.json", TRAIT_MODEL)
-    actions = _grouped(folder, "CreatureAction.json", ACTION_MODEL)
-    attacks = _grouped(folder, "CreatureActionAttack.json", ATTACK_MODEL)
+def read_creatures(
+    folder: Path, notices: list[str], document_key: str = DOCUMENT_KEY
+) -> list[EntryRecord]:
+    """Every creature of the folder; printed totals no rule explains go to ``notices``.
+
+    A third-party dataset (another ``document_key``) may leave out the companion files.
+    """
+    third_party = document_key != DOCUMENT_KEY
+    if not third_party:
+        check_document(folder / "Document.json")
+    traits = _grouped(folder, "CreatureTrait.json", TRAIT_MODEL, third_party)
+    actions = _grouped(folder, "CreatureAction.json", ACTION_MODEL, third_party)
+    attacks = _grouped(folder, "CreatureActionAttack.json", ATTACK_MODEL, third_party)
     records: list[EntryRecord] = []
     seen: set[str] = set()
     for fields in fixtures(folder / "Creature.json", CREATURE_MODEL):
         fields = _corrected(fields, notices)
-        record = _creature(fields, traits, actions, attacks, notices)
+        record = _creature(fields, traits, actions, attacks, notices, document_key)
         if record.slug in seen:
             raise fields.fail_at("pk", f"a second entry has the slug {record.slug!r}")
         seen.add(record.slug)

@@ -174,3 +174,6 @@ class ImportBundle:
     entries: dict[str, list[EntryRecord]] = field(default_factory=dict)  # by kind
     files: list[str] = field(default_factory=list)  # the files read, for the report
     notices: list[str] = field(default_factory=list)  # gaps in the data worth a log line
+    # Datasets this import carries whole: their stored entries it lacks are retired even when
+    # it has no entry of that kind left (a third-party folder that dropped a file).
+    complete_datasets: set[str] = field(default_factory=set)
