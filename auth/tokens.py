@@ -146,3 +146,28 @@ def bearer_token(authorization: str | None) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         raise InvalidToken("Authorization header must be 'Bearer <token>'")
     return token.strip()
+
+
+class CachedVerifier:
+    """Remembers tokens it has verified until they expire.
+
+    A client sends the same token with every request, and the router looks at it more than once
+    per request (rate-limit identity, then authorization); a signature check each time is wasted
+    work. Only successes are remembered, so a bad token is checked (and refused) every time.
+    """
+
+    def __init__(self, inner: TokenVerifier, *, max_entries: int = 10_000) -> None:
+        self.inner = inner
+        self.max_entries = max_entries
+        self._verified: dict[str, Claims] = {}
+
+    async def verify(self, token: str) -> Claims:
+        claims = self._verified.get(token)
+        if claims is not None and claims.expires_at > time.time():
+            return claims
+        self._verified.pop(token, None)
+        claims = await self.inner.verify(token)
+        if len(self._verified) >= self.max_entries:
+            self._verified.pop(next(iter(self._verified)))  # the oldest entry goes first
+        self._verified[token] = claims
+        return claims

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from auth.tokens import InvalidToken, TokenVerifier, bearer_token
+from auth.tokens import CachedVerifier, InvalidToken, TokenVerifier, bearer_token
 from infra.cache import Cache
 from router.authorization import ANONYMOUS, PolicyHook, Viewer, deny_all_policies
 from router.edge.config import EdgeConfig
@@ -248,6 +248,8 @@ def create_app(
         policy_hook=policy_hook,
     )
     gateway = Gateway(supergraph_sdl, config=config, subgraph_url_overrides=subgraph_url_overrides)
+    if verifier is not None:
+        verifier = CachedVerifier(verifier)  # one signature check per token, not per request
     streams = Subscriptions(gateway, verifier, subscriptions)
     endpoint = GraphQLEndpoint(gateway, verifier, streams)
 
