@@ -22,6 +22,7 @@ from infra.search.port import (
     SearchError,
     SearchHit,
     SearchQuery,
+    in_rank_order,
 )
 
 FIELDS = ["name^10", "tags^4", "text"]
@@ -173,8 +174,7 @@ class OpenSearchIndex:
             for raw in raws
             for inner in raw.get("inner_hits", {}).get("best", {}).get("hits", {}).get("hits", [])
         ]
-        hits.sort(key=lambda hit: (hit.kind, -hit.score, hit.slug))
-        return hits
+        return in_rank_order(hits, query)
 
     async def close(self) -> None:
         await self._client.close()

@@ -85,6 +85,14 @@ class SearchQuery:
     highlight: bool = True
 
 
+def in_rank_order(hits: list[SearchHit], query: SearchQuery) -> list[SearchHit]:
+    """The order every backend returns: best first, or best first within each kind for a
+    per-kind query; ties broken by slug so results are stable."""
+    if query.per_kind is not None:
+        return sorted(hits, key=lambda hit: (hit.kind, -hit.score, hit.slug))
+    return sorted(hits, key=lambda hit: (-hit.score, hit.slug))
+
+
 class SearchIndex(Protocol):
     """A full-text index. Every method may raise :class:`SearchError` when the engine fails."""
 

@@ -25,6 +25,7 @@ from infra.search.port import (
     SearchError,
     SearchHit,
     SearchQuery,
+    in_rank_order,
 )
 
 CONFIG = "english"
@@ -174,11 +175,7 @@ class PostgresFtsIndex:
             )
             for row in rows
         ]
-        if query.per_kind is not None:
-            hits.sort(key=lambda hit: (hit.kind, -hit.score, hit.slug))
-        else:
-            hits.sort(key=lambda hit: (-hit.score, hit.slug))
-        return hits
+        return in_rank_order(hits, query)
 
     async def close(self) -> None:
         await self._engine.dispose()

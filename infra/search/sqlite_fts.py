@@ -24,6 +24,7 @@ from infra.search.port import (
     SearchError,
     SearchHit,
     SearchQuery,
+    in_rank_order,
 )
 
 T = TypeVar("T")
@@ -186,11 +187,7 @@ class SqliteFtsIndex:
             )
             for row in rows
         ]
-        if query.per_kind is not None:
-            hits.sort(key=lambda hit: (hit.kind, -hit.score, hit.slug))
-        else:
-            hits.sort(key=lambda hit: (-hit.score, hit.slug))
-        return hits
+        return in_rank_order(hits, query)
 
     async def close(self) -> None:
         def shut(connection: sqlite3.Connection) -> None:
