@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from auth.tokens import JwksVerifier, TokenVerifier
+from auth.tokens import CachedVerifier, JwksVerifier, TokenVerifier
 from infra.bus import EventBus, create_event_bus
 from infra.config import Settings, database_url
 from infra.db.engine import create_engine, session_factory
@@ -76,6 +76,7 @@ def build_runtime(
         database_url(name),
         outbox_model,
         migrations,
-        verifier or JwksVerifier(settings.jwks_url),
+        # Each request carries the caller's token again; one signature check per token suffices.
+        verifier or CachedVerifier(JwksVerifier(settings.jwks_url)),
         **{"bus": process_event_bus(settings.redis_url), **ports},
     )
