@@ -10,9 +10,8 @@ from rules.enums import Ability
 MIN_SCORE = 1
 MAX_SCORE = 30
 # Ordinary increases (background, ASI, most feats) cannot raise a score above 20; Epic Boons can
-# go to 30.
+# go up to MAX_SCORE.
 NORMAL_CAP = 20
-EPIC_CAP = 30
 
 STANDARD_ARRAY: tuple[int, ...] = (15, 14, 13, 12, 10, 8)
 POINT_BUY_BUDGET = 27

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from rules.enums import Ability, ArmorCategory
 from rules.equipment import Item
+from rules.fighting_styles import DEFENSE_AC_BONUS
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def armor_class(inputs: AcInputs) -> AcResult:
     """The best legal AC, with every option's total (shield and flat bonuses included)."""
     bonus = shield_bonus(inputs)
     wearing_armor = inputs.armor is not None and inputs.armor.armor is not None
-    defense = 1 if inputs.defense_fighting_style and wearing_armor else 0
+    defense = DEFENSE_AC_BONUS if inputs.defense_fighting_style and wearing_armor else 0
     totals: list[AcOption] = []
     for option in armor_class_options(inputs):
         extra = (bonus if option.allows_shield else 0) + inputs.flat_bonus + defense
@@ -118,7 +119,7 @@ def armor_class(inputs: AcInputs) -> AcResult:
         if option.allows_shield and bonus:
             detail += f" + {bonus} shield"
         if defense:
-            detail += " + 1 Defense"
+            detail += f" + {defense} Defense"
         if inputs.flat_bonus:
             detail += f" + {inputs.flat_bonus} bonus"
         totals.append(AcOption(option.method, option.value + extra, option.allows_shield, detail))

@@ -20,7 +20,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rules.dice import ConstantTerm, parse
+from rules.dice import parse
 
 MEDIAN_FACTOR = 2.0
 """An entry more than this many times the SRD median of its peers is flagged."""
@@ -110,16 +110,9 @@ def assess(score: float, ref: Reference, *, path: str, what: str) -> list[Balanc
 def expected_roll(notation: str) -> float:
     """The average result of a dice expression (``8d10`` -> 44, ``2d4 + 4`` -> 9).
 
-    Keep/drop terms count their kept dice at a plain die's average, a slight underestimate for
-    "keep highest" that is good enough for comparing strength. Raises ``DiceNotationError``.
+    Keep/drop terms count as ``DiceExpression.average`` says. Raises ``DiceNotationError``.
     """
-    total = 0.0
-    for term in parse(notation).terms:
-        if isinstance(term, ConstantTerm):
-            total += term.sign * term.value
-        else:
-            total += term.sign * term.kept_count() * (term.sides + 1) / 2
-    return total
+    return float(parse(notation).average())
 
 
 def optional_roll(notation: str | None) -> float:

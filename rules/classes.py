@@ -460,10 +460,6 @@ CLASSES: dict[ClassId, ClassInfo] = {
 }
 
 
-def class_info(class_id: ClassId) -> ClassInfo:
-    return CLASSES[class_id]
-
-
 def features_up_to(class_id: ClassId, level: int) -> list[tuple[int, str]]:
     """Every (level, feature name) a class grants from level 1 through ``level``."""
     info = CLASSES[class_id]
@@ -472,11 +468,6 @@ def features_up_to(class_id: ClassId, level: int) -> list[tuple[int, str]]:
         for lvl in range(1, level + 1)
         for name in info.features.get(lvl, ())
     ]
-
-
-def improvement_levels(class_id: ClassId, level: int) -> list[int]:
-    """Class levels (up to ``level``) that grant an Ability Score Improvement or feat choice."""
-    return [lvl for lvl in CLASSES[class_id].asi_levels if lvl <= level]
 
 
 def meets_multiclass_prerequisites(class_id: ClassId, scores: dict[Ability, int]) -> bool:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 from rules.abilities import modifier
+from rules.dice import die_average
+from rules.progression import proficiency_bonus_for_rank
 
 # Experience points by Challenge Rating (SRD 5.2 "Experience Points by Challenge Rating").
 _XP_FROM_CR_1 = (
@@ -44,9 +46,7 @@ def _check_cr(cr: Fraction) -> None:
 def proficiency_bonus_for_cr(cr: Fraction) -> int:
     """+2 up to CR 4, then +1 every four ratings (CR 5-8 +3, ..., CR 29-30 +9)."""
     _check_cr(cr)
-    if cr < 5:
-        return 2
-    return 2 + (int(cr) - 1) // 4
+    return proficiency_bonus_for_rank(int(cr))
 
 
 def xp_for_cr(cr: Fraction) -> int:
@@ -65,7 +65,7 @@ def average_hit_points(dice_count: int, die_size: int, bonus: int) -> int:
     """The printed Hit Points of ``NdM + B``: the average roll, rounded down, plus the bonus."""
     if dice_count < 1 or die_size < 1:
         raise ValueError("a creature has at least one Hit Die of at least one side")
-    return max(1, dice_count * (die_size + 1) // 2 + bonus)
+    return max(1, int(dice_count * die_average(die_size)) + bonus)
 
 
 def proficient_bonus(score: int, multiplier: int, proficiency_bonus: int) -> int:

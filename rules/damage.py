@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from rules.dice import ConstantTerm, parse
+from rules.dice import die_average, parse
+
+# ``die_average`` lives with the dice parser; it is re-exported for callers thinking in damage.
+__all__ = ["GREAT_WEAPON_FIGHTING_FLOOR", "average_damage", "die_average"]
 
 GREAT_WEAPON_FIGHTING_FLOOR = 3
-
-
-def die_average(sides: int, floor: int = 1) -> Fraction:
-    """Mean of one die whose faces below ``floor`` count as ``floor``."""
-    return Fraction(sum(max(face, floor) for face in range(1, sides + 1)), sides)
 
 
 def average_damage(dice: str, bonus: int = 0, *, great_weapon_fighting: bool = False) -> float:
@@ -24,10 +22,4 @@ def average_damage(dice: str, bonus: int = 0, *, great_weapon_fighting: bool = F
     Keep/drop terms (rare on weapons) count only their kept dice at the plain average.
     """
     floor = GREAT_WEAPON_FIGHTING_FLOOR if great_weapon_fighting else 1
-    total = Fraction(bonus)
-    for term in parse(dice).terms:
-        if isinstance(term, ConstantTerm):
-            total += term.sign * term.value
-        else:
-            total += term.sign * term.kept_count() * die_average(term.sides, floor)
-    return float(max(Fraction(0), total))
+    return float(max(Fraction(0), parse(dice).average(floor) + bonus))

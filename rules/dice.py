@@ -16,6 +16,7 @@ import random
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 
 MAX_DICE = 1000
 MAX_SIDES = 1000
@@ -68,6 +69,26 @@ class DiceExpression:
     @property
     def maximum(self) -> int:
         return sum(_bound(term, low=False) for term in self.terms)
+
+
+    def average(self, floor: int = 1) -> Fraction:
+        """The exact mean result, each die's faces below ``floor`` counting as ``floor``.
+
+        Keep/drop terms count their kept dice at a plain die's mean: a slight underestimate
+        for "keep highest", good enough for comparing strength.
+        """
+        total = Fraction(0)
+        for term in self.terms:
+            if isinstance(term, ConstantTerm):
+                total += term.sign * term.value
+            else:
+                total += term.sign * term.kept_count() * die_average(term.sides, floor)
+        return total
+
+
+def die_average(sides: int, floor: int = 1) -> Fraction:
+    """Mean of one die whose faces below ``floor`` count as ``floor`` (d6: 7/2, floor 3: 4)."""
+    return Fraction(sum(max(face, floor) for face in range(1, sides + 1)), sides)
 
 
 def _bound(term: Term, *, low: bool) -> int:

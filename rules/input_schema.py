@@ -29,6 +29,7 @@ from rules.enums import (
     WeaponProperty,
 )
 from rules.equipment import catalog_refs
+from rules.sheet import BONUS_KINDS, COINS, DEFENSE_KINDS
 
 SCHEMA_ID = "https://dndcreator.invalid/schemas/rules/sheet.schema.json"
 
@@ -200,13 +201,11 @@ def sheet_schema() -> Schema:
                 "languages": _list(_TEXT),
             }),
             "equipment": _list(_item()),
-            "currency": _obj({coin: _INT for coin in ("cp", "sp", "ep", "gp", "pp")}),
+            "currency": _obj({coin: _INT for coin in COINS}),
             "xp": _INT,
             "weapon_masteries": _list(_TEXT),
-            "bonuses": _obj({key: _INT for key in
-                             ("ac", "speed", "initiative", "hp_per_level", "saves")}),
-            "defenses": _obj({"resistances": damage_list, "vulnerabilities": damage_list,
-                              "immunities": damage_list}),
+            "bonuses": _obj({key: _INT for key in BONUS_KINDS}),
+            "defenses": _obj({kind: damage_list for kind in DEFENSE_KINDS}),
             "armor_options": _obj({"mage_armor": _BOOL, "natural_armor": _optional(_INT)}),
             "state": _state(),
         }, required=("identity", "classes", "abilities", "background")),

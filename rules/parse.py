@@ -30,6 +30,9 @@ from rules.enums import (
 from rules.equipment import ArmorStats, Item, ShieldStats, WeaponStats, catalog_item
 from rules.errors import RuleError, SheetParseError
 from rules.sheet import (
+    BONUS_KINDS,
+    COINS,
+    DEFENSE_KINDS,
     AbilityScores,
     ArmorOptions,
     Background,
@@ -93,6 +96,11 @@ class _Reader:
         if value is _MISSING:
             return default
         return self.as_int(value, _join(path, key), default)
+
+    def optional_integer(self, data: Mapping[str, Any], key: str, path: str) -> int | None:
+        """A whole number, or None when the field is absent or null."""
+        value = self.get(data, key, path, False)
+        return None if value is _MISSING else self.as_int(value, _join(path, key))
 
     def as_int(self, value: Any, path: str, default: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -292,9 +300,7 @@ def _improvement(r: _Reader, value: Any, p: str) -> Improvement | None:
         return None
     kind = r.enum_field(ImprovementKind, d, "kind", p, required=True)
     class_id = r.enum_field(ClassId, d, "class", p)
-    class_level_raw = r.get(d, "class_level", p, False)
-    class_level = None if class_level_raw is _MISSING else r.as_int(class_level_raw,
-                                                                     f"{p}.class_level")
+    class_level = r.optional_integer(d, "class_level", p)
     if kind is None:
         return None
     return Improvement(
@@ -342,8 +348,6 @@ def _weapon_stats(r: _Reader, d: dict[str, Any], p: str) -> WeaponStats | None:
     dice = r.string(d, "damage_dice", p, required=True)
     properties = r.enum_set(WeaponProperty, d, "properties", p)
     mastery = r.enum_field(Mastery, d, "mastery", p)
-    normal_range = r.get(d, "normal_range", p, False)
-    long_range = r.get(d, "long_range", p, False)
     if category is None or damage_type is None or dice is None:
         return None
     return WeaponStats(
@@ -354,9 +358,8 @@ def _weapon_stats(r: _Reader, d: dict[str, Any], p: str) -> WeaponStats | None:
         properties=properties,
         mastery=mastery,
         versatile_dice=r.string(d, "versatile_dice", p),
-        normal_range=None if normal_range is _MISSING else r.as_int(normal_range,
-                                                                     f"{p}.normal_range"),
-        long_range=None if long_range is _MISSING else r.as_int(long_range, f"{p}.long_range"),
+        normal_range=r.optional_integer(d, "normal_range", p),
+        long_range=r.optional_integer(d, "long_range", p),
     )
 
 
@@ -406,7 +409,6 @@ def _item(r: _Reader, value: Any, p: str) -> Item | None:
 
 
 def _state(r: _Reader, d: dict[str, Any], p: str) -> PlayState:
-    current_raw = r.get(d, "current_hp", p, False)
     concentration_raw = r.get(d, "concentration", p, False)
     concentration: tuple[str, ...] = ()
     if isinstance(concentration_raw, str):
@@ -421,7 +423,7 @@ def _state(r: _Reader, d: dict[str, Any], p: str) -> PlayState:
         DeathSaves(),
     )
     return PlayState(
-        current_hp=None if current_raw is _MISSING else r.as_int(current_raw, f"{p}.current_hp"),
+        current_hp=r.optional_integer(d, "current_hp", p),
         temp_hp=r.integer(d, "temp_hp", p),
         hit_dice_spent=r.int_map(d, "hit_dice_spent", p),
         death_saves=death,
@@ -493,20 +495,19 @@ def parse_sheet(data: object) -> Sheet:
         lambda o, q: _proficiencies(r, o, q), Proficiencies(),
     )
     currency = r.nested(
-        top, "currency", "", {"cp", "sp", "ep", "gp", "pp"},
-        lambda o, q: Currency(*(r.integer(o, k, q) for k in ("cp", "sp", "ep", "gp", "pp"))),
+        top, "currency", "", set(COINS),
+        lambda o, q: Currency(*(r.integer(o, k, q) for k in COINS)),
         Currency(),
     )
     bonuses = r.nested(
-        top, "bonuses", "", {"ac", "speed", "initiative", "hp_per_level", "saves"},
-        lambda o, q: Bonuses(*(r.integer(o, k, q)
-                               for k in ("ac", "speed", "initiative", "hp_per_level", "saves"))),
+        top, "bonuses", "", set(BONUS_KINDS),
+        lambda o, q: Bonuses(*(r.integer(o, k, q) for k in BONUS_KINDS)),
         Bonuses(),
     )
     defenses = r.nested(
-        top, "defenses", "", {"resistances", "vulnerabilities", "immunities"},
+        top, "defenses", "", set(DEFENSE_KINDS),
         lambda o, q: Defenses(*(frozenset(t.value for t in r.enum_set(DamageType, o, k, q))
-                                for k in ("resistances", "vulnerabilities", "immunities"))),
+                                for k in DEFENSE_KINDS)),
         Defenses(),
     )
     armor_options = r.nested(

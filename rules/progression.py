@@ -20,7 +20,16 @@ def _check_level(level: int) -> None:
 def proficiency_bonus(total_level: int) -> int:
     """+2 at levels 1-4, rising by one every four levels to +6 at 17-20."""
     _check_level(total_level)
-    return 2 + (total_level - 1) // 4
+    return proficiency_bonus_for_rank(total_level)
+
+
+def proficiency_bonus_for_rank(rank: int) -> int:
+    """The one Proficiency Bonus formula: +2 for ranks 1-4, then +1 every four ranks.
+
+    A rank is a character level (1-20) or a creature's Challenge Rating (1-30, with the
+    fractional ratings below 1 counting as 1); callers check their own range.
+    """
+    return 2 + (max(1, rank) - 1) // 4
 
 
 def xp_for_level(level: int) -> int:

@@ -162,6 +162,3 @@ def resource_maxima(
         if existing is None or maximum > existing.maximum:
             result[spec.id] = ResourceState(spec.id, spec.name, maximum, spec.recovery(level))
     return result
-
-
-KNOWN_RESOURCE_IDS: frozenset[str] = frozenset(spec.id for spec in RESOURCES)

@@ -23,6 +23,9 @@ from rules.dice import RollMode, combine_modes
 from rules.enums import SKILL_ABILITY, Ability, Condition, Skill
 
 _PHYSICAL = (Ability.STR, Ability.DEX)
+# Reasons that several D20 Test kinds share, worded once.
+_LUCK = "Luck: reroll a natural 1"  # Halfling Luck
+_FRIGHTENED = "Frightened (while the source of fear is in sight)"
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,7 @@ def _attack(inputs: RollInputs, penalty: int) -> RollSummary:
     if _has(inputs, Condition.BLINDED):
         b.dis.append("Blinded")
     if _has(inputs, Condition.FRIGHTENED):
-        b.dis.append("Frightened (while the source of fear is in sight)")
+        b.dis.append(_FRIGHTENED)
     if _has(inputs, Condition.POISONED):
         b.dis.append("Poisoned")
     if _has(inputs, Condition.PRONE):
@@ -117,14 +120,14 @@ def _attack(inputs: RollInputs, penalty: int) -> RollSummary:
     if _has(inputs, Condition.INCAPACITATED):
         b.maybe.append("Incapacitated: cannot take actions, so cannot attack")
     if inputs.rerolls_natural_ones:
-        b.maybe.append("Luck: reroll a natural 1")
+        b.maybe.append(_LUCK)
     return b.build()
 
 
 def _check(inputs: RollInputs, ability: Ability, penalty: int) -> _Builder:
     b = _Builder(penalty)
     if _has(inputs, Condition.FRIGHTENED):
-        b.dis.append("Frightened (while the source of fear is in sight)")
+        b.dis.append(_FRIGHTENED)
     if _has(inputs, Condition.POISONED):
         b.dis.append("Poisoned")
     if inputs.untrained_armor and ability in _PHYSICAL:
@@ -134,7 +137,7 @@ def _check(inputs: RollInputs, ability: Ability, penalty: int) -> _Builder:
     if _has(inputs, Condition.DEAFENED):
         b.maybe.append("Deafened: automatically fails checks that require hearing")
     if inputs.rerolls_natural_ones:
-        b.maybe.append("Luck: reroll a natural 1")
+        b.maybe.append(_LUCK)
     return b
 
 
@@ -154,7 +157,7 @@ def _save(inputs: RollInputs, ability: Ability, penalty: int) -> RollSummary:
     for condition, trait in sorted(inputs.condition_save_advantages.items()):
         b.maybe.append(f"{trait}: Advantage on saves to avoid or end {condition.value.title()}")
     if inputs.rerolls_natural_ones:
-        b.maybe.append("Luck: reroll a natural 1")
+        b.maybe.append(_LUCK)
     return b.build()
 
 

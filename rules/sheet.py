@@ -8,7 +8,7 @@ copies (all dataclasses are frozen; use ``dataclasses.replace``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from rules.enums import (
     Ability,
@@ -124,6 +124,12 @@ class Defenses:
     resistances: frozenset[str] = frozenset()  # damage type slugs
     vulnerabilities: frozenset[str] = frozenset()
     immunities: frozenset[str] = frozenset()
+
+
+# The field names double as the JSON keys of these flat sections (parser and schema share them).
+COINS: tuple[str, ...] = tuple(f.name for f in fields(Currency))
+BONUS_KINDS: tuple[str, ...] = tuple(f.name for f in fields(Bonuses))
+DEFENSE_KINDS: tuple[str, ...] = tuple(f.name for f in fields(Defenses))
 
 
 @dataclass(frozen=True)

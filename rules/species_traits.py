@@ -203,10 +203,3 @@ def species_traits(
         breath_weapon=breath,
         heroic_inspiration_on_long_rest=species == "human",
     )
-
-
-SPECIES_RESOURCE_IDS: frozenset[str] = frozenset(
-    resource.id
-    for species in ("dragonborn", "dwarf", "goliath", "orc")
-    for resource in _resources(species, 20, 6)
-)

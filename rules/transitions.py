@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from rules.abilities import modifier
 from rules.classes import CLASSES, features_up_to, meets_multiclass_prerequisites, prerequisite_text
-from rules.conditions import MAX_EXHAUSTION, is_incapacitated
+from rules.conditions import MAX_EXHAUSTION, exhaustion_is_fatal, is_incapacitated
 from rules.derive import derive, final_scores, hit_gain_fixed
 from rules.enums import Ability, ClassId, Condition, DamageType, ImprovementKind
 from rules.errors import RuleError, RuleViolation
@@ -307,7 +307,7 @@ def change_exhaustion(sheet: Sheet, delta: int) -> TransitionResult:
     sheet = _with_state(sheet, exhaustion=new)
     events = [Event("exhaustion_changed", f"Exhaustion {old} -> {new}.",
                     {"from": old, "to": new})]
-    if new >= MAX_EXHAUSTION:
+    if exhaustion_is_fatal(new):
         sheet, more = _die(sheet, "Exhaustion level 6")
         events.extend(more)
     return TransitionResult(sheet, tuple(events))

@@ -18,6 +18,7 @@ from rules.classes import (
     meets_multiclass_prerequisites,
     prerequisite_text,
 )
+from rules.conditions import MAX_EXHAUSTION
 from rules.derive import final_scores, hit_dice_pools, max_hit_points, resource_states
 from rules.dice import DiceNotationError, parse
 from rules.enums import Ability, ClassId, ImprovementKind, ScoreMethod
@@ -189,7 +190,8 @@ def _final_scores(sheet: Sheet) -> Iterator[RuleError]:
         if not ab.MIN_SCORE <= scores[ability] <= ab.MAX_SCORE:
             yield _err(path, "score_out_of_range",
                        f"{ability.value.upper()} ends at {scores[ability]}; scores are 1-30.")
-        elif ordinary[ability] > ab.NORMAL_CAP and sheet.abilities.base.get(ability, 0) <= 20:
+        elif (ordinary[ability] > ab.NORMAL_CAP
+              and sheet.abilities.base.get(ability, 0) <= ab.NORMAL_CAP):
             yield _err(path, "score_above_20",
                        f"Background and ASI/feat increases cannot raise {ability.value.upper()} "
                        f"above 20 (it would be {ordinary[ability]}).")
@@ -335,7 +337,7 @@ def _lineage(sheet: Sheet) -> Iterator[RuleError]:
 def _state(sheet: Sheet) -> Iterator[RuleError]:
     state = sheet.state
     scores = final_scores(sheet)
-    mods = {a: ab.modifier(max(1, min(30, s))) for a, s in scores.items()}
+    mods = {a: ab.modifier(max(ab.MIN_SCORE, min(ab.MAX_SCORE, s))) for a, s in scores.items()}
     max_hp = max_hit_points(sheet, mods)
     current = max_hp if state.current_hp is None else state.current_hp
     if not 0 <= current <= max_hp:
@@ -351,9 +353,9 @@ def _state(sheet: Sheet) -> Iterator[RuleError]:
     if (saves.successes or saves.failures) and current > 0:
         yield _err("state.death_saves", "death_saves_above_zero_hp",
                    "Death saves are only tracked at 0 Hit Points.")
-    if not 0 <= state.exhaustion <= 6:
+    if not 0 <= state.exhaustion <= MAX_EXHAUSTION:
         yield _err("state.exhaustion", "exhaustion_out_of_range",
-                   f"Exhaustion levels run 0-6, not {state.exhaustion}.")
+                   f"Exhaustion levels run 0-{MAX_EXHAUSTION}, not {state.exhaustion}.")
     if len(state.concentration) > 1:
         yield _err("state.concentration", "multiple_concentration",
                    "A creature concentrates on one spell at a time "
