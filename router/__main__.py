@@ -20,7 +20,7 @@ from graphql import GraphQLSyntaxError, parse, validate
 
 from auth.tokens import JwksVerifier, TokenVerifier
 from router.api_schema import build_api_schema
-from router.edge.cli import EdgeSettings, add_edge_arguments
+from router.edge.cli import EdgeSettings, add_edge_arguments, parse_pairs
 from router.plan import print_plan
 from router.planner import PlanningError, QueryPlanner
 from router.supergraph import SupergraphError, load_supergraph
@@ -70,16 +70,6 @@ def _override_labels(pairs: list[str]) -> dict[str, bool]:
             raise SystemExit(f"--override-label expects LABEL=on|off, got {pair!r}")
         labels[label] = state == "on"
     return labels
-
-
-def _url_overrides(pairs: list[str]) -> dict[str, str]:
-    overrides: dict[str, str] = {}
-    for pair in pairs:
-        name, separator, url = pair.partition("=")
-        if not separator or not name or not url:
-            raise SystemExit(f"--subgraph-url expects NAME=URL, got {pair!r}")
-        overrides[name] = url
-    return overrides
 
 
 def _plan_parser() -> argparse.ArgumentParser:
@@ -137,7 +127,7 @@ def serve_command(argv: Sequence[str]) -> int:
         app = create_app(
             _read_supergraph(args.supergraph), verifier=verifier, dev=args.dev,
             subgraph_timeout=args.subgraph_timeout,
-            subgraph_url_overrides=_url_overrides(args.subgraph_url),
+            subgraph_url_overrides=parse_pairs(args.subgraph_url, "--subgraph-url", "NAME=URL"),
             limits=edge.limits, edge=edge.edge, passthrough=edge.passthrough, cache=edge.cache(),
             override_labels=_override_labels(args.override_label),
             override_label_default=not args.override_labels_off,

@@ -21,11 +21,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from auth.tokens import CachedVerifier, InvalidToken, TokenVerifier, bearer_token
+from auth.tokens import CachedVerifier, InvalidToken, TokenVerifier
 from infra.cache import Cache
-from router.authorization import ANONYMOUS, PolicyHook, Viewer, deny_all_policies
+from router.authorization import ANONYMOUS, PolicyHook, deny_all_policies
+from router.callers import authenticate
 from router.edge.config import EdgeConfig
 from router.edge.install import install_edge
+from router.edge.responses import edge_error
 from router.gateway import Gateway, GatewayConfig, GraphQLRequest, RequestRejected
 from router.graphiql import GRAPHIQL_HTML
 from router.limits import Limits
@@ -68,8 +70,8 @@ def _json(body: Any, status: int, media_type: str, headers: Mapping[str, str] | 
 
 
 def _problem_response(problem: HttpProblem, media_type: str) -> Response:
-    body = {"errors": [{"message": str(problem), "extensions": {"code": problem.code}}]}
-    return _json(body, problem.status, media_type, problem.headers)
+    return edge_error(problem.status, str(problem), problem.code, headers=problem.headers,
+                      media_type=media_type)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -171,21 +173,15 @@ class GraphQLEndpoint:
 
     async def _authenticate(self, request: Request) -> dict[str, str]:
         """Verify a bearer token if one came; return the headers forwarded to subgraphs."""
-        header = request.headers.get("authorization")
-        if header is None:
-            return {}  # anonymous: subgraphs decide field by field
         try:
-            token = bearer_token(header)
-            if token is not None and self.verifier is not None:
-                claims = await self.verifier.verify(token)
-                # who the router's @authenticated/@requiresScopes/@policy checks see
-                request.state.viewer = Viewer(authenticated=True, scopes=claims.scopes,
-                                              claims=claims.raw)
+            caller = await authenticate(self.verifier, request.headers.get("authorization"))
         except InvalidToken as exc:
             status = 503 if exc.code == "AUTH_UNAVAILABLE" else 401
             raise HttpProblem(status, str(exc), exc.code,
                               {"www-authenticate": 'Bearer error="invalid_token"'}) from None
-        return {"authorization": header}  # unchanged: subgraphs verify it again
+        if caller.viewer.authenticated:  # who the router's authorization checks see
+            request.state.viewer = caller.viewer
+        return dict(caller.forward_headers)  # anonymous: none; subgraphs decide field by field
 
     async def _run(
         self, request: Request, graphql_request: GraphQLRequest, forward: dict[str, str],

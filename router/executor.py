@@ -57,7 +57,7 @@ from router.plan import (
     SequenceNode,
 )
 from router.shaping import GAVE_UP, Projection
-from router.transport import HttpxPoster, Poster
+from router.transport import Poster
 
 JsonObject = dict[str, Any]
 Path = list[str | int]
@@ -253,6 +253,19 @@ def _is_under(path: Path, prefix: Path) -> bool:
     )
 
 
+def _start_run(
+    variables: Mapping[str, Any], coerced_variables: Mapping[str, Any] | None,
+    headers: Mapping[str, str], errors: Sequence[JsonObject],
+) -> _Run:
+    """A run that already holds the errors known before execution (see ``Executor.execute``)."""
+    run = _Run(variables=variables, coerced=coerced_variables or variables, headers=headers)
+    for error in errors:
+        run.errors.append(dict(error))
+        if isinstance(error.get("path"), list):
+            run.explained.append(list(error["path"]))
+    return run
+
+
 class Executor:
     """Executes plans for one supergraph over a shared, pooled HTTP client."""
 
@@ -260,13 +273,11 @@ class Executor:
         self,
         schema: GraphQLSchema,
         endpoints: Mapping[str, SubgraphEndpoint],  # by join__Graph enum value
-        client: httpx.AsyncClient | Poster,
+        client: Poster,  # router.transport: the gateway's SubgraphClient, or an HttpxPoster
     ) -> None:
         self.schema = schema
         self.endpoints = endpoints
-        # Subgraph calls go through a ``Poster`` (router.transport); an httpx client still works.
-        self.client: Poster = HttpxPoster(client) if isinstance(client, httpx.AsyncClient) \
-            else client
+        self.client = client
         self.placeholders = frozenset(
             name for name, type_ in schema.type_map.items()
             if isinstance(type_, GraphQLInterfaceType | GraphQLUnionType)
@@ -301,11 +312,7 @@ class Executor:
         first, and the nulls at their paths are not reported again. ``projection`` (cached with
         the plan) shapes the response without graphql-core when it can (``router.shaping``).
         """
-        run = _Run(variables=variables, coerced=coerced_variables or variables, headers=headers)
-        for error in errors:
-            run.errors.append(dict(error))
-            if isinstance(error.get("path"), list):
-                run.explained.append(list(error["path"]))
+        run = _start_run(variables, coerced_variables, headers, errors)
         if plan.node is not None:
             await self._run_node(plan.node, run)
         return self._shape(run, document, operation_name, variables, projection)
@@ -329,11 +336,7 @@ class Executor:
         other subgraphs own. Shaping then runs the client's subscription operation over the tree,
         which is the spec's "execute the subscription event" step. ``errors`` as in ``execute``.
         """
-        run = _Run(variables=variables, coerced=coerced_variables or variables, headers=headers)
-        for error in errors:
-            run.errors.append(dict(error))
-            if isinstance(error.get("path"), list):
-                run.explained.append(list(error["path"]))
+        run = _start_run(variables, coerced_variables, headers, errors)
         event_errors = event.get("errors")
         for error in event_errors if isinstance(event_errors, list) else ():
             self._forward_error(error, primary, run, lambda path: path)

@@ -84,8 +84,8 @@ class PreparedOperation:
     document: DocumentNode
     operation: OperationDefinitionNode
     plan: QueryPlan
-    projection: Projection | None = None  # shapes responses without graphql-core (shaping.py)
-    variables: OperationVariables | None = None  # coerces variables fast (variables.py)
+    projection: Projection  # shapes responses without graphql-core (shaping.py)
+    variables: OperationVariables  # coerces variables fast (variables.py)
 
     @property
     def kind(self) -> OperationType:
@@ -191,6 +191,7 @@ class Gateway:
         }
         self._client: httpx.AsyncClient | None = None
         self._subgraph_client: SubgraphClient | None = None
+        self._executor: Executor | None = None  # built once per subgraph client (see executor)
         # Set before the first request to wrap every subgraph GraphQL call (circuit breakers and
         # fetch metrics: router.edge.install); None sends them unguarded.
         self.guard_subgraph_calls: CallGuard | None = None
@@ -204,7 +205,7 @@ class Gateway:
 
     @property
     def client(self) -> httpx.AsyncClient:
-        """The pooled HTTP client for subgraph calls, created on first use."""
+        """The pooled httpx client for health probes and passthrough, created on first use."""
         if self._client is None:
             pool = httpx.Limits(max_connections=self.config.max_connections,
                                 max_keepalive_connections=self.config.max_connections)
@@ -221,6 +222,14 @@ class Gateway:
             self._subgraph_client = SubgraphClient(self.config.max_connections,
                                                    guard=self.guard_subgraph_calls)
         return self._subgraph_client
+
+    @property
+    def executor(self) -> Executor:
+        """The shared executor (stateless per request), rebuilt only if the client changes."""
+        client = self.subgraph_client
+        if self._executor is None or self._executor.client is not client:
+            self._executor = Executor(self.schema, self.endpoints, client)
+        return self._executor
 
     async def aclose(self) -> None:
         if self._subgraph_client is not None:
@@ -302,29 +311,19 @@ class Gateway:
                 "subscriptions are served over WebSocket (graphql-transport-ws) or "
                 "Server-Sent Events (Accept: text/event-stream)", SUBSCRIPTION_TRANSPORT,
             )]})
-        # Types resolved once per operation (router.variables); graphql-core for the errors.
-        values = prepared.variables.coerce(request.variables) if prepared.variables else None
-        if values is None:
-            coerced = get_variable_values(
-                self.schema, prepared.operation.variable_definitions or (),
-                dict(request.variables),
-            )
-            if isinstance(coerced, list):
-                return GatewayResponse({"errors": [_with_code(e, BAD_USER_INPUT)
-                                                   for e in coerced]})
-            values = coerced.coerced
+        try:
+            values = self.coerce_variables(prepared, request.variables)
+        except RequestRejected as exc:
+            return GatewayResponse({"errors": exc.errors})
         # Sizes may come from variables: re-check (unless no variable is a list size).
-        if prepared.operation.variable_definitions and (
-            prepared.variables is None or prepared.variables.affects_cost
-        ):
+        if prepared.variables.affects_cost:
             over_budget = check_cost(prepared.document, self.config.limits, self.schema,
                                      values, only=prepared.operation)
             if over_budget:
                 return GatewayResponse({"errors": [_with_code(e, VALIDATION_FAILED)
                                                    for e in over_budget]})
-        plan, denied = self._authorized_plan(prepared, request.operation_name, viewer)
-        executor = Executor(self.schema, self.endpoints, self.subgraph_client)
-        body = await executor.execute(
+        plan, denied = self.authorized_plan(prepared, request.operation_name, viewer)
+        body = await self.executor.execute(
             plan, prepared.document, request.operation_name, request.variables,
             forward_headers or {}, coerced_variables=values, errors=denied,
             projection=prepared.projection,
@@ -333,10 +332,32 @@ class Gateway:
             body.setdefault("extensions", {})["queryPlan"] = print_plan(plan)
         return GatewayResponse(body)
 
-    def _authorized_plan(
+    def coerce_variables(
+        self, prepared: PreparedOperation, variables: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The operation's variables coerced to their types; ``RequestRejected`` if they don't.
+
+        Types are resolved once per cached operation (router.variables); graphql-core's
+        ``get_variable_values`` runs only when that fast path declines, for the spec's errors.
+        """
+        values = prepared.variables.coerce(variables)
+        if values is not None:
+            return values
+        coerced = get_variable_values(
+            self.schema, prepared.operation.variable_definitions or (), dict(variables)
+        )
+        if isinstance(coerced, list):
+            raise RequestRejected([_with_code(e, BAD_USER_INPUT) for e in coerced])
+        return coerced.coerced
+
+    def authorized_plan(
         self, prepared: PreparedOperation, operation_name: str | None, viewer: Viewer
     ) -> tuple[QueryPlan, list[JsonObject]]:
-        """The plan for what ``viewer`` may read, and the errors for what was left out."""
+        """The plan for what ``viewer`` may read, and the errors for what was left out.
+
+        Both HTTP execution and subscriptions (router.subscriptions) plan through this, so a
+        viewer's reduced plan is cached once for every transport.
+        """
         authorized = authorize(self.schema, self.authorization, prepared.document,
                                prepared.operation, viewer, self.config.policy_hook)
         if authorized is None:

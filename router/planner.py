@@ -382,6 +382,14 @@ class _PlanBuilder:
         assert isinstance(condition, GraphQLInterfaceType | GraphQLUnionType)
         return self.schema.is_sub_type(condition, runtime)
 
+    def _fragment(self, selection: SelectionNode) -> tuple[NamedTypeNode | None, SelectionSetNode]:
+        """The type condition and selections of an inline fragment or a fragment spread."""
+        if isinstance(selection, InlineFragmentNode):
+            return selection.type_condition, selection.selection_set
+        assert isinstance(selection, FragmentSpreadNode)
+        fragment = self.fragments[selection.name.value]
+        return fragment.type_condition, fragment.selection_set
+
     def collect(
         self,
         parent: ObjectOrInterface,
@@ -396,13 +404,7 @@ class _PlanBuilder:
             if isinstance(selection, FieldNode):
                 found.append(CollectedField(selection, conditions))
                 continue
-            if isinstance(selection, InlineFragmentNode):
-                condition = selection.type_condition
-                inner = selection.selection_set
-            else:
-                assert isinstance(selection, FragmentSpreadNode)
-                fragment = self.fragments[selection.name.value]
-                condition, inner = fragment.type_condition, fragment.selection_set
+            condition, inner = self._fragment(selection)
             if condition is None or self.applies(condition.name.value, parent.name):
                 found += self.collect(
                     parent, inner, conditions + _conditions(selection.directives)
@@ -413,12 +415,7 @@ class _PlanBuilder:
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
                 continue
-            if isinstance(selection, InlineFragmentNode):
-                condition, inner = selection.type_condition, selection.selection_set
-            else:
-                assert isinstance(selection, FragmentSpreadNode)
-                fragment = self.fragments[selection.name.value]
-                condition, inner = fragment.type_condition, fragment.selection_set
+            condition, inner = self._fragment(selection)
             if condition is not None and condition.name.value != parent.name:
                 return False
             if not self._only_own_fields(parent, inner):
@@ -540,12 +537,7 @@ class _PlanBuilder:
                 if selection.name.value == "__typename":
                     found.append(selection)
                 continue
-            if isinstance(selection, InlineFragmentNode):
-                condition, inner = selection.type_condition, selection.selection_set
-            else:
-                assert isinstance(selection, FragmentSpreadNode)
-                fragment = self.fragments[selection.name.value]
-                condition, inner = fragment.type_condition, fragment.selection_set
+            condition, inner = self._fragment(selection)
             if condition is None or condition.name.value == parent.name:
                 found.extend(self._concrete_part(parent, inner))
             else:

@@ -61,13 +61,14 @@ def add_edge_arguments(parser: argparse.ArgumentParser) -> None:
                            "/assets=image; repeatable")
 
 
-def _passthrough(pairs: list[str]) -> dict[str, str]:
+def parse_pairs(pairs: list[str], option: str, shape: str) -> dict[str, str]:
+    """``KEY=VALUE`` options (repeatable) as a dict; exits naming ``option`` and ``shape``."""
     mapping: dict[str, str] = {}
     for pair in pairs:
-        prefix, separator, subgraph = pair.partition("=")
-        if not separator or not prefix or not subgraph:
-            raise SystemExit(f"--passthrough expects PREFIX=SUBGRAPH, got {pair!r}")
-        mapping[prefix] = subgraph
+        key, separator, value = pair.partition("=")
+        if not separator or not key or not value:
+            raise SystemExit(f"{option} expects {shape}, got {pair!r}")
+        mapping[key] = value
     return mapping
 
 
@@ -103,8 +104,8 @@ class EdgeSettings:
         if args.max_cost < 0 or args.default_list_size < 0:
             raise SystemExit("error: --max-cost and --default-list-size cannot be negative")
         limits = Limits(max_cost=args.max_cost or None, default_list_size=args.default_list_size)
-        return cls(edge=edge, limits=limits, passthrough=_passthrough(args.passthrough),
-                   redis_url=args.redis_url)
+        passthrough = parse_pairs(args.passthrough, "--passthrough", "PREFIX=SUBGRAPH")
+        return cls(edge=edge, limits=limits, passthrough=passthrough, redis_url=args.redis_url)
 
     def cache(self) -> Cache | None:
         """The rate-limit counters' cache: Redis for ``--redis-url``, else in-process."""

@@ -94,7 +94,8 @@ def install_edge(
 def _guard_subgraph_calls(gateway: Gateway, config: EdgeConfig, edge: Edge) -> None:
     urls = {endpoint.name: endpoint.url for endpoint in gateway.endpoints.values()}
     # One set of breakers for both ways out: the executor's own client (via ``guarded``) and the
-    # httpx client (health probes, passthrough; its transport is attached when first used).
+    # httpx client (its transport is attached when first used). Only calls to a subgraph's
+    # GraphQL URL are guarded and timed; health probes and passthrough go through untouched.
     guard = edge.transport = SubgraphTransport(None, urls, policy=config.breaker,
                                                metrics=edge.metrics)
 

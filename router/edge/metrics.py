@@ -150,7 +150,8 @@ class RouterMetrics:
             ("operation_type",)))
         self.fetch_seconds = self.registry.add(Histogram(
             "router_subgraph_fetch_duration_seconds",
-            "Time until a subgraph's response headers arrived, by subgraph.", ("subgraph",)))
+            "Time of a subgraph GraphQL call (until its whole response arrived), by subgraph.",
+            ("subgraph",)))
         self.fetch_errors = self.registry.add(Counter(
             "router_subgraph_fetch_errors_total",
             "Failed subgraph calls by subgraph and reason "

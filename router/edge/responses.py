@@ -1,6 +1,7 @@
 """GraphQL-shaped error responses for refusals made at the edge, before GraphQL runs.
 
-Even a request stopped by CORS, a rate limit or a failed passthrough gets a body of the form
+Even a request stopped by CORS, a rate limit, a failed passthrough or the HTTP edge's own checks
+(``router.app``, the SSE transport) gets a body of the form
 ``{"errors": [{"message", "extensions": {"code"}}]}``, so clients read
 ``errors[0].extensions.code`` whatever refused them.
 """
@@ -21,7 +22,9 @@ def edge_error(
     *,
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
+    media_type: str = "application/json",
 ) -> Response:
+    """One error with ``extensions.code``; also the body of the HTTP edge's own refusals."""
     body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json",
+    return Response(orjson.dumps(body), status_code=status, media_type=media_type,
                     headers=dict(headers or {}))

@@ -1,10 +1,11 @@
 """The subscription service: from a client's operation to a shared live stream.
 
 Transports (``websocket.py``, ``sse.py``) parse their protocol, then call this service, which
-(1) checks the bearer token the same way the HTTP edge does, (2) prepares the operation through
-the gateway (parse, limits, validation, planning, all cached), and (3) attaches the transport's
-subscriber to a live stream from the hub. A stream's events come from the owning subgraph
-(``upstream.py``) and are completed by the executor's entity fetches before anyone sees them.
+(1) checks the bearer token as the HTTP edge does (``router.callers``), (2) prepares the
+operation through the gateway (parse, limits, validation, planning, all cached), and (3)
+attaches the transport's subscriber to a live stream from the hub. A stream's events come from
+the owning subgraph (``upstream.py``) and are completed by the executor's entity fetches before
+anyone sees them.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from graphql import GraphQLError
-from graphql.execution.values import get_variable_values
 
-from auth.tokens import Claims, TokenVerifier, bearer_token
-from router.authorization import ANONYMOUS, Viewer
-from router.executor import Executor, JsonObject
+from auth.tokens import TokenVerifier
+from router.callers import Caller, authenticate
+from router.executor import JsonObject
 from router.gateway import (
-    BAD_USER_INPUT,
     Gateway,
     GatewayResponse,
     GraphQLRequest,
@@ -49,26 +47,6 @@ class SubscriptionSettings:
                 raise ValueError(f"{name} must be a positive number of seconds")
 
 
-@dataclass(frozen=True)
-class Caller:
-    """What the edge learned from a token: headers to forward, who it is, when it expires."""
-
-    forward_headers: Mapping[str, str]
-    viewer: Viewer = ANONYMOUS  # for @authenticated / @requiresScopes / @policy
-    expires_at: int | None = None  # of a verified token (epoch seconds)
-
-    @classmethod
-    def verified(cls, forward_headers: Mapping[str, str], claims: Claims) -> Caller:
-        viewer = Viewer(authenticated=True, scopes=claims.scopes, claims=claims.raw)
-        return cls(forward_headers, viewer, claims.expires_at or None)
-
-
-def _user_input_error(error: GraphQLError) -> JsonObject:
-    formatted: JsonObject = dict(error.formatted)
-    formatted["extensions"] = {**(error.extensions or {}), "code": BAD_USER_INPUT}
-    return formatted
-
-
 class Subscriptions:
     """Subscriptions for one gateway: token checks, preparation, and the stream hub."""
 
@@ -85,13 +63,7 @@ class Subscriptions:
 
     async def authenticate(self, authorization: str | None) -> Caller:
         """Verify a bearer token if one came (raises ``InvalidToken``); none: anonymous."""
-        if authorization is None:
-            return Caller({})
-        token = bearer_token(authorization)
-        forward = {"authorization": authorization}  # unchanged: subgraphs verify it again
-        if token is None or self.verifier is None:
-            return Caller(forward)
-        return Caller.verified(forward, await self.verifier.verify(token))
+        return await authenticate(self.verifier, authorization)
 
     def prepare(self, request: GraphQLRequest) -> PreparedOperation:
         """Parse, validate and plan (cached); raises ``RequestRejected`` with client errors."""
@@ -114,14 +86,9 @@ class Subscriptions:
         subscriber: Subscriber,
     ) -> Subscription:
         """Attach ``subscriber`` to the live stream for this operation, starting it if needed."""
-        coerced = get_variable_values(
-            self.gateway.schema, prepared.operation.variable_definitions or (),
-            dict(request.variables),
-        )
-        if isinstance(coerced, list):
-            raise RequestRejected([_user_input_error(e) for e in coerced])
+        coerced = self.gateway.coerce_variables(prepared, request.variables)
         # Fields the viewer may not read are left out of the plan and reported in every event.
-        authorized, denied = self.gateway._authorized_plan(
+        authorized, denied = self.gateway.authorized_plan(
             prepared, request.operation_name, caller.viewer
         )
         if authorized.node is None:  # the viewer may not read the subscription field itself
@@ -135,7 +102,7 @@ class Subscriptions:
         )
 
         def source() -> AsyncIterator[str]:
-            return self._events(request, prepared, plan, coerced.coerced, headers, denied)
+            return self._events(request, prepared, plan, coerced, headers, denied)
 
         return self.hub.subscribe(key, source, subscriber)
 
@@ -155,7 +122,7 @@ class Subscriptions:
             name: request.variables[name]
             for name in plan.primary.variable_usages if name in request.variables
         }
-        executor = Executor(gateway.schema, gateway.endpoints, gateway.subgraph_client)
+        executor = gateway.executor
         try:
             async for event in upstream_events(
                 endpoint.url, plan.primary.operation, variables, headers,

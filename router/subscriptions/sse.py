@@ -20,14 +20,16 @@ from collections.abc import AsyncIterator, Mapping
 
 from graphql import OperationType
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
 from router.authorization import ANONYMOUS, Viewer
+from router.callers import Caller
+from router.edge.responses import edge_error
 from router.executor import JsonObject
 from router.gateway import GraphQLRequest, PreparedOperation, RequestRejected
 from router.subscriptions.outbox import Outbox
 from router.subscriptions.protocol import encode_json
-from router.subscriptions.service import Caller, Subscriptions
+from router.subscriptions.service import Subscriptions
 
 EVENT_STREAM = "text/event-stream"
 COMPLETE_EVENT = "event: complete\ndata: \n\n"
@@ -80,11 +82,8 @@ async def event_stream_response(
     except RequestRejected as rejected:
         return _stream(_one_result({"errors": rejected.errors}))
     if method == "GET" and prepared.kind == OperationType.MUTATION:
-        return JSONResponse(
-            {"errors": [{"message": "only queries and subscriptions may be sent with GET",
-                         "extensions": {"code": "BAD_REQUEST"}}]},
-            status_code=405, headers={"allow": "POST"},
-        )
+        return edge_error(405, "only queries and subscriptions may be sent with GET",
+                          "BAD_REQUEST", headers={"allow": "POST"})
     if prepared.kind != OperationType.SUBSCRIPTION:
         return _stream(_executed_once(subscriptions, request, prepared, caller))
     return _stream(_subscription_events(subscriptions, request, prepared, caller))

@@ -29,11 +29,12 @@ from graphql import OperationType
 from starlette.websockets import WebSocket
 
 from auth.tokens import InvalidToken
+from router.callers import Caller
 from router.gateway import GraphQLRequest, PreparedOperation, RequestRejected
 from router.subscriptions import protocol
 from router.subscriptions.outbox import Outbox
 from router.subscriptions.protocol import CloseCode, Message, ProtocolViolation
-from router.subscriptions.service import Caller, Subscriptions
+from router.subscriptions.service import Subscriptions
 from router.subscriptions.streams import Subscription
 
 SLOW_CLIENT_REASON = "client too slow: outgoing queue overflowed"

@@ -143,18 +143,23 @@ async def test_posts_json_with_forwarded_headers_and_reuses_the_connection(
     assert first.body == b'{"query":"{ ok }"}'
 
 
+class _Recorder:
+    """A stand-in transport that records what a connection writes."""
+
+    def __init__(self, writes: list[bytes]) -> None:
+        self.writes = writes
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def close(self) -> None:
+        pass
+
+
 async def test_a_request_is_one_write() -> None:
     writes: list[bytes] = []
-
-    class Recorder:
-        def write(self, data: bytes) -> None:
-            writes.append(data)
-
-        def close(self) -> None:
-            pass
-
     connection = _Connection()
-    connection.connection_made(Recorder())  # type: ignore[arg-type]
+    connection.connection_made(_Recorder(writes))  # type: ignore[arg-type]
     pending = asyncio.ensure_future(connection.request(b"POST / HTTP/1.1\r\n\r\n{}"))
     await asyncio.sleep(0)
     connection.data_received(ok())
@@ -164,16 +169,8 @@ async def test_a_request_is_one_write() -> None:
 
 async def test_a_connection_closed_before_use_is_never_written_to() -> None:
     writes: list[bytes] = []
-
-    class Recorder:
-        def write(self, data: bytes) -> None:
-            writes.append(data)
-
-        def close(self) -> None:
-            pass
-
     connection = _Connection()
-    connection.connection_made(Recorder())  # type: ignore[arg-type]
+    connection.connection_made(_Recorder(writes))  # type: ignore[arg-type]
     connection.connection_lost(None)  # the server hung up while it waited in the pool
     with pytest.raises(_StaleConnection):  # the client sends again on a fresh connection
         await connection.request(b"POST / HTTP/1.1\r\n\r\n{}")
