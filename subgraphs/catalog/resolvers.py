@@ -7,22 +7,23 @@ representations or a list of nested references is one query per kind.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeVar
 
 import strawberry
-from sqlalchemy import Select
+from sqlalchemy import ColumnElement, Select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info
 
-from infra.db.repository import InvalidCursor, Page
+from infra.db.repository import Page
 from subgraphs.catalog.models import CatalogEntryMixin
 from subgraphs.catalog.repository import CatalogRepository, repository_for
 from subgraphs.kit.context import Context
 from subgraphs.kit.errors import ErrorCode, graphql_error
-from subgraphs.kit.outcomes import check_cursor, parse_id_or_error
-from subgraphs.kit.relay import Connection, check_page_size, to_connection
+from subgraphs.kit.loaders import keyed_loader, uuid_or_none
+from subgraphs.kit.outcomes import parse_id_or_error
+from subgraphs.kit.relay import Connection, paged_connection
 
 ContextInfo = Info[Context, Any]
 Node = TypeVar("Node")
@@ -74,17 +75,15 @@ def repository(model_or_repository: Any) -> RepositoryType:
 def loader(info: ContextInfo, source: Any, key: str) -> Any:
     """A per-request batching loader of one entry kind by ``id`` (UUID) or ``slug``."""
     repo_type = repository(source)
-    context = info.context
 
-    async def load(keys: Sequence[Any]) -> list[Any]:
-        async with context.runtime.sessions() as session:
-            repo = repo_type(session)
-            found: dict[Any, Any] = await (
-                repo.get_many(keys) if key == "id" else repo.by_slugs(keys)
-            )
-        return [found.get(k) for k in keys]
+    async def fetch(session: AsyncSession, keys: Sequence[Any]) -> Mapping[Any, Any]:
+        repo = repo_type(session)
+        found: Mapping[Any, Any] = await (
+            repo.get_many(keys) if key == "id" else repo.by_slugs(keys)
+        )
+        return found
 
-    return context.loader(f"{repo_type.__name__}:{key}", load)
+    return keyed_loader(info.context, f"{repo_type.__name__}:{key}", fetch)
 
 
 async def by_slugs(info: ContextInfo, source: Any, slugs: Sequence[str]) -> list[Any]:
@@ -96,14 +95,40 @@ async def by_slugs(info: ContextInfo, source: Any, slugs: Sequence[str]) -> list
 async def reference(info: ContextInfo, source: Any, id: str | None, slug: str | None) -> Any:
     """An entity reference by either key; an unknown or malformed key resolves to null."""
     if id is not None:
-        try:
-            key = uuid.UUID(str(id))
-        except ValueError:
-            return None
-        return await loader(info, source, "id").load(key)
+        key = uuid_or_none(id)
+        return None if key is None else await loader(info, source, "id").load(key)
     if slug is not None:
         return await loader(info, source, "slug").load(slug)
     return None
+
+
+class ReferenceByKey:
+    """Loads an entry type by ``id`` or ``slug``: as a federation reference and as a root lookup.
+
+    An entry type inherits this and names what its rows come from in ``reference_source`` (a
+    table or a repository class); ``from_row`` is the type's own converter.
+    """
+
+    reference_source: ClassVar[Any]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        raise NotImplementedError(f"{cls.__name__} must define from_row")
+
+    @classmethod
+    async def resolve_reference(
+        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
+    ) -> Self | None:
+        row = await reference(info, cls.reference_source, id, slug)
+        return None if row is None else cls.from_row(row)
+
+    @classmethod
+    async def lookup(
+        cls, info: ContextInfo, id: strawberry.ID | None, slug: str | None
+    ) -> Self | None:
+        """A root field's lookup by exactly one of ``id`` or ``slug``."""
+        row = await one(info, cls.reference_source, id, slug)
+        return None if row is None else cls.from_row(row)
 
 
 async def one(info: ContextInfo, source: Any, id: strawberry.ID | None, slug: str | None) -> Any:
@@ -113,17 +138,6 @@ async def one(info: ContextInfo, source: Any, id: strawberry.ID | None, slug: st
     if id is not None:
         return await loader(info, source, "id").load(parse_id_or_error(id, "id"))
     return await loader(info, source, "slug").load(slug)
-
-
-async def page(
-    info: ContextInfo, fetch: Callable[[Any], Awaitable[Page[Any]]], convert: Callable[[Any], Any]
-) -> Any:
-    async with info.context.runtime.sessions() as session:
-        try:
-            found = await fetch(session)
-        except InvalidCursor as exc:
-            raise check_cursor(exc) from None
-    return to_connection(found, convert)
 
 
 async def sorted_page(
@@ -137,15 +151,13 @@ async def sorted_page(
     convert: Callable[[Any], Node],
 ) -> Connection[Node]:
     """A page of the rows ``statement`` selects, ordered by the column ``sort`` names."""
-    check_page_size(first)
     repo_type = repository(source)
 
-    async def fetch(session: Any) -> Page[Any]:
+    async def fetch(session: AsyncSession) -> Page[Any]:
         repo = repo_type(session)
         return await repo.page_sorted(statement(repo), str(sort.value), descending, first, after)
 
-    result: Connection[Node] = await page(info, fetch, convert)
-    return result
+    return await paged_connection(info.context.runtime, first, fetch, convert)
 
 
 def slug_argument(kind: str, value: str | None) -> str | None:
@@ -160,3 +172,38 @@ def slug_argument(kind: str, value: str | None) -> str | None:
 class EntrySort(Enum):
     NAME = "name"
     SLUG = "slug"
+
+
+Sort = Annotated[EntrySort, strawberry.argument(description="The order of the list.")]
+
+
+def entry_identity(row: Any) -> dict[str, Any]:
+    """The fields every catalog entry type has, as keyword arguments for its constructor."""
+    return {
+        "id": strawberry.ID(str(row.id)),
+        "slug": row.slug,
+        "name": row.name,
+        "description": row.description,
+        "provenance": Provenance.from_row(row),
+    }
+
+
+def every_entry(repo: CatalogRepository[Any]) -> Select[Any]:
+    """The statement of an unfiltered list: all live entries of the repository's kind."""
+    return repo.select()
+
+
+def entries_where(
+    *conditions: ColumnElement[bool] | None,
+) -> Callable[[CatalogRepository[Any]], Select[Any]]:
+    """The statement of a filtered list: live entries meeting every condition given. A filter
+    argument the client left out is passed as ``None`` and filters nothing."""
+
+    def statement(repo: CatalogRepository[Any]) -> Select[Any]:
+        query = repo.select()
+        for condition in conditions:
+            if condition is not None:
+                query = query.where(condition)
+        return query
+
+    return statement

@@ -8,12 +8,14 @@ thin: parse arguments, read through a repository, convert rows.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import Enum
 from typing import Annotated, Any
 
 import strawberry
 from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.dataloader import DataLoader
 
 from rules import spellcasting
 from rules.classes import CLASSES
@@ -31,11 +33,11 @@ from subgraphs.catalog.enums import (
 )
 from subgraphs.catalog.homebrew.graphql import HomebrewEntry, HomebrewMutation, HomebrewQuery
 from subgraphs.catalog.models import (
-    ENTRY_MODELS,
     CatalogSourceRow,
     ClassFeatureRow,
     ClassRow,
     SpellRow,
+    SubclassRow,
 )
 from subgraphs.catalog.repository import (
     CatalogRepository,
@@ -55,9 +57,11 @@ from subgraphs.catalog.resolvers import (
     EntrySort,
     First,
     Provenance,
+    ReferenceByKey,
+    Sort,
     by_slugs,
-    one,
-    reference,
+    entries_where,
+    entry_identity,
     slug_argument,
     sorted_page,
 )
@@ -85,6 +89,7 @@ from subgraphs.catalog.types_glossary import (
 )
 from subgraphs.catalog.types_items import Equipment, ItemsQuery, MagicItem
 from subgraphs.kit.errors import ErrorCode, MaskUnexpectedErrors, graphql_error
+from subgraphs.kit.loaders import grouped_loader
 from subgraphs.kit.relay import Connection
 
 MAX_SPELL_LEVEL = 9
@@ -200,7 +205,7 @@ class SpellArea:
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A spell of the SRD 5.2.")
-class Spell:
+class Spell(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The spell's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "spell/fireball".')
     name: str = strawberry.field(description="The spell's name.")
@@ -251,12 +256,12 @@ class Spell:
         rows = await by_slugs(info, ClassRepository, slugs)
         return [CharacterClass.from_row(row) for row in rows]
 
+    reference_source = SpellRepository
+
     @classmethod
     def from_row(cls, row: SpellRow) -> Spell:
         return cls(
-            id=strawberry.ID(str(row.id)),
-            slug=row.slug,
-            name=row.name,
+            **entry_identity(row),
             level=row.level,
             school=MagicSchool(row.school),
             casting_time=CastingTime(
@@ -285,19 +290,10 @@ class Spell:
             damage_roll=row.damage_roll,
             healing_roll=row.healing_roll,
             damage_types=[DamageType(d) for d in row.damage_types],
-            description=row.description,
             higher_levels=row.higher_levels,
             scaling=[SpellScaling.from_json(step) for step in row.scaling],
-            provenance=Provenance.from_row(row),
             row_id=row.id,
         )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Spell | None:
-        row = await reference(info, SpellRepository, id, slug)
-        return None if row is None else cls.from_row(row)
 
 
 @strawberry.type(description="A class's primary ability (what its features mostly rely on).")
@@ -370,7 +366,7 @@ def _level_spellcasting(class_slug: str, level: int) -> LevelSpellcasting | None
 @strawberry.federation.type(
     keys=["id", "slug"], name="CharacterClass", description="A character class of the SRD 5.2."
 )
-class CharacterClass:
+class CharacterClass(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The class's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "class/wizard".')
     name: str = strawberry.field(description="The class's name.")
@@ -404,11 +400,8 @@ class CharacterClass:
 
     @strawberry.field(description="Its subclasses.")
     async def subclass_entries(self, info: ContextInfo) -> list[Subclass]:
-        async with info.context.runtime.sessions() as session:
-            repo = _repository(session, "subclass")
-            statement = repo.select().where(repo.model.class_slug == self.slug)
-            rows = (await session.execute(statement.order_by(repo.model.name))).scalars()
-            return [Subclass.from_row(row) for row in rows]
+        rows = await _subclasses_loader(info).load(self.slug)
+        return [Subclass.from_row(row) for row in rows]
 
     @strawberry.field(description="Its class table, level 1 to 20.")
     def levels(self) -> list[ClassLevel]:
@@ -433,16 +426,12 @@ class CharacterClass:
             int | None, strawberry.argument(description="Only those gained by this level.")
         ] = None,
     ) -> list[ClassFeature]:
-        async with info.context.runtime.sessions() as session:
-            repo = _repository(session, "feature")
-            statement = repo.select().where(
-                ClassFeatureRow.class_slug == self.slug, ClassFeatureRow.subclass_slug.is_(None)
-            )
-            if max_level is not None:
-                statement = statement.where(ClassFeatureRow.level <= max_level)
-            statement = statement.order_by(ClassFeatureRow.level, ClassFeatureRow.slug)
-            rows = (await session.execute(statement)).scalars()
-            return [ClassFeature.from_row(row) for row in rows]
+        rows = await _class_features_loader(info).load(self.slug)
+        return [
+            ClassFeature.from_row(row)
+            for row in rows
+            if max_level is None or row.level <= max_level
+        ]
 
     @strawberry.field(description="The spells on this class's spell list, A to Z.")
     async def spells(
@@ -461,12 +450,12 @@ class CharacterClass:
             after,
         )
 
+    reference_source = ClassRepository
+
     @classmethod
     def from_row(cls, row: ClassRow) -> CharacterClass:
         return cls(
-            id=strawberry.ID(str(row.id)),
-            slug=row.slug,
-            name=row.name,
+            **entry_identity(row),
             hit_die=row.hit_die,
             primary_ability=PrimaryAbility(
                 abilities=[Ability(a) for a in row.primary_abilities],
@@ -481,35 +470,56 @@ class CharacterClass:
             proficiencies=list(row.proficiencies),
             proficiency_choices=list(row.proficiency_choices),
             subclass_names=list(row.subclasses),
-            description=row.description,
-            provenance=Provenance.from_row(row),
             levels_data=list(row.levels),
         )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> CharacterClass | None:
-        row = await reference(info, ClassRepository, id, slug)
-        return None if row is None else cls.from_row(row)
 
 
 # --- loading -------------------------------------------------------------------------------
 
 
-def _repository(session: Any, kind: str) -> CatalogRepository[Any]:
-    return repository_for(ENTRY_MODELS[kind])(session)
+def _class_slugs_loader(info: ContextInfo) -> DataLoader[uuid.UUID, list[str]]:
+    """The request's loader of the class slugs whose spell list has a spell, by spell ID."""
+
+    async def fetch(session: AsyncSession, spell_ids: Sequence[uuid.UUID]) -> dict[Any, list[str]]:
+        return await SpellClassRepository(session).class_slugs_of(spell_ids)
+
+    return grouped_loader(info.context, "spell-class-slugs", fetch)
 
 
-def _class_slugs_loader(info: ContextInfo) -> Any:
-    context = info.context
+def _by_class_slug(rows: Iterable[Any]) -> dict[str, list[Any]]:
+    grouped: dict[str, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row.class_slug, []).append(row)
+    return grouped
 
-    async def load(spell_ids: Sequence[uuid.UUID]) -> list[list[str]]:
-        async with context.runtime.sessions() as session:
-            found = await SpellClassRepository(session).class_slugs_of(spell_ids)
-        return [found[i] for i in spell_ids]
 
-    return context.loader("spell-class-slugs", load)
+def _subclasses_loader(info: ContextInfo) -> DataLoader[str, list[Any]]:
+    """The request's loader of a class's subclasses (by name), by class slug: a page of classes
+    asks once, not once per class."""
+
+    async def fetch(session: AsyncSession, class_slugs: Sequence[str]) -> dict[str, list[Any]]:
+        repo = repository_for(SubclassRow)(session)
+        statement = repo.select().where(SubclassRow.class_slug.in_(list(class_slugs)))
+        return _by_class_slug(
+            (await session.execute(statement.order_by(SubclassRow.name))).scalars()
+        )
+
+    return grouped_loader(info.context, "class-subclasses", fetch)
+
+
+def _class_features_loader(info: ContextInfo) -> DataLoader[str, list[Any]]:
+    """The request's loader of a class's own features (by level), by class slug."""
+
+    async def fetch(session: AsyncSession, class_slugs: Sequence[str]) -> dict[str, list[Any]]:
+        repo = repository_for(ClassFeatureRow)(session)
+        statement = repo.select().where(
+            ClassFeatureRow.class_slug.in_(list(class_slugs)),
+            ClassFeatureRow.subclass_slug.is_(None),
+        )
+        statement = statement.order_by(ClassFeatureRow.level, ClassFeatureRow.slug)
+        return _by_class_slug((await session.execute(statement)).scalars())
+
+    return grouped_loader(info.context, "class-own-features", fetch)
 
 
 @strawberry.enum(description="How spells are ordered.")
@@ -557,8 +567,7 @@ class Query(
 ):
     @strawberry.field(description='One spell by `slug` ("spell/fireball") or `id`; null if none.')
     async def spell(self, info: ContextInfo, slug: BySlug = None, id: ById = None) -> Spell | None:
-        row = await one(info, SpellRepository, id, slug)
-        return None if row is None else Spell.from_row(row)
+        return await Spell.lookup(info, id, slug)
 
     @strawberry.field(description="Spells; every filter given must match.")
     async def spells(
@@ -610,8 +619,7 @@ class Query(
     async def class_(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> CharacterClass | None:
-        row = await one(info, ClassRepository, id, slug)
-        return None if row is None else CharacterClass.from_row(row)
+        return await CharacterClass.lookup(info, id, slug)
 
     @strawberry.field(description="Classes.")
     async def classes(
@@ -622,16 +630,12 @@ class Query(
         caster_kind: Annotated[
             CasterKind | None, strawberry.argument(description="Classes that cast this way.")
         ] = None,
-        sort: Annotated[
-            EntrySort, strawberry.argument(description="The order of the list.")
-        ] = EntrySort.SLUG,
+        sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[CharacterClass]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            if caster_kind is not None:
-                query = query.where(ClassRow.caster_kind == caster_kind.value)
-            return query
+        statement = entries_where(
+            None if caster_kind is None else ClassRow.caster_kind == caster_kind.value,
+        )
 
         return await sorted_page(
             info, ClassRepository, statement, sort, descending, first, after,

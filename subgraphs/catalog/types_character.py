@@ -4,10 +4,9 @@ lineages, species traits, backgrounds and feats (spells and classes are in ``sch
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from sqlalchemy import Select
 
 from subgraphs.catalog.enums import Ability, CreatureType, DamageType, FeatCategory, Size, Skill
 from subgraphs.catalog.models import (
@@ -19,7 +18,7 @@ from subgraphs.catalog.models import (
     SpeciesTraitRow,
     SubclassRow,
 )
-from subgraphs.catalog.repository import CatalogRepository, ClassRepository, repository_for
+from subgraphs.catalog.repository import ClassRepository, repository_for
 from subgraphs.catalog.resolvers import (
     After,
     ById,
@@ -29,9 +28,12 @@ from subgraphs.catalog.resolvers import (
     EntrySort,
     First,
     Provenance,
+    ReferenceByKey,
+    Sort,
     by_slugs,
-    one,
-    reference,
+    entries_where,
+    entry_identity,
+    every_entry,
     slug_argument,
     sorted_page,
 )
@@ -50,16 +52,6 @@ async def _class(info: ContextInfo, slug: str) -> CharacterClass | None:
     return CharacterClass.from_row(rows[0]) if rows else None
 
 
-def _identity(row: Any) -> dict[str, Any]:
-    return {
-        "id": strawberry.ID(str(row.id)),
-        "slug": row.slug,
-        "name": row.name,
-        "description": row.description,
-        "provenance": Provenance.from_row(row),
-    }
-
-
 # --- subclasses and class features ---------------------------------------------------------
 
 
@@ -71,7 +63,7 @@ class SubclassFeature:
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A subclass of the SRD 5.2.")
-class Subclass:
+class Subclass(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The subclass's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "subclass/champion".')
     name: str = strawberry.field(description="The subclass's name.")
@@ -85,27 +77,22 @@ class Subclass:
     async def character_class(self, info: ContextInfo) -> LazyClass | None:
         return await _class(info, self.class_slug)
 
+    reference_source = SubclassRow
+
     @classmethod
     def from_row(cls, row: SubclassRow) -> Subclass:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             summary=row.summary,
             class_slug=row.class_slug,
             features=[SubclassFeature(**feature) for feature in row.features],
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Subclass | None:
-        row = await reference(info, SubclassRow, id, slug)
-        return None if row is None else cls.from_row(row)
-
 
 @strawberry.federation.type(
     keys=["id", "slug"], description="A feature a class or subclass gains at a level."
 )
-class ClassFeature:
+class ClassFeature(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The feature's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "feature/barbarian-rage".')
     name: str = strawberry.field(description="The feature's name.")
@@ -121,21 +108,16 @@ class ClassFeature:
     async def character_class(self, info: ContextInfo) -> LazyClass | None:
         return await _class(info, self.class_slug)
 
+    reference_source = ClassFeatureRow
+
     @classmethod
     def from_row(cls, row: ClassFeatureRow) -> ClassFeature:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             level=row.level,
             class_slug=row.class_slug,
             subclass_slug=row.subclass_slug,
         )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> ClassFeature | None:
-        row = await reference(info, ClassFeatureRow, id, slug)
-        return None if row is None else cls.from_row(row)
 
 
 @strawberry.enum(description="How class features are ordered.")
@@ -149,7 +131,7 @@ class FeatureSort(Enum):
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A species of the SRD 5.2.")
-class Species:
+class Species(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The species' ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "species/dwarf".')
     name: str = strawberry.field(description="The species' name.")
@@ -172,22 +154,17 @@ class Species:
         found = await _lineages_of(info, self.slug)
         return [Lineage.from_row(row) for row in found]
 
+    reference_source = SpeciesRow
+
     @classmethod
     def from_row(cls, row: SpeciesRow) -> Species:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             creature_type=CreatureType(row.creature_type),
             sizes=[Size(size) for size in row.sizes],
             speed=row.speed,
             trait_slugs=list(row.trait_slugs),
         )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Species | None:
-        row = await reference(info, SpeciesRow, id, slug)
-        return None if row is None else cls.from_row(row)
 
 
 async def _lineages_of(info: ContextInfo, species_slug: str) -> list[LineageRow]:
@@ -204,7 +181,7 @@ async def _lineages_of(info: ContextInfo, species_slug: str) -> list[LineageRow]
 @strawberry.federation.type(
     keys=["id", "slug"], description="A lineage (subspecies) of a species, e.g. High Elf."
 )
-class Lineage:
+class Lineage(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The lineage's ID.")
     slug: str = strawberry.field(
         description='Stable readable key, e.g. "lineage/elven-lineage-high-elf".'
@@ -228,27 +205,22 @@ class Lineage:
         rows = await by_slugs(info, SpeciesTraitRow, self.trait_slugs)
         return [SpeciesTrait.from_row(row) for row in rows]
 
+    reference_source = LineageRow
+
     @classmethod
     def from_row(cls, row: LineageRow) -> Lineage:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             species_slug=row.species_slug,
             damage_type=None if row.damage_type is None else DamageType(row.damage_type),
             trait_slugs=list(row.trait_slugs),
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Lineage | None:
-        row = await reference(info, LineageRow, id, slug)
-        return None if row is None else cls.from_row(row)
-
 
 @strawberry.federation.type(
     keys=["id", "slug"], description="A trait of a species or lineage, e.g. Darkvision."
 )
-class SpeciesTrait:
+class SpeciesTrait(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The trait's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "trait/brave".')
     name: str = strawberry.field(description="The trait's name.")
@@ -257,20 +229,15 @@ class SpeciesTrait:
     lineage_slugs: list[str] = strawberry.field(description="Lineages that grant it.")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
+    reference_source = SpeciesTraitRow
+
     @classmethod
     def from_row(cls, row: SpeciesTraitRow) -> SpeciesTrait:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             species_slugs=list(row.species_slugs),
             lineage_slugs=list(row.lineage_slugs),
         )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> SpeciesTrait | None:
-        row = await reference(info, SpeciesTraitRow, id, slug)
-        return None if row is None else cls.from_row(row)
 
 
 # --- backgrounds and feats -----------------------------------------------------------------
@@ -295,7 +262,7 @@ class FeatPrerequisite:
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A feat of the SRD 5.2.")
-class Feat:
+class Feat(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The feat's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "feat/alert".')
     name: str = strawberry.field(description="The feat's name.")
@@ -310,10 +277,12 @@ class Feat:
     )
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
+    reference_source = FeatRow
+
     @classmethod
     def from_row(cls, row: FeatRow) -> Feat:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             category=FeatCategory(row.category),
             prerequisite=FeatPrerequisite(
                 minimum_level=row.minimum_level,
@@ -328,16 +297,9 @@ class Feat:
             repeatable_note=row.repeatable_note,
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Feat | None:
-        row = await reference(info, FeatRow, id, slug)
-        return None if row is None else cls.from_row(row)
-
 
 @strawberry.federation.type(keys=["id", "slug"], description="A background of the SRD 5.2.")
-class Background:
+class Background(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The background's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "background/sage".')
     name: str = strawberry.field(description="The background's name.")
@@ -364,10 +326,12 @@ class Background:
         rows = await by_slugs(info, FeatRow, [self.feat_slug])
         return Feat.from_row(rows[0]) if rows else None
 
+    reference_source = BackgroundRow
+
     @classmethod
     def from_row(cls, row: BackgroundRow) -> Background:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             abilities=[Ability(a) for a in row.abilities],
             feat_slug=row.feat_slug,
             feat_note=row.feat_note,
@@ -377,21 +341,8 @@ class Background:
             equipment_options=list(row.equipment_options),
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Background | None:
-        row = await reference(info, BackgroundRow, id, slug)
-        return None if row is None else cls.from_row(row)
-
 
 # --- root fields ---------------------------------------------------------------------------
-
-Sort = Annotated[EntrySort, strawberry.argument(description="The order of the list.")]
-
-
-def _all(repo: CatalogRepository[Any]) -> Select[Any]:
-    return repo.select()
 
 
 @strawberry.type
@@ -400,8 +351,7 @@ class CharacterOptionsQuery:
     async def subclass(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Subclass | None:
-        row = await one(info, SubclassRow, id, slug)
-        return None if row is None else Subclass.from_row(row)
+        return await Subclass.lookup(info, id, slug)
 
     @strawberry.field(description="Subclasses; every filter given must match.")
     async def subclasses(
@@ -418,9 +368,7 @@ class CharacterOptionsQuery:
     ) -> Connection[Subclass]:
         wanted = slug_argument("class", class_name)
 
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            return query if wanted is None else query.where(SubclassRow.class_slug == wanted)
+        statement = entries_where(None if wanted is None else SubclassRow.class_slug == wanted)
 
         return await sorted_page(
             info, SubclassRow, statement, sort, descending, first, after, Subclass.from_row
@@ -430,8 +378,7 @@ class CharacterOptionsQuery:
     async def class_feature(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> ClassFeature | None:
-        row = await one(info, ClassFeatureRow, id, slug)
-        return None if row is None else ClassFeature.from_row(row)
+        return await ClassFeature.lookup(info, id, slug)
 
     @strawberry.field(description="Class and subclass features; every filter given must match.")
     async def class_features(
@@ -460,17 +407,12 @@ class CharacterOptionsQuery:
         class_slug = slug_argument("class", class_name)
         subclass_slug = slug_argument("subclass", subclass)
 
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            if class_slug is not None:
-                query = query.where(ClassFeatureRow.class_slug == class_slug)
-            if subclass_slug is not None:
-                query = query.where(ClassFeatureRow.subclass_slug == subclass_slug)
-            if level is not None:
-                query = query.where(ClassFeatureRow.level == level)
-            if max_level is not None:
-                query = query.where(ClassFeatureRow.level <= max_level)
-            return query
+        statement = entries_where(
+            None if class_slug is None else ClassFeatureRow.class_slug == class_slug,
+            None if subclass_slug is None else ClassFeatureRow.subclass_slug == subclass_slug,
+            None if level is None else ClassFeatureRow.level == level,
+            None if max_level is None else ClassFeatureRow.level <= max_level,
+        )
 
         return await sorted_page(
             info, ClassFeatureRow, statement, sort, descending, first, after,
@@ -481,8 +423,7 @@ class CharacterOptionsQuery:
     async def species(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Species | None:
-        row = await one(info, SpeciesRow, id, slug)
-        return None if row is None else Species.from_row(row)
+        return await Species.lookup(info, id, slug)
 
     @strawberry.field(description="Every species.")
     async def species_list(
@@ -494,15 +435,14 @@ class CharacterOptionsQuery:
         descending: Descending = False,
     ) -> Connection[Species]:
         return await sorted_page(
-            info, SpeciesRow, _all, sort, descending, first, after, Species.from_row
+            info, SpeciesRow, every_entry, sort, descending, first, after, Species.from_row
         )
 
     @strawberry.field(description='One lineage by `slug` ("lineage/elven-lineage-drow") or `id`.')
     async def lineage(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Lineage | None:
-        row = await one(info, LineageRow, id, slug)
-        return None if row is None else Lineage.from_row(row)
+        return await Lineage.lookup(info, id, slug)
 
     @strawberry.field(description="Lineages (subspecies); every filter given must match.")
     async def lineages(
@@ -518,9 +458,7 @@ class CharacterOptionsQuery:
     ) -> Connection[Lineage]:
         wanted = slug_argument("species", species)
 
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            return query if wanted is None else query.where(LineageRow.species_slug == wanted)
+        statement = entries_where(None if wanted is None else LineageRow.species_slug == wanted)
 
         return await sorted_page(
             info, LineageRow, statement, sort, descending, first, after, Lineage.from_row
@@ -530,8 +468,7 @@ class CharacterOptionsQuery:
     async def species_trait(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> SpeciesTrait | None:
-        row = await one(info, SpeciesTraitRow, id, slug)
-        return None if row is None else SpeciesTrait.from_row(row)
+        return await SpeciesTrait.lookup(info, id, slug)
 
     @strawberry.field(description="Species and lineage traits.")
     async def species_traits(
@@ -543,15 +480,21 @@ class CharacterOptionsQuery:
         descending: Descending = False,
     ) -> Connection[SpeciesTrait]:
         return await sorted_page(
-            info, SpeciesTraitRow, _all, sort, descending, first, after, SpeciesTrait.from_row
+            info,
+            SpeciesTraitRow,
+            every_entry,
+            sort,
+            descending,
+            first,
+            after,
+            SpeciesTrait.from_row,
         )
 
     @strawberry.field(description='One background by `slug` ("background/sage") or `id`.')
     async def background(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Background | None:
-        row = await one(info, BackgroundRow, id, slug)
-        return None if row is None else Background.from_row(row)
+        return await Background.lookup(info, id, slug)
 
     @strawberry.field(description="Every background.")
     async def backgrounds(
@@ -563,13 +506,12 @@ class CharacterOptionsQuery:
         descending: Descending = False,
     ) -> Connection[Background]:
         return await sorted_page(
-            info, BackgroundRow, _all, sort, descending, first, after, Background.from_row
+            info, BackgroundRow, every_entry, sort, descending, first, after, Background.from_row
         )
 
     @strawberry.field(description='One feat by `slug` ("feat/alert") or `id`.')
     async def feat(self, info: ContextInfo, slug: BySlug = None, id: ById = None) -> Feat | None:
-        row = await one(info, FeatRow, id, slug)
-        return None if row is None else Feat.from_row(row)
+        return await Feat.lookup(info, id, slug)
 
     @strawberry.field(description="Feats; every filter given must match.")
     async def feats(
@@ -590,17 +532,13 @@ class CharacterOptionsQuery:
         sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[Feat]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            if category is not None:
-                query = query.where(FeatRow.category == category.value)
-            if repeatable is not None:
-                query = query.where(FeatRow.repeatable.is_(repeatable))
-            if max_level is not None:
-                query = query.where(
-                    FeatRow.minimum_level.is_(None) | (FeatRow.minimum_level <= max_level)
-                )
-            return query
+        statement = entries_where(
+            None if category is None else FeatRow.category == category.value,
+            None if repeatable is None else FeatRow.repeatable.is_(repeatable),
+            None
+            if max_level is None
+            else FeatRow.minimum_level.is_(None) | (FeatRow.minimum_level <= max_level),
+        )
 
         return await sorted_page(
             info, FeatRow, statement, sort, descending, first, after, Feat.from_row

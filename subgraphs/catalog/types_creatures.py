@@ -12,7 +12,6 @@ from fractions import Fraction
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select
 
 from rules import creatures as creature_rules
 from rules.abilities import modifier
@@ -30,7 +29,6 @@ from subgraphs.catalog.enums import (
     Skill,
 )
 from subgraphs.catalog.models import CreatureRow
-from subgraphs.catalog.repository import CatalogRepository
 from subgraphs.catalog.resolvers import (
     After,
     ById,
@@ -39,8 +37,8 @@ from subgraphs.catalog.resolvers import (
     Descending,
     First,
     Provenance,
-    one,
-    reference,
+    ReferenceByKey,
+    entries_where,
     sorted_page,
 )
 from subgraphs.kit.errors import ErrorCode, graphql_error
@@ -165,7 +163,7 @@ class CreatureAction:
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A creature (stat block).")
-class Creature:
+class Creature(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The creature's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "creature/goblin-warrior".')
     name: str = strawberry.field(description="The creature's name.")
@@ -281,6 +279,8 @@ class Creature:
     def legendary_actions(self) -> list[CreatureAction]:
         return [a for a in self.actions if a.kind is CreatureActionKind.LEGENDARY_ACTION]
 
+    reference_source = CreatureRow
+
     @classmethod
     def from_row(cls, row: CreatureRow) -> Creature:
         return cls(
@@ -312,13 +312,6 @@ class Creature:
             row=row,
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Creature | None:
-        row = await reference(info, CreatureRow, id, slug)
-        return None if row is None else cls.from_row(row)
-
 
 @strawberry.enum(description="How creatures are ordered.")
 class CreatureSort(Enum):
@@ -339,8 +332,7 @@ class CreaturesQuery:
     async def creature(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Creature | None:
-        row = await one(info, CreatureRow, id, slug)
-        return None if row is None else Creature.from_row(row)
+        return await Creature.lookup(info, id, slug)
 
     @strawberry.field(description="Creatures; every filter given must match.")
     async def creatures(
@@ -362,17 +354,12 @@ class CreaturesQuery:
         if min_cr is not None and max_cr is not None and min_cr > max_cr:
             raise graphql_error(ErrorCode.BAD_USER_INPUT, "`minCr` is above `maxCr`")
 
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            if min_cr is not None:
-                query = query.where(CreatureRow.challenge_rating >= min_cr)
-            if max_cr is not None:
-                query = query.where(CreatureRow.challenge_rating <= max_cr)
-            if type is not None:
-                query = query.where(CreatureRow.creature_type == type.value)
-            if size is not None:
-                query = query.where(CreatureRow.size == size.value)
-            return query
+        statement = entries_where(
+            None if min_cr is None else CreatureRow.challenge_rating >= min_cr,
+            None if max_cr is None else CreatureRow.challenge_rating <= max_cr,
+            None if type is None else CreatureRow.creature_type == type.value,
+            None if size is None else CreatureRow.size == size.value,
+        )
 
         return await sorted_page(
             info, CreatureRow, statement, sort, descending, first, after, Creature.from_row

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select
 
 from subgraphs.catalog.enums import Ability, Condition, Mastery, Skill, WeaponProperty
 from subgraphs.catalog.models import (
@@ -22,7 +21,6 @@ from subgraphs.catalog.models import (
     WeaponMasteryRow,
     WeaponPropertyRow,
 )
-from subgraphs.catalog.repository import CatalogRepository
 from subgraphs.catalog.resolvers import (
     After,
     ById,
@@ -32,23 +30,14 @@ from subgraphs.catalog.resolvers import (
     EntrySort,
     First,
     Provenance,
-    one,
-    reference,
+    ReferenceByKey,
+    Sort,
+    entries_where,
+    entry_identity,
+    every_entry,
     sorted_page,
 )
 from subgraphs.kit.relay import Connection
-
-Sort = Annotated[EntrySort, strawberry.argument(description="The order of the list.")]
-
-
-def _identity(row: Any) -> dict[str, Any]:
-    return {
-        "id": strawberry.ID(str(row.id)),
-        "slug": row.slug,
-        "name": row.name,
-        "description": row.description,
-        "provenance": Provenance.from_row(row),
-    }
 
 
 def _key(row: Any) -> str:
@@ -56,7 +45,7 @@ def _key(row: Any) -> str:
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A condition and its rules.")
-class ConditionDefinition:
+class ConditionDefinition(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The entry's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "condition/prone".')
     name: str = strawberry.field(description="The condition's name.")
@@ -64,20 +53,15 @@ class ConditionDefinition:
     description: str = strawberry.field(description="Its rules text (Markdown).")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
-    @classmethod
-    def from_row(cls, row: ConditionRow) -> ConditionDefinition:
-        return cls(**_identity(row), condition=Condition(_key(row)))
+    reference_source = ConditionRow
 
     @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> ConditionDefinition | None:
-        row = await reference(info, ConditionRow, id, slug)
-        return None if row is None else cls.from_row(row)
+    def from_row(cls, row: ConditionRow) -> ConditionDefinition:
+        return cls(**entry_identity(row), condition=Condition(_key(row)))
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A skill and what it covers.")
-class SkillDefinition:
+class SkillDefinition(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The entry's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "skill/stealth".')
     name: str = strawberry.field(description="The skill's name.")
@@ -86,20 +70,15 @@ class SkillDefinition:
     description: str = strawberry.field(description="What it covers.")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
-    @classmethod
-    def from_row(cls, row: SkillRow) -> SkillDefinition:
-        return cls(**_identity(row), skill=Skill(_key(row)), ability=Ability(row.ability))
+    reference_source = SkillRow
 
     @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> SkillDefinition | None:
-        row = await reference(info, SkillRow, id, slug)
-        return None if row is None else cls.from_row(row)
+    def from_row(cls, row: SkillRow) -> SkillDefinition:
+        return cls(**entry_identity(row), skill=Skill(_key(row)), ability=Ability(row.ability))
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A language.")
-class Language:
+class Language(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The entry's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "language/elvish".')
     name: str = strawberry.field(description="The language's name.")
@@ -108,22 +87,17 @@ class Language:
     description: str = strawberry.field(description="A summary.")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
-    @classmethod
-    def from_row(cls, row: LanguageRow) -> Language:
-        return cls(**_identity(row), is_rare=row.is_rare, note=row.note)
+    reference_source = LanguageRow
 
     @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Language | None:
-        row = await reference(info, LanguageRow, id, slug)
-        return None if row is None else cls.from_row(row)
+    def from_row(cls, row: LanguageRow) -> Language:
+        return cls(**entry_identity(row), is_rare=row.is_rare, note=row.note)
 
 
 @strawberry.federation.type(
     keys=["id", "slug"], description="A proficiency (armor, weapons, tools, skills, saves)."
 )
-class Proficiency:
+class Proficiency(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The entry's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "proficiency/light-armor".')
     name: str = strawberry.field(description="The proficiency's name.")
@@ -134,26 +108,21 @@ class Proficiency:
     description: str = strawberry.field(description="A summary.")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
+    reference_source = ProficiencyRow
+
     @classmethod
     def from_row(cls, row: ProficiencyRow) -> Proficiency:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             category=row.category,
             reference=row.reference,
             class_slugs=list(row.class_slugs),
             background_slugs=list(row.background_slugs),
         )
 
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Proficiency | None:
-        row = await reference(info, ProficiencyRow, id, slug)
-        return None if row is None else cls.from_row(row)
-
 
 @strawberry.federation.type(keys=["id", "slug"], description="A weapon property and its rules.")
-class WeaponPropertyDefinition:
+class WeaponPropertyDefinition(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The entry's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "weapon-property/finesse".')
     name: str = strawberry.field(description="The property's name.")
@@ -161,22 +130,17 @@ class WeaponPropertyDefinition:
     description: str = strawberry.field(description="Its rules text.")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
-    @classmethod
-    def from_row(cls, row: WeaponPropertyRow) -> WeaponPropertyDefinition:
-        return cls(**_identity(row), property=WeaponProperty(_key(row)))
+    reference_source = WeaponPropertyRow
 
     @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> WeaponPropertyDefinition | None:
-        row = await reference(info, WeaponPropertyRow, id, slug)
-        return None if row is None else cls.from_row(row)
+    def from_row(cls, row: WeaponPropertyRow) -> WeaponPropertyDefinition:
+        return cls(**entry_identity(row), property=WeaponProperty(_key(row)))
 
 
 @strawberry.federation.type(
     keys=["id", "slug"], description="A weapon mastery property and its rules."
 )
-class WeaponMasteryDefinition:
+class WeaponMasteryDefinition(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The entry's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "weapon-mastery/sap".')
     name: str = strawberry.field(description="The mastery's name.")
@@ -184,22 +148,17 @@ class WeaponMasteryDefinition:
     description: str = strawberry.field(description="Its rules text.")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
-    @classmethod
-    def from_row(cls, row: WeaponMasteryRow) -> WeaponMasteryDefinition:
-        return cls(**_identity(row), mastery=Mastery(_key(row)))
+    reference_source = WeaponMasteryRow
 
     @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> WeaponMasteryDefinition | None:
-        row = await reference(info, WeaponMasteryRow, id, slug)
-        return None if row is None else cls.from_row(row)
+    def from_row(cls, row: WeaponMasteryRow) -> WeaponMasteryDefinition:
+        return cls(**entry_identity(row), mastery=Mastery(_key(row)))
 
 
 @strawberry.federation.type(
     keys=["id", "slug"], description="A section of the rules chapters, e.g. Cover in Combat."
 )
-class RuleSection:
+class RuleSection(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The entry's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "rule/combat-cover".')
     name: str = strawberry.field(description="The section's title.")
@@ -208,20 +167,11 @@ class RuleSection:
     description: str = strawberry.field(description="Its rules text (Markdown).")
     provenance: Provenance = strawberry.field(description="Where this entry came from.")
 
+    reference_source = RuleRow
+
     @classmethod
     def from_row(cls, row: RuleRow) -> RuleSection:
-        return cls(**_identity(row), chapter=row.chapter, position=row.position)
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> RuleSection | None:
-        row = await reference(info, RuleRow, id, slug)
-        return None if row is None else cls.from_row(row)
-
-
-def _all(repo: CatalogRepository[Any]) -> Select[Any]:
-    return repo.select()
+        return cls(**entry_identity(row), chapter=row.chapter, position=row.position)
 
 
 @strawberry.type
@@ -230,8 +180,7 @@ class GlossaryQuery:
     async def condition(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> ConditionDefinition | None:
-        row = await one(info, ConditionRow, id, slug)
-        return None if row is None else ConditionDefinition.from_row(row)
+        return await ConditionDefinition.lookup(info, id, slug)
 
     @strawberry.field(description="The 15 conditions.")
     async def conditions(
@@ -243,15 +192,21 @@ class GlossaryQuery:
         descending: Descending = False,
     ) -> Connection[ConditionDefinition]:
         return await sorted_page(
-            info, ConditionRow, _all, sort, descending, first, after, ConditionDefinition.from_row
+            info,
+            ConditionRow,
+            every_entry,
+            sort,
+            descending,
+            first,
+            after,
+            ConditionDefinition.from_row,
         )
 
     @strawberry.field(description='One skill by `slug` ("skill/stealth") or `id`.')
     async def skill(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> SkillDefinition | None:
-        row = await one(info, SkillRow, id, slug)
-        return None if row is None else SkillDefinition.from_row(row)
+        return await SkillDefinition.lookup(info, id, slug)
 
     @strawberry.field(description="The 18 skills; optionally those of one ability.")
     async def skills(
@@ -265,9 +220,7 @@ class GlossaryQuery:
         sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[SkillDefinition]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            return query if ability is None else query.where(SkillRow.ability == ability.value)
+        statement = entries_where(None if ability is None else SkillRow.ability == ability.value)
 
         return await sorted_page(
             info, SkillRow, statement, sort, descending, first, after, SkillDefinition.from_row
@@ -277,8 +230,7 @@ class GlossaryQuery:
     async def language(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Language | None:
-        row = await one(info, LanguageRow, id, slug)
-        return None if row is None else Language.from_row(row)
+        return await Language.lookup(info, id, slug)
 
     @strawberry.field(description="Languages; optionally only standard or only rare ones.")
     async def languages(
@@ -292,9 +244,7 @@ class GlossaryQuery:
         sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[Language]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            return query if is_rare is None else query.where(LanguageRow.is_rare.is_(is_rare))
+        statement = entries_where(None if is_rare is None else LanguageRow.is_rare.is_(is_rare))
 
         return await sorted_page(
             info, LanguageRow, statement, sort, descending, first, after, Language.from_row
@@ -304,8 +254,7 @@ class GlossaryQuery:
     async def proficiency(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Proficiency | None:
-        row = await one(info, ProficiencyRow, id, slug)
-        return None if row is None else Proficiency.from_row(row)
+        return await Proficiency.lookup(info, id, slug)
 
     @strawberry.field(description="Proficiencies; optionally of one category.")
     async def proficiencies(
@@ -319,9 +268,7 @@ class GlossaryQuery:
         sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[Proficiency]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            return query if category is None else query.where(ProficiencyRow.category == category)
+        statement = entries_where(None if category is None else ProficiencyRow.category == category)
 
         return await sorted_page(
             info, ProficiencyRow, statement, sort, descending, first, after, Proficiency.from_row
@@ -331,8 +278,7 @@ class GlossaryQuery:
     async def weapon_property(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> WeaponPropertyDefinition | None:
-        row = await one(info, WeaponPropertyRow, id, slug)
-        return None if row is None else WeaponPropertyDefinition.from_row(row)
+        return await WeaponPropertyDefinition.lookup(info, id, slug)
 
     @strawberry.field(description="The weapon properties.")
     async def weapon_properties(
@@ -344,7 +290,7 @@ class GlossaryQuery:
         descending: Descending = False,
     ) -> Connection[WeaponPropertyDefinition]:
         return await sorted_page(
-            info, WeaponPropertyRow, _all, sort, descending, first, after,
+            info, WeaponPropertyRow, every_entry, sort, descending, first, after,
             WeaponPropertyDefinition.from_row,
         )  # fmt: skip
 
@@ -352,8 +298,7 @@ class GlossaryQuery:
     async def weapon_mastery(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> WeaponMasteryDefinition | None:
-        row = await one(info, WeaponMasteryRow, id, slug)
-        return None if row is None else WeaponMasteryDefinition.from_row(row)
+        return await WeaponMasteryDefinition.lookup(info, id, slug)
 
     @strawberry.field(description="The weapon mastery properties.")
     async def weapon_masteries(
@@ -365,7 +310,7 @@ class GlossaryQuery:
         descending: Descending = False,
     ) -> Connection[WeaponMasteryDefinition]:
         return await sorted_page(
-            info, WeaponMasteryRow, _all, sort, descending, first, after,
+            info, WeaponMasteryRow, every_entry, sort, descending, first, after,
             WeaponMasteryDefinition.from_row,
         )  # fmt: skip
 
@@ -373,8 +318,7 @@ class GlossaryQuery:
     async def rule_section(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> RuleSection | None:
-        row = await one(info, RuleRow, id, slug)
-        return None if row is None else RuleSection.from_row(row)
+        return await RuleSection.lookup(info, id, slug)
 
     @strawberry.field(description="Sections of the rules chapters; optionally of one chapter.")
     async def rule_sections(
@@ -388,9 +332,7 @@ class GlossaryQuery:
         sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[RuleSection]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            return query if chapter is None else query.where(RuleRow.chapter == chapter)
+        statement = entries_where(None if chapter is None else RuleRow.chapter == chapter)
 
         return await sorted_page(
             info, RuleRow, statement, sort, descending, first, after, RuleSection.from_row

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy import Select, String, cast
+from sqlalchemy import String, cast
 
 from subgraphs.catalog.enums import (
     ArmorCategory,
@@ -20,7 +20,6 @@ from subgraphs.catalog.enums import (
     WeaponReach,
 )
 from subgraphs.catalog.models import EquipmentRow, MagicItemRow
-from subgraphs.catalog.repository import CatalogRepository
 from subgraphs.catalog.resolvers import (
     After,
     ById,
@@ -30,24 +29,14 @@ from subgraphs.catalog.resolvers import (
     EntrySort,
     First,
     Provenance,
+    ReferenceByKey,
+    Sort,
     by_slugs,
-    one,
-    reference,
+    entries_where,
+    entry_identity,
     sorted_page,
 )
 from subgraphs.kit.relay import Connection
-
-Sort = Annotated[EntrySort, strawberry.argument(description="The order of the list.")]
-
-
-def _identity(row: Any) -> dict[str, Any]:
-    return {
-        "id": strawberry.ID(str(row.id)),
-        "slug": row.slug,
-        "name": row.name,
-        "description": row.description,
-        "provenance": Provenance.from_row(row),
-    }
 
 
 @strawberry.type(description="A distance band: normal range, and long range (at Disadvantage).")
@@ -136,7 +125,7 @@ class ArmorStats:
 @strawberry.federation.type(
     keys=["id", "slug"], description="Mundane equipment: a weapon, armor, a tool or gear."
 )
-class Equipment:
+class Equipment(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The item's ID.")
     slug: str = strawberry.field(description='Stable readable key, e.g. "equipment/longsword".')
     name: str = strawberry.field(description="The item's name.")
@@ -157,23 +146,18 @@ class Equipment:
                 return f"{self.cost_cp // size} {coin}"
         return f"{self.cost_cp} CP"
 
+    reference_source = EquipmentRow
+
     @classmethod
     def from_row(cls, row: EquipmentRow) -> Equipment:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             category=EquipmentCategory(row.category),
             cost_cp=row.cost_cp,
             weight_lb=row.weight_lb,
             weapon=None if row.weapon is None else WeaponStats.from_json(row.weapon),
             armor=None if row.armor is None else ArmorStats.from_json(row.armor),
         )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> Equipment | None:
-        row = await reference(info, EquipmentRow, id, slug)
-        return None if row is None else cls.from_row(row)
 
 
 @strawberry.type(description='A plain, always-on bonus a magic item grants ("+1 to AC").')
@@ -183,7 +167,7 @@ class ItemEffect:
 
 
 @strawberry.federation.type(keys=["id", "slug"], description="A magic item of the SRD 5.2.")
-class MagicItem:
+class MagicItem(ReferenceByKey):
     id: strawberry.ID = strawberry.field(description="The item's ID.")
     slug: str = strawberry.field(
         description='Stable readable key, e.g. "magic-item/bag-of-holding".'
@@ -211,10 +195,12 @@ class MagicItem:
         rows = await by_slugs(info, MagicItemRow, self.variant_slugs)
         return [MagicItem.from_row(row) for row in rows]
 
+    reference_source = MagicItemRow
+
     @classmethod
     def from_row(cls, row: MagicItemRow) -> MagicItem:
         return cls(
-            **_identity(row),
+            **entry_identity(row),
             category=MagicItemCategory(row.category),
             rarity=Rarity(row.rarity),
             rarity_text=row.rarity_text,
@@ -226,13 +212,6 @@ class MagicItem:
                 ItemEffect(target=BonusTarget(e["target"]), bonus=e["bonus"]) for e in row.effects
             ],
         )
-
-    @classmethod
-    async def resolve_reference(
-        cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
-    ) -> MagicItem | None:
-        row = await reference(info, MagicItemRow, id, slug)
-        return None if row is None else cls.from_row(row)
 
 
 def _json_list_has(column: Any, value: str) -> Any:
@@ -248,8 +227,7 @@ class ItemsQuery:
     async def equipment_item(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> Equipment | None:
-        row = await one(info, EquipmentRow, id, slug)
-        return None if row is None else Equipment.from_row(row)
+        return await Equipment.lookup(info, id, slug)
 
     @strawberry.field(description="Mundane equipment; every filter given must match.")
     async def equipment(
@@ -275,19 +253,15 @@ class ItemsQuery:
         sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[Equipment]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            if category is not None:
-                query = query.where(EquipmentRow.category == category.value)
-            if weapon_category is not None:
-                query = query.where(EquipmentRow.weapon_category == weapon_category.value)
-            if armor_category is not None:
-                query = query.where(EquipmentRow.armor_category == armor_category.value)
-            if property is not None:
-                query = query.where(_json_list_has(EquipmentRow.properties, property.value))
-            if mastery is not None:
-                query = query.where(EquipmentRow.mastery == mastery.value)
-            return query
+        statement = entries_where(
+            None if category is None else EquipmentRow.category == category.value,
+            None
+            if weapon_category is None
+            else EquipmentRow.weapon_category == weapon_category.value,
+            None if armor_category is None else EquipmentRow.armor_category == armor_category.value,
+            None if property is None else _json_list_has(EquipmentRow.properties, property.value),
+            None if mastery is None else EquipmentRow.mastery == mastery.value,
+        )
 
         return await sorted_page(
             info, EquipmentRow, statement, sort, descending, first, after, Equipment.from_row
@@ -297,8 +271,7 @@ class ItemsQuery:
     async def magic_item(
         self, info: ContextInfo, slug: BySlug = None, id: ById = None
     ) -> MagicItem | None:
-        row = await one(info, MagicItemRow, id, slug)
-        return None if row is None else MagicItem.from_row(row)
+        return await MagicItem.lookup(info, id, slug)
 
     @strawberry.field(description="Magic items; every filter given must match.")
     async def magic_items(
@@ -316,15 +289,13 @@ class ItemsQuery:
         sort: Sort = EntrySort.SLUG,
         descending: Descending = False,
     ) -> Connection[MagicItem]:
-        def statement(repo: CatalogRepository[Any]) -> Select[Any]:
-            query = repo.select()
-            if category is not None:
-                query = query.where(MagicItemRow.category == category.value)
-            if rarity is not None:
-                query = query.where(MagicItemRow.rarity == rarity.value)
-            if requires_attunement is not None:
-                query = query.where(MagicItemRow.requires_attunement.is_(requires_attunement))
-            return query
+        statement = entries_where(
+            None if category is None else MagicItemRow.category == category.value,
+            None if rarity is None else MagicItemRow.rarity == rarity.value,
+            None
+            if requires_attunement is None
+            else MagicItemRow.requires_attunement.is_(requires_attunement),
+        )
 
         return await sorted_page(
             info, MagicItemRow, statement, sort, descending, first, after, MagicItem.from_row

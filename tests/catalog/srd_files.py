@@ -6,17 +6,24 @@ depending on the real data files.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import os
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from subgraphs.catalog.importers.bundle import required_files
+from infra.config import Settings
+from subgraphs.catalog.app import build
+from subgraphs.catalog.importers.bundle import read_srd, required_files
+from subgraphs.catalog.importers.fields import MalformedSource
 from subgraphs.catalog.importers.location import resolve_srd_dir
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, fresh_postgres_database
+from tests.support import TokenFactory, asgi_client
 
 OPEN5E = "open5e-srd-2024"
 FIVEE = "5e-database-2024"
@@ -294,3 +301,53 @@ def write_srd(
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(copy.deepcopy(content)), encoding="utf-8")
     return root
+
+
+# --- databases and a served catalog, for tests that run once per backend ----------------------
+
+
+@contextlib.asynccontextmanager
+async def catalog_database(
+    kind: str, tmp_path_factory: pytest.TempPathFactory, folder: str
+) -> AsyncIterator[str]:
+    """The URL of an empty database: a fresh PostgreSQL one for ``"postgres"``, else a SQLite file
+    in a new temporary folder named after ``folder``."""
+    if kind == "postgres":
+        async with fresh_postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp(folder) / 'catalog.db'}"
+
+
+@contextlib.asynccontextmanager
+async def served_real_srd(
+    kind: str, tmp_path_factory: pytest.TempPathFactory, folder: str, tokens: TokenFactory
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """A catalog service that imported the real SRD at start-up: its client and database URL."""
+    srd = real_srd_dir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SRD_DIR", str(srd))
+        async with catalog_database(kind, tmp_path_factory, folder) as url:
+            patch.setenv("CATALOG_DATABASE_URL", url)
+            async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:
+                yield http, url
+
+
+# --- malformed data ---------------------------------------------------------------------------
+
+# How a test breaks an SRD directory, and what the importer must then report: the breaker, the
+# file, the entry and the field named, and words the message contains.
+MalformedCase = tuple[Callable[[Path], None], str, str | None, str | None, str]
+
+
+def assert_malformed(srd_dir: Path, case: MalformedCase) -> MalformedSource:
+    """Break ``srd_dir`` as ``case`` says, read it, and check the error names what ``case`` names;
+    the error, for further checks."""
+    breaker, file, entry, field, words = case
+    breaker(srd_dir)
+    with pytest.raises(MalformedSource) as caught:
+        read_srd(srd_dir)
+    error = caught.value
+    assert (error.file, error.entry, error.field) == (file, entry, field)
+    assert words in str(error)
+    return error

@@ -7,7 +7,6 @@ tests do not see each other's entries.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import uuid
 from collections.abc import AsyncIterator
@@ -19,9 +18,8 @@ import pytest_asyncio
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from infra.config import Settings
 from rules.balance import optional_roll
-from subgraphs.catalog.app import MIGRATIONS, NAME, build
+from subgraphs.catalog.app import MIGRATIONS, NAME
 from subgraphs.catalog.homebrew.repository import HomebrewRepository
 from subgraphs.catalog.homebrew.services import (
     SLUG_ATTEMPTS,
@@ -33,9 +31,8 @@ from subgraphs.catalog.homebrew.services import (
 from subgraphs.catalog.models import HomebrewEntryRow, OutboxEvent
 from subgraphs.kit.outcomes import Rejected
 from subgraphs.kit.runtime import Runtime
-from tests.catalog.srd_files import real_srd_dir
-from tests.conftest import fresh_postgres_database
-from tests.support import TokenFactory, asgi_client, gql
+from tests.catalog.srd_files import served_real_srd
+from tests.support import TokenFactory, gql
 
 API = pytest.mark.asyncio(loop_scope="module")
 
@@ -45,27 +42,13 @@ def tokens() -> TokenFactory:
     return TokenFactory()
 
 
-@contextlib.asynccontextmanager
-async def _database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    if kind == "postgres":
-        async with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('homebrew') / 'catalog.db'}"
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tokens: TokenFactory
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
     """A catalog service that imported the real SRD at start-up: its client and database URL."""
-    srd = real_srd_dir()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SRD_DIR", str(srd))
-        async with _database(request.param, tmp_path_factory) as url:
-            patch.setenv("CATALOG_DATABASE_URL", url)
-            async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:
-                yield http, url
+    async with served_real_srd(request.param, tmp_path_factory, "homebrew", tokens) as served:
+        yield served
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

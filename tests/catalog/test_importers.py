@@ -21,11 +21,12 @@ from subgraphs.catalog.enums import (
 )
 from subgraphs.catalog.importers import fivee_database, open5e
 from subgraphs.catalog.importers.bundle import read_srd
-from subgraphs.catalog.importers.fields import MalformedSource
 from subgraphs.catalog.importers.location import PROJECT_ROOT, resolve_srd_dir
 from tests.catalog.srd_files import (
     FIVEE,
     OPEN5E,
+    MalformedCase,
+    assert_malformed,
     real_srd_dir,
     sample_classes,
     sample_spells,
@@ -120,7 +121,7 @@ def _missing_classes_file(root: Path) -> None:
     (root / FIVEE / "5e-SRD-Classes.json").unlink()
 
 
-MALFORMED: dict[str, tuple[Callable[[Path], None], str, str | None, str | None, str]] = {
+MALFORMED: dict[str, MalformedCase] = {
     # case: (how to break the files, file, entry, field, words in the problem)
     "level is text": (
         _mutate_spell("level", "three"),
@@ -212,14 +213,8 @@ MALFORMED: dict[str, tuple[Callable[[Path], None], str, str | None, str | None, 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_sources_name_file_entry_and_field(tmp_path: Path, case: str) -> None:
-    breaker, file, entry, field, words = MALFORMED[case]
-    breaker(tmp_path)
-    with pytest.raises(MalformedSource) as caught:
-        read_srd(tmp_path)
-    error = caught.value
-    assert (error.file, error.entry, error.field) == (file, entry, field)
-    assert words in str(error)
-    assert file in str(error)
+    error = assert_malformed(tmp_path, MALFORMED[case])
+    assert MALFORMED[case][1] in str(error)
 
 
 def test_text_damaged_by_a_wrong_encoding_is_repaired() -> None:

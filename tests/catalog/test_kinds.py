@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from subgraphs.catalog.importers.bundle import ENTRY_KINDS, read_srd
-from subgraphs.catalog.importers.fields import MalformedSource
 from subgraphs.catalog.importers.fivee_items import bonus_effects
 from subgraphs.catalog.importers.open5e import material_cost_gp
 from subgraphs.catalog.importers.records import EntryRecord, ImportBundle
@@ -22,6 +21,8 @@ from subgraphs.catalog.models import ENTRY_MODELS
 from tests.catalog.srd_files import (
     FIVEE,
     OPEN5E,
+    MalformedCase,
+    assert_malformed,
     creature,
     raw_count,
     real_srd_dir,
@@ -243,7 +244,7 @@ def _creatures(**fields: Any) -> list[dict[str, Any]]:
     return [creature("goblin-warrior", "Goblin Warrior", **fields)]
 
 
-MALFORMED: dict[str, tuple[Callable[[Path], None], str, str | None, str | None, str]] = {
+MALFORMED: dict[str, MalformedCase] = {
     "unknown creature size": (
         _replace(f"{OPEN5E}/Creature.json", _creatures(size="colossal")),
         f"{OPEN5E}/Creature.json",
@@ -364,13 +365,7 @@ MALFORMED: dict[str, tuple[Callable[[Path], None], str, str | None, str | None, 
 
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_kinds_name_file_entry_and_field(tmp_path: Path, case: str) -> None:
-    breaker, file, entry, field, words = MALFORMED[case]
-    breaker(tmp_path)
-    with pytest.raises(MalformedSource) as caught:
-        read_srd(tmp_path)
-    error = caught.value
-    assert (error.file, error.entry, error.field) == (file, entry, field)
-    assert words in str(error)
+    assert_malformed(tmp_path, MALFORMED[case])
 
 
 def test_the_sample_directory_reads_cleanly(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ starts from an emptied database holding the hand-made SRD (``srd_files.write_srd
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 from collections.abc import AsyncIterator
@@ -39,6 +38,7 @@ from subgraphs.catalog.services import ImportReport
 from subgraphs.catalog.startup import import_srd, import_with
 from subgraphs.kit.runtime import Runtime
 from tests.catalog.srd_files import (
+    catalog_database,
     creature,
     creature_action,
     sample_equipment,
@@ -46,7 +46,6 @@ from tests.catalog.srd_files import (
     spell,
     write_srd,
 )
-from tests.conftest import fresh_postgres_database
 from tests.support import TokenFactory
 
 IMPORTS = pytest.mark.asyncio(loop_scope="module")
@@ -131,20 +130,11 @@ def write_fivee(folder: Path, equipment: list[dict[str, Any]] | None = None) -> 
 # --- the database -----------------------------------------------------------------------------
 
 
-@contextlib.asynccontextmanager
-async def _database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    if kind == "postgres":
-        async with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('third-party') / 'catalog.db'}"
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def import_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[str]:
-    async with _database(request.param, tmp_path_factory) as url:
+    async with catalog_database(request.param, tmp_path_factory, "third-party") as url:
         yield url
 
 

@@ -10,7 +10,6 @@ Two groups of tests:
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
 import logging
 import re
@@ -45,29 +44,21 @@ from subgraphs.kit.runtime import Runtime
 from tests.catalog.srd_files import (
     FIVEE,
     OPEN5E,
+    catalog_database,
     creature,
     raw_count,
     real_srd_dir,
     sample_classes,
     sample_equipment,
     sample_spells,
+    served_real_srd,
     write_srd,
 )
-from tests.conftest import fresh_postgres_database
 from tests.support import TokenFactory, asgi_client, gql
 
 # --- import behaviour, each test on an emptied database ------------------------------------------
 
 IMPORTS = pytest.mark.asyncio(loop_scope="module")
-
-
-@contextlib.asynccontextmanager
-async def _database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
-    if kind == "postgres":
-        async with fresh_postgres_database() as url:
-            yield url
-    else:
-        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('catalog') / 'catalog.db'}"
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +71,7 @@ async def import_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[str]:
     """One database per backend for the import tests; each test starts by emptying it."""
-    async with _database(request.param, tmp_path_factory) as url:
+    async with catalog_database(request.param, tmp_path_factory, "catalog") as url:
         yield url
 
 
@@ -307,13 +298,8 @@ async def api_service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tokens: TokenFactory
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
     """A catalog service that imported the real SRD data at start-up: its client and database."""
-    srd = real_srd_dir()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SRD_DIR", str(srd))
-        async with _database(request.param, tmp_path_factory) as url:
-            patch.setenv("CATALOG_DATABASE_URL", url)
-            async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:
-                yield http, url
+    async with served_real_srd(request.param, tmp_path_factory, "catalog", tokens) as served:
+        yield served
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

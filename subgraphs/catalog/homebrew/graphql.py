@@ -16,17 +16,19 @@ from enum import Enum
 from typing import Annotated, Any, cast
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from infra.db.repository import InvalidCursor
+from infra.db.repository import Page
 from subgraphs.catalog.homebrew import services
 from subgraphs.catalog.homebrew.repository import HomebrewRepository
 from subgraphs.catalog.models import HomebrewEntryRow
 from subgraphs.kit.context import Context, require_viewer
 from subgraphs.kit.errors import ErrorCode, UserError, graphql_error
-from subgraphs.kit.outcomes import attempt, check_cursor, parse_id, parse_id_or_error
-from subgraphs.kit.relay import Connection, check_page_size, to_connection
+from subgraphs.kit.loaders import uuid_or_none
+from subgraphs.kit.outcomes import attempt, parse_id, parse_id_or_error
+from subgraphs.kit.relay import Connection, paged_connection
 
 ContextInfo = Info[Context, Any]
 
@@ -204,12 +206,11 @@ class HomebrewEntry:
     async def resolve_reference(
         cls, info: ContextInfo, id: strawberry.ID | None = None, slug: str | None = None
     ) -> HomebrewEntry | None:
-        key: uuid.UUID | None = None
+        key = None
         if id is not None:
-            try:
-                key = uuid.UUID(str(id))
-            except ValueError:
-                return None
+            key = uuid_or_none(id)
+            if key is None:
+                return None  # a malformed ID names no entry
         row = await _visible(info, key, slug)
         return None if row is None else cls.from_row(row)
 
@@ -251,15 +252,12 @@ async def _list(
     first: int,
     after: str | None,
 ) -> Connection[HomebrewEntry]:
-    check_page_size(first)
-    async with info.context.runtime.sessions() as session:
+    async def fetch(session: AsyncSession) -> Page[HomebrewEntryRow]:
         repo = HomebrewRepository(session)
         statement = repo.listed(author_id=author_id, kind=None if kind is None else kind.value)
-        try:
-            page = await repo.page_of(statement, first, after)
-        except InvalidCursor as exc:
-            raise check_cursor(exc) from None
-    return to_connection(page, HomebrewEntry.from_row)
+        return await repo.page_of(statement, first, after)
+
+    return await paged_connection(info.context.runtime, first, fetch, HomebrewEntry.from_row)
 
 
 @strawberry.type

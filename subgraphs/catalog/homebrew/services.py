@@ -31,7 +31,7 @@ from subgraphs.catalog.homebrew.mechanics import READERS, check_mechanics, srd_m
 from subgraphs.catalog.homebrew.repository import HomebrewRepository
 from subgraphs.catalog.membership import CampaignMemberships
 from subgraphs.catalog.models import ENTRY_MODELS, CatalogSourceRow, HomebrewEntryRow, SpellRow
-from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.outcomes import Problem, Rejected, parse_id
 
 MAX_NAME = 160
 MAX_DESCRIPTION = 20_000
@@ -390,19 +390,11 @@ async def share_entry(
     campaign_ids: list[str],
 ) -> HomebrewEntryRow:
     """Set the campaigns an entry is shared with (an empty list stops sharing)."""
-    cleaned: list[str] = []
-    for index, value in enumerate(campaign_ids):
-        try:
-            cleaned.append(str(uuid.UUID(str(value))))
-        except ValueError:
-            raise Rejected(
-                Problem(
-                    ("input", "campaignIds", str(index)),
-                    "INVALID_ID",
-                    f"{value!r} is not a valid ID",
-                )
-            ) from None
-    cleaned = sorted(set(cleaned))
+    parsed = {
+        str(parse_id(value, "input", "campaignIds", str(index)))
+        for index, value in enumerate(campaign_ids)
+    }
+    cleaned = sorted(parsed)
     if len(cleaned) > MAX_CAMPAIGNS:
         raise Rejected(
             Problem(("input", "campaignIds"), "TOO_MANY", f"At most {MAX_CAMPAIGNS} campaigns.")
