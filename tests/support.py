@@ -1,14 +1,18 @@
-"""Helpers for tests: signing test tokens, and running an ASGI app with its lifespan."""
+"""Helpers for tests: signing test tokens, running an ASGI app in process with its lifespan, and
+serving one over real HTTP on a free loopback port."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import socket
 import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import uvicorn
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 from starlette.applications import Starlette
@@ -51,6 +55,32 @@ class TokenFactory:
 
     def headers(self, subject: str | uuid.UUID | None = None, **kwargs: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.mint(subject, **kwargs)}"}
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextlib.asynccontextmanager
+async def loopback_server(app: Starlette) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # it failed to start: raise why
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
 
 
 @contextlib.asynccontextmanager

@@ -51,7 +51,7 @@ def parse_id_or_error(value: str, argument: str) -> uuid.UUID:
         ) from None
 
 
-def check_cursor(exc: InvalidCursor) -> Exception:
+def bad_cursor_error(exc: InvalidCursor) -> Exception:
     """The BAD_USER_INPUT error to raise for an ``after`` cursor this API did not issue."""
     return graphql_error(ErrorCode.BAD_USER_INPUT, f"`after`: {exc}")
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from infra.db.model import EntityMixin
 from infra.db.repository import InvalidCursor, Page
 from subgraphs.kit.errors import ErrorCode, graphql_error
-from subgraphs.kit.outcomes import check_cursor
+from subgraphs.kit.outcomes import bad_cursor_error
 from subgraphs.kit.runtime import Runtime
 
 Node = TypeVar("Node")
@@ -78,5 +78,5 @@ async def paged_connection(
         try:
             page = await fetch_page(session)
         except InvalidCursor as exc:
-            raise check_cursor(exc) from None
+            raise bad_cursor_error(exc) from None
     return to_connection(page, convert)

@@ -7,7 +7,6 @@ tamper with one file, to check that a checksum mismatch is refused and nothing i
 
 from __future__ import annotations
 
-import contextlib
 import http.server
 import logging
 import threading
@@ -28,7 +27,7 @@ from subgraphs.catalog.importers.download import (
     sha256_of,
 )
 from tests.catalog.srd_files import real_srd_dir
-from tests.support import asgi_client, gql
+from tests.support import asgi_client, free_port, gql
 
 
 class Upstream:
@@ -135,11 +134,8 @@ def test_a_checksum_mismatch_is_refused_and_leaves_no_files(
 def test_an_unreachable_or_missing_upstream_names_the_file(fresh: Upstream, tmp_path: Path) -> None:
     with pytest.raises(SrdDownloadError, match=r"answered HTTP 404"):
         download_srd(tmp_path / "cache", fresh.base_url + "/elsewhere")
-    with contextlib.closing(__import__("socket").socket()) as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
     with pytest.raises(SrdDownloadError, match=r"download from .* failed"):
-        download_srd(tmp_path / "cache", f"http://127.0.0.1:{closed_port}")
+        download_srd(tmp_path / "cache", f"http://127.0.0.1:{free_port()}")
 
 
 async def test_start_up_refuses_a_tampered_download_and_stays_empty(

@@ -6,13 +6,10 @@ and parses the answer, over real HTTP.
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -21,6 +18,7 @@ from starlette.routing import Route
 from infra.search.embedding import openai as openai_embeddings
 from infra.search.embedding.openai import OpenAIEmbedder
 from infra.search.embedding.port import EmbeddingError
+from tests.support import loopback_server
 
 API_KEY = "sk-test-loopback"
 
@@ -57,16 +55,8 @@ class FakeOpenAI:
 async def server() -> AsyncIterator[tuple[str, FakeOpenAI]]:
     fake = FakeOpenAI()
     app = Starlette(routes=[Route("/v1/embeddings", fake.embeddings, methods=["POST"])])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(uv.serve())
-    while not uv.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}/v1", fake
-    uv.should_exit = True
-    await task
+    async with loopback_server(app) as url:
+        yield f"{url}/v1", fake
 
 
 async def test_vectors_come_back_in_input_order_and_batched(

@@ -8,7 +8,6 @@ router and again in the subgraphs.
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,16 +19,10 @@ import pytest_asyncio
 from infra.demo import DEMO_PASSWORD, PLAYER, seed
 from infra.stack import Stack, running_stack
 from subgraphs.registry import SERVICES
+from tests.support import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # one stack, one event loop, all tests
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def readme_sample_query() -> str:
@@ -48,9 +41,9 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
         monkeypatch.delenv(f"{service.name.upper()}_DATABASE_URL", raising=False)
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.delenv("STORAGE_URL", raising=False)
-    ports = {service.name: _free_port() for service in SERVICES}
+    ports = {service.name: free_port() for service in SERVICES}
     try:
-        async with running_stack(router_port=_free_port(), service_ports=ports) as running:
+        async with running_stack(router_port=free_port(), service_ports=ports) as running:
             await seed(running.router_url)
             yield running
     finally:

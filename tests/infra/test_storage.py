@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -24,18 +23,12 @@ from infra.storage import (
     create_storage,
     validate_key,
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+from tests.support import free_port
 
 
 @pytest.fixture(scope="module")
 def moto_endpoint() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:
@@ -242,7 +235,7 @@ async def test_s3_prefix_isolates_stores_in_one_bucket(moto_endpoint: str) -> No
 
 @pytest.mark.s3
 async def test_s3_unreachable_endpoint_is_a_storage_error() -> None:
-    endpoint = f"http://127.0.0.1:{_free_port()}"
+    endpoint = f"http://127.0.0.1:{free_port()}"
     storage = S3Storage(_s3_settings(endpoint, create_bucket=False, max_attempts=1))
     try:
         with pytest.raises(StorageError, match="could not reach S3"):

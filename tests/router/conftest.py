@@ -7,7 +7,6 @@ to them over real HTTP; the test talks to the router through httpx's ASGI transp
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -28,14 +27,9 @@ from starlette.routing import Route
 from auth.tokens import AUDIENCE, ISSUER
 from router.app import create_app
 from tests.router.subgraphs import SCHEMAS, reset_data, subgraph_app
+from tests.support import free_port
 
 SUPERGRAPH_PATH = Path(__file__).parent / "supergraph.graphql"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class BackgroundServer:
@@ -43,8 +37,9 @@ class BackgroundServer:
 
     def __init__(self, app: Any) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -74,8 +69,12 @@ class SigningKeys:
 
     def token(self, **overrides: Any) -> str:
         claims = {
-            "iss": ISSUER, "aud": AUDIENCE, "typ": "access", "sub": "user-1",
-            "exp": int(time.time()) + 300, "scope": "characters:read",
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "typ": "access",
+            "sub": "user-1",
+            "exp": int(time.time()) + 300,
+            "scope": "characters:read",
         } | overrides
         return jwt.encode({"alg": "RS256", "kid": self.kid}, claims, self.private)
 
@@ -133,8 +132,9 @@ async def make_router(
         overrides = {name: url for name, url in subgraph_urls.items() if name in SCHEMAS}
         overrides.update(options.pop("subgraph_url_overrides", {}))
         app = create_app(supergraph_sdl, subgraph_url_overrides=overrides, **options)
-        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                   base_url="http://router.test")
+        client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://router.test"
+        )
         made.append((app, client))
         return client
 
@@ -150,8 +150,11 @@ async def router(make_router: RouterFactory) -> httpx.AsyncClient:
 
 
 async def run_query(
-    client: httpx.AsyncClient, query: str, variables: dict[str, Any] | None = None,
-    operation_name: str | None = None, headers: dict[str, str] | None = None,
+    client: httpx.AsyncClient,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    operation_name: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """POST an operation and return the JSON body, insisting on HTTP 200."""
     body: dict[str, Any] = {"query": query}

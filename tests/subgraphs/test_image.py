@@ -6,7 +6,6 @@ import asyncio
 import base64
 import hashlib
 import io
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from infra.storage import LocalDirectoryStorage, S3Settings, S3Storage, StorageE
 from subgraphs.image.app import build
 from subgraphs.image.models import AssetRow, OutboxEvent
 from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
-from tests.support import TokenFactory, asgi_client, gql
+from tests.support import TokenFactory, asgi_client, free_port, gql
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -474,9 +473,7 @@ async def test_storage_failure_leaves_no_record(
 async def test_assets_round_trip_through_s3(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     moto.start()
     storage = S3Storage(

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -23,6 +22,8 @@ from typing import Any
 
 import uvicorn
 
+from tests.support import free_port
+
 NODE_DIR = Path(__file__).parent / "node"
 START_TIMEOUT = 60.0
 
@@ -31,18 +32,11 @@ class ApolloUnavailable(RuntimeError):
     """Node, npm or the npm packages are missing, or the gateway process did not start."""
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.contextmanager
 def background_app(app: Any) -> Iterator[str]:
     """Serve ``app`` on a loopback port for the duration of the block; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -65,8 +59,12 @@ def ensure_node_packages() -> None:
     if (NODE_DIR / "node_modules" / "@apollo" / "gateway").exists():
         return
     completed = subprocess.run(
-        ["npm", "ci", "--no-audit", "--no-fund"], cwd=NODE_DIR, capture_output=True, text=True,
-        check=False, timeout=600,
+        ["npm", "ci", "--no-audit", "--no-fund"],
+        cwd=NODE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     if completed.returncode != 0:
         raise ApolloUnavailable(f"npm ci failed in {NODE_DIR}:\n{completed.stderr[-2000:]}")
@@ -96,19 +94,26 @@ class ApolloProcess:
             log_path = Path(self._folder.name) / "stderr.log"
             with log_path.open("w") as log:
                 self._process = subprocess.Popen(
-                    ["node", str(NODE_DIR / "gateway.mjs"), str(manifest)], cwd=NODE_DIR,
-                    stdout=subprocess.PIPE, stderr=log, text=True,
+                    ["node", str(NODE_DIR / "gateway.mjs"), str(manifest)],
+                    cwd=NODE_DIR,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    text=True,
                     env={**os.environ, "NODE_ENV": "test"},
                 )
             assert self._process.stdout is not None
             line = self._process.stdout.readline()
             if not line.startswith("READY "):
                 raise ApolloUnavailable(
-                    f"Apollo Gateway did not start: {line!r}\n{log_path.read_text()[-4000:]}")
+                    f"Apollo Gateway did not start: {line!r}\n{log_path.read_text()[-4000:]}"
+                )
             self._url = f"http://127.0.0.1:{int(line.split()[1])}"
         except (ApolloUnavailable, OSError, subprocess.SubprocessError) as problem:
-            self._problem = problem if isinstance(problem, ApolloUnavailable) else \
-                ApolloUnavailable(f"could not run node: {problem}")
+            self._problem = (
+                problem
+                if isinstance(problem, ApolloUnavailable)
+                else ApolloUnavailable(f"could not run node: {problem}")
+            )
 
     def base_url(self) -> str:
         self._starter.join(START_TIMEOUT + 600)  # npm ci may run first
