@@ -38,3 +38,8 @@ class RuleViolation(ValueError):
     def __init__(self, error: RuleError) -> None:
         self.error = error
         super().__init__(error.message)
+
+    @classmethod
+    def at(cls, path: str, code: str, message: str) -> RuleViolation:
+        """The violation of one field: ``RuleViolation.at("level", "too_high", "...")``."""
+        return cls(RuleError(path, code, message))

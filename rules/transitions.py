@@ -16,7 +16,7 @@ from rules.classes import CLASSES, features_up_to, meets_multiclass_prerequisite
 from rules.conditions import MAX_EXHAUSTION, exhaustion_is_fatal, is_incapacitated
 from rules.derive import derive, final_scores, hit_gain_fixed
 from rules.enums import Ability, ClassId, Condition, DamageType, ImprovementKind
-from rules.errors import RuleError, RuleViolation
+from rules.errors import RuleViolation
 from rules.progression import MAX_LEVEL
 from rules.resources import Recovery
 from rules.sheet import ClassLevel, DeathSaves, Improvement, PlayState, Sheet
@@ -40,11 +40,7 @@ class TransitionResult:
     events: tuple[Event, ...]
 
 
-def _violation(path: str, code: str, message: str) -> RuleViolation:
-    return RuleViolation(RuleError(path, code, message))
-
-
-def _with_state(sheet: Sheet, **changes: object) -> Sheet:
+def with_state(sheet: Sheet, **changes: object) -> Sheet:
     return replace(sheet, state=replace(sheet.state, **changes))  # type: ignore[arg-type]
 
 
@@ -56,9 +52,9 @@ def _current_hp(sheet: Sheet) -> int:
     return derive(sheet).current_hp
 
 
-def _require_alive(sheet: Sheet) -> None:
+def require_alive(sheet: Sheet) -> None:
     if sheet.state.dead:
-        raise _violation("state.dead", "character_dead", "The character is dead.")
+        raise RuleViolation.at("state.dead", "character_dead", "The character is dead.")
 
 
 def _concentration_ends(sheet: Sheet, reason: str) -> tuple[PlayState, list[Event]]:
@@ -68,8 +64,13 @@ def _concentration_ends(sheet: Sheet, reason: str) -> tuple[PlayState, list[Even
     spell = state.concentration[0]
     return (
         replace(state, concentration=()),
-        [Event("concentration_ended", f"Concentration on {spell} ends ({reason}).",
-               {"spell": spell, "reason": reason})],
+        [
+            Event(
+                "concentration_ended",
+                f"Concentration on {spell} ends ({reason}).",
+                {"spell": spell, "reason": reason},
+            )
+        ],
     )
 
 
@@ -101,8 +102,9 @@ def concentration_dc(damage: int) -> int:
 
 def _die(sheet: Sheet, reason: str) -> tuple[Sheet, list[Event]]:
     state, events = _concentration_ends(sheet, "death")
-    state = replace(state, current_hp=0, temp_hp=0, dead=True, stable=False,
-                    death_saves=DeathSaves())
+    state = replace(
+        state, current_hp=0, temp_hp=0, dead=True, stable=False, death_saves=DeathSaves()
+    )
     events.append(Event("died", f"{sheet.identity.name} dies ({reason}).", {"reason": reason}))
     return replace(sheet, state=state), events
 
@@ -110,15 +112,24 @@ def _die(sheet: Sheet, reason: str) -> tuple[Sheet, list[Event]]:
 def _fall_unconscious(sheet: Sheet) -> tuple[Sheet, list[Event]]:
     state, events = _concentration_ends(sheet, "dropped to 0 Hit Points")
     conditions = state.conditions | {Condition.UNCONSCIOUS, Condition.PRONE}
-    state = replace(state, current_hp=0, conditions=conditions, stable=False,
-                    death_saves=DeathSaves())
-    events.insert(0, Event("dropped_to_zero",
-                           f"{sheet.identity.name} drops to 0 Hit Points and falls Unconscious."))
+    state = replace(
+        state, current_hp=0, conditions=conditions, stable=False, death_saves=DeathSaves()
+    )
+    events.insert(
+        0,
+        Event(
+            "dropped_to_zero", f"{sheet.identity.name} drops to 0 Hit Points and falls Unconscious."
+        ),
+    )
     return replace(sheet, state=state), events
 
 
 def take_damage(
-    sheet: Sheet, amount: int, damage_type: DamageType | None = None, *, critical: bool = False,
+    sheet: Sheet,
+    amount: int,
+    damage_type: DamageType | None = None,
+    *,
+    critical: bool = False,
     relentless_endurance: bool = False,
 ) -> TransitionResult:
     """Apply damage: defenses, then temporary HP, then HP; handles 0 HP and massive damage.
@@ -127,17 +138,21 @@ def take_damage(
     ``relentless_endurance`` (Orc): if this damage drops the character to 0 HP without killing
     outright, drop to 1 HP instead and spend the trait's once-per-Long-Rest use.
     """
-    _require_alive(sheet)
+    require_alive(sheet)
     if amount < 0:
-        raise _violation("amount", "negative_damage", "Damage cannot be negative.")
+        raise RuleViolation.at("amount", "negative_damage", "Damage cannot be negative.")
     if relentless_endurance:
         _require_relentless_endurance(sheet)
     events: list[Event] = []
     damage = adjust_damage(sheet, amount, damage_type)
     if damage != amount:
-        events.append(Event("damage_adjusted",
-                            f"{amount} {damage_type} damage becomes {damage} after defenses.",
-                            {"before": amount, "after": damage}))
+        events.append(
+            Event(
+                "damage_adjusted",
+                f"{amount} {damage_type} damage becomes {damage} after defenses.",
+                {"before": amount, "after": damage},
+            )
+        )
     max_hp = _max_hp(sheet)
     current = _current_hp(sheet)
     temp = sheet.state.temp_hp
@@ -146,8 +161,13 @@ def take_damage(
     state = replace(sheet.state, temp_hp=temp - absorbed, current_hp=current)
     sheet = replace(sheet, state=state)
     if absorbed:
-        events.append(Event("temp_hp_absorbed", f"Temporary HP absorb {absorbed} damage.",
-                            {"absorbed": absorbed}))
+        events.append(
+            Event(
+                "temp_hp_absorbed",
+                f"Temporary HP absorb {absorbed} damage.",
+                {"absorbed": absorbed},
+            )
+        )
     if remaining == 0:
         events.extend(_concentration_check(sheet, damage))
         return TransitionResult(sheet, tuple(events))
@@ -157,20 +177,30 @@ def take_damage(
             return TransitionResult(sheet, tuple(events + more))
         added = 2 if critical else 1
         failures = min(3, state.death_saves.failures + added)
-        sheet = _with_state(sheet, stable=False,
-                            death_saves=replace(state.death_saves, failures=failures))
-        events.append(Event("death_save_failed",
-                            f"Damage at 0 HP: {added} death save failure(s) ({failures}/3).",
-                            {"failures": failures}))
+        sheet = with_state(
+            sheet, stable=False, death_saves=replace(state.death_saves, failures=failures)
+        )
+        events.append(
+            Event(
+                "death_save_failed",
+                f"Damage at 0 HP: {added} death save failure(s) ({failures}/3).",
+                {"failures": failures},
+            )
+        )
         if failures >= 3:
             sheet, more = _die(sheet, "three failed death saves")
             events.extend(more)
         return TransitionResult(sheet, tuple(events))
     new_hp = current - remaining
-    events.append(Event("damage_taken", f"Takes {remaining} damage ({max(new_hp, 0)} HP left).",
-                        {"damage": remaining, "hp": max(new_hp, 0)}))
+    events.append(
+        Event(
+            "damage_taken",
+            f"Takes {remaining} damage ({max(new_hp, 0)} HP left).",
+            {"damage": remaining, "hp": max(new_hp, 0)},
+        )
+    )
     if new_hp > 0:
-        sheet = _with_state(sheet, current_hp=new_hp)
+        sheet = with_state(sheet, current_hp=new_hp)
         events.extend(_concentration_check(sheet, damage))
         return TransitionResult(sheet, tuple(events))
     overflow = -new_hp
@@ -180,9 +210,12 @@ def take_damage(
     if relentless_endurance:
         spent = dict(sheet.state.resources_spent)
         spent[RELENTLESS_ENDURANCE] = spent.get(RELENTLESS_ENDURANCE, 0) + 1
-        sheet = _with_state(sheet, current_hp=1, resources_spent=spent)
-        events.append(Event("relentless_endurance",
-                            "Relentless Endurance: drops to 1 Hit Point instead of 0."))
+        sheet = with_state(sheet, current_hp=1, resources_spent=spent)
+        events.append(
+            Event(
+                "relentless_endurance", "Relentless Endurance: drops to 1 Hit Point instead of 0."
+            )
+        )
         events.extend(_concentration_check(sheet, damage))
         return TransitionResult(sheet, tuple(events))
     sheet, more = _fall_unconscious(sheet)
@@ -195,11 +228,15 @@ RELENTLESS_ENDURANCE = "relentless-endurance"
 def _require_relentless_endurance(sheet: Sheet) -> None:
     line = derive(sheet).resources.get(RELENTLESS_ENDURANCE)
     if line is None:
-        raise _violation("relentless_endurance", "feature_unavailable",
-                         "Only an Orc has Relentless Endurance.")
+        raise RuleViolation.at(
+            "relentless_endurance", "feature_unavailable", "Only an Orc has Relentless Endurance."
+        )
     if line.remaining < 1:
-        raise _violation(f"state.resources_spent.{RELENTLESS_ENDURANCE}", "feature_used",
-                         "Relentless Endurance was already used; it returns after a Long Rest.")
+        raise RuleViolation.at(
+            f"state.resources_spent.{RELENTLESS_ENDURANCE}",
+            "feature_used",
+            "Relentless Endurance was already used; it returns after a Long Rest.",
+        )
 
 
 def _concentration_check(sheet: Sheet, damage: int) -> list[Event]:
@@ -207,40 +244,60 @@ def _concentration_check(sheet: Sheet, damage: int) -> list[Event]:
         return []
     dc = concentration_dc(damage)
     spell = sheet.state.concentration[0]
-    return [Event("concentration_check",
-                  f"Constitution saving throw DC {dc} to keep concentrating on {spell}.",
-                  {"dc": dc, "spell": spell})]
+    return [
+        Event(
+            "concentration_check",
+            f"Constitution saving throw DC {dc} to keep concentrating on {spell}.",
+            {"dc": dc, "spell": spell},
+        )
+    ]
 
 
 def heal(sheet: Sheet, amount: int) -> TransitionResult:
     """Regain HP up to the maximum; healing from 0 HP clears death saves and wakes the character."""
-    _require_alive(sheet)
+    require_alive(sheet)
     if amount < 0:
-        raise _violation("amount", "negative_healing", "Healing cannot be negative.")
+        raise RuleViolation.at("amount", "negative_healing", "Healing cannot be negative.")
     max_hp = _max_hp(sheet)
     current = _current_hp(sheet)
     new_hp = min(max_hp, current + amount)
-    events = [Event("healed", f"Regains {new_hp - current} HP ({new_hp}/{max_hp}).",
-                    {"healed": new_hp - current, "hp": new_hp})]
+    events = [
+        Event(
+            "healed",
+            f"Regains {new_hp - current} HP ({new_hp}/{max_hp}).",
+            {"healed": new_hp - current, "hp": new_hp},
+        )
+    ]
     state = replace(sheet.state, current_hp=new_hp)
     if current == 0 and new_hp > 0:
-        state = replace(state, death_saves=DeathSaves(), stable=False,
-                        conditions=state.conditions - {Condition.UNCONSCIOUS})
-        events.append(Event("regained_consciousness",
-                            f"{sheet.identity.name} is no longer Unconscious (still Prone)."))
+        state = replace(
+            state,
+            death_saves=DeathSaves(),
+            stable=False,
+            conditions=state.conditions - {Condition.UNCONSCIOUS},
+        )
+        events.append(
+            Event(
+                "regained_consciousness",
+                f"{sheet.identity.name} is no longer Unconscious (still Prone).",
+            )
+        )
     return TransitionResult(replace(sheet, state=state), tuple(events))
 
 
 def gain_temp_hp(sheet: Sheet, amount: int, *, keep_higher: bool = True) -> TransitionResult:
     """Temporary HP never stack: keep the higher value by default, or replace when asked."""
-    _require_alive(sheet)
+    require_alive(sheet)
     if amount < 0:
-        raise _violation("amount", "negative_temp_hp", "Temporary HP cannot be negative.")
+        raise RuleViolation.at("amount", "negative_temp_hp", "Temporary HP cannot be negative.")
     current = sheet.state.temp_hp
     new = max(current, amount) if keep_higher else amount
-    event = Event("temp_hp_set", f"Temporary HP: {new} (had {current}, offered {amount}).",
-                  {"temp_hp": new, "previous": current})
-    return TransitionResult(_with_state(sheet, temp_hp=new), (event,))
+    event = Event(
+        "temp_hp_set",
+        f"Temporary HP: {new} (had {current}, offered {amount}).",
+        {"temp_hp": new, "previous": current},
+    )
+    return TransitionResult(with_state(sheet, temp_hp=new), (event,))
 
 
 # ------------------------------------------------------------------ death saves
@@ -248,23 +305,35 @@ def gain_temp_hp(sheet: Sheet, amount: int, *, keep_higher: bool = True) -> Tran
 
 def death_save(sheet: Sheet, roll: int) -> TransitionResult:
     """Resolve a death saving throw from the natural d20 ``roll`` (1-20)."""
-    _require_alive(sheet)
+    require_alive(sheet)
     if not 1 <= roll <= 20:
-        raise _violation("roll", "roll_out_of_range", "A d20 roll is 1-20.")
+        raise RuleViolation.at("roll", "roll_out_of_range", "A d20 roll is 1-20.")
     if _current_hp(sheet) > 0:
-        raise _violation("state.current_hp", "not_dying", "Death saves are made only at 0 HP.")
+        raise RuleViolation.at(
+            "state.current_hp", "not_dying", "Death saves are made only at 0 HP."
+        )
     if sheet.state.stable:
-        raise _violation(
+        raise RuleViolation.at(
             "state.stable", "already_stable", "A Stable creature makes no death saves."
         )
     saves = sheet.state.death_saves
     if roll == 20:
-        state = replace(sheet.state, current_hp=1, death_saves=DeathSaves(), stable=False,
-                        conditions=sheet.state.conditions - {Condition.UNCONSCIOUS})
+        state = replace(
+            sheet.state,
+            current_hp=1,
+            death_saves=DeathSaves(),
+            stable=False,
+            conditions=sheet.state.conditions - {Condition.UNCONSCIOUS},
+        )
         return TransitionResult(
             replace(sheet, state=state),
-            (Event("death_save_natural_20", "Natural 20: regains 1 Hit Point and wakes up.",
-                   {"roll": roll}),),
+            (
+                Event(
+                    "death_save_natural_20",
+                    "Natural 20: regains 1 Hit Point and wakes up.",
+                    {"roll": roll},
+                ),
+            ),
         )
     if roll == 1:
         saves = replace(saves, failures=min(3, saves.failures + 2))
@@ -272,27 +341,31 @@ def death_save(sheet: Sheet, roll: int) -> TransitionResult:
         saves = replace(saves, successes=min(3, saves.successes + 1))
     else:
         saves = replace(saves, failures=min(3, saves.failures + 1))
-    sheet = _with_state(sheet, death_saves=saves)
-    events = [Event("death_save", f"Death save {roll}: {saves.successes} successes, "
-                    f"{saves.failures} failures.",
-                    {"roll": roll, "successes": saves.successes, "failures": saves.failures})]
+    sheet = with_state(sheet, death_saves=saves)
+    events = [
+        Event(
+            "death_save",
+            f"Death save {roll}: {saves.successes} successes, {saves.failures} failures.",
+            {"roll": roll, "successes": saves.successes, "failures": saves.failures},
+        )
+    ]
     if saves.failures >= 3:
         sheet, more = _die(sheet, "three failed death saves")
         events.extend(more)
     elif saves.successes >= 3:
-        sheet = _with_state(sheet, stable=True, death_saves=DeathSaves())
+        sheet = with_state(sheet, stable=True, death_saves=DeathSaves())
         events.append(Event("stabilized", f"{sheet.identity.name} is Stable at 0 HP."))
     return TransitionResult(sheet, tuple(events))
 
 
 def stabilize(sheet: Sheet) -> TransitionResult:
     """Make a dying character Stable (Medicine check, Spare the Dying, ...)."""
-    _require_alive(sheet)
+    require_alive(sheet)
     if _current_hp(sheet) > 0:
-        raise _violation(
+        raise RuleViolation.at(
             "state.current_hp", "not_dying", "Only a creature at 0 HP can be stabilized."
         )
-    sheet = _with_state(sheet, stable=True, death_saves=DeathSaves())
+    sheet = with_state(sheet, stable=True, death_saves=DeathSaves())
     return TransitionResult(sheet, (Event("stabilized", f"{sheet.identity.name} is Stable."),))
 
 
@@ -301,12 +374,11 @@ def stabilize(sheet: Sheet) -> TransitionResult:
 
 def change_exhaustion(sheet: Sheet, delta: int) -> TransitionResult:
     """Raise or lower Exhaustion (0-6); level 6 is death."""
-    _require_alive(sheet)
+    require_alive(sheet)
     old = sheet.state.exhaustion
     new = max(0, min(MAX_EXHAUSTION, old + delta))
-    sheet = _with_state(sheet, exhaustion=new)
-    events = [Event("exhaustion_changed", f"Exhaustion {old} -> {new}.",
-                    {"from": old, "to": new})]
+    sheet = with_state(sheet, exhaustion=new)
+    events = [Event("exhaustion_changed", f"Exhaustion {old} -> {new}.", {"from": old, "to": new})]
     if exhaustion_is_fatal(new):
         sheet, more = _die(sheet, "Exhaustion level 6")
         events.extend(more)
@@ -317,7 +389,7 @@ def add_condition(sheet: Sheet, condition: Condition) -> TransitionResult:
     """Apply a condition. Unconscious brings Prone; incapacitation ends concentration."""
     if condition is Condition.EXHAUSTION:
         return change_exhaustion(sheet, 1)
-    _require_alive(sheet)
+    require_alive(sheet)
     added = {condition}
     if condition is Condition.UNCONSCIOUS:
         added.add(Condition.PRONE)
@@ -336,10 +408,10 @@ def remove_condition(sheet: Sheet, condition: Condition) -> TransitionResult:
         return change_exhaustion(sheet, -1)
     if condition not in sheet.state.conditions:
         return TransitionResult(sheet, ())
-    sheet = _with_state(sheet, conditions=sheet.state.conditions - {condition})
+    sheet = with_state(sheet, conditions=sheet.state.conditions - {condition})
     return TransitionResult(
-        sheet, (Event("condition_removed", f"Loses {condition.value}.",
-                      {"condition": condition.value}),)
+        sheet,
+        (Event("condition_removed", f"Loses {condition.value}.", {"condition": condition.value}),),
     )
 
 
@@ -348,10 +420,11 @@ def remove_condition(sheet: Sheet, condition: Condition) -> TransitionResult:
 
 def start_concentration(sheet: Sheet, spell: str) -> TransitionResult:
     """Begin concentrating on ``spell``; any previous concentration ends first."""
-    _require_alive(sheet)
+    require_alive(sheet)
     if is_incapacitated(sheet.state.conditions):
-        raise _violation("state.conditions", "incapacitated",
-                         "An Incapacitated creature cannot concentrate.")
+        raise RuleViolation.at(
+            "state.conditions", "incapacitated", "An Incapacitated creature cannot concentrate."
+        )
     state, events = _concentration_ends(sheet, f"started concentrating on {spell}")
     state = replace(state, concentration=(spell,))
     events.append(Event("concentration_started", f"Concentrating on {spell}.", {"spell": spell}))
@@ -369,9 +442,16 @@ def concentration_save(sheet: Sheet, save_total: int, dc: int) -> TransitionResu
         return TransitionResult(sheet, ())
     if save_total >= dc:
         spell = sheet.state.concentration[0]
-        return TransitionResult(sheet, (Event("concentration_kept",
-                                              f"Keeps concentrating on {spell}.",
-                                              {"spell": spell, "total": save_total, "dc": dc}),))
+        return TransitionResult(
+            sheet,
+            (
+                Event(
+                    "concentration_kept",
+                    f"Keeps concentrating on {spell}.",
+                    {"spell": spell, "total": save_total, "dc": dc},
+                ),
+            ),
+        )
     return end_concentration(sheet, f"failed DC {dc} save with {save_total}")
 
 
@@ -380,34 +460,36 @@ def concentration_save(sheet: Sheet, save_total: int, dc: int) -> TransitionResu
 
 def spend_hit_die(sheet: Sheet, die: int, roll: int) -> TransitionResult:
     """Spend one Hit Die of size ``die``: regain ``roll`` + Con modifier HP (at least 1)."""
-    _require_alive(sheet)
+    require_alive(sheet)
     pool = next((p for p in derive(sheet).hit_dice if p.die == die), None)
     if pool is None:
-        raise _violation("die", "hit_die_unknown", f"The character has no d{die} Hit Dice.")
+        raise RuleViolation.at("die", "hit_die_unknown", f"The character has no d{die} Hit Dice.")
     if pool.remaining <= 0:
-        raise _violation(f"state.hit_dice_spent.{die}", "no_hit_dice",
-                         f"No d{die} Hit Dice left to spend.")
+        raise RuleViolation.at(
+            f"state.hit_dice_spent.{die}", "no_hit_dice", f"No d{die} Hit Dice left to spend."
+        )
     if not 1 <= roll <= die:
-        raise _violation("roll", "roll_out_of_range", f"A d{die} roll is 1-{die}.")
+        raise RuleViolation.at("roll", "roll_out_of_range", f"A d{die} roll is 1-{die}.")
     con = modifier(final_scores(sheet)[Ability.CON])
     spent = dict(sheet.state.hit_dice_spent)
     spent[die] = spent.get(die, 0) + 1
-    sheet = _with_state(sheet, hit_dice_spent=spent)
+    sheet = with_state(sheet, hit_dice_spent=spent)
     result = heal(sheet, max(1, roll + con))
     event = Event("hit_die_spent", f"Spends a d{die} (rolled {roll}).", {"die": die, "roll": roll})
     return TransitionResult(result.sheet, (event, *result.events))
 
 
 def spend_spell_slot(sheet: Sheet, level: int) -> TransitionResult:
-    _require_alive(sheet)
+    require_alive(sheet)
     line = next((s for s in derive(sheet).spell_slots if s.level == level), None)
     if line is None or line.remaining <= 0:
-        raise _violation(f"state.slots_spent.{level}", "no_slot",
-                         f"No level {level} spell slot is available.")
+        raise RuleViolation.at(
+            f"state.slots_spent.{level}", "no_slot", f"No level {level} spell slot is available."
+        )
     spent = dict(sheet.state.slots_spent)
     spent[level] = spent.get(level, 0) + 1
     return TransitionResult(
-        _with_state(sheet, slots_spent=spent),
+        with_state(sheet, slots_spent=spent),
         (Event("slot_spent", f"Spends a level {level} spell slot.", {"level": level}),),
     )
 
@@ -415,43 +497,69 @@ def spend_spell_slot(sheet: Sheet, level: int) -> TransitionResult:
 def recover_spell_slot(sheet: Sheet, level: int, count: int = 1) -> TransitionResult:
     spent = dict(sheet.state.slots_spent)
     if spent.get(level, 0) < count or count < 1:
-        raise _violation(f"state.slots_spent.{level}", "nothing_to_recover",
-                         f"Fewer than {count} level {level} slots are spent.")
+        raise RuleViolation.at(
+            f"state.slots_spent.{level}",
+            "nothing_to_recover",
+            f"Fewer than {count} level {level} slots are spent.",
+        )
     spent[level] -= count
     return TransitionResult(
-        _with_state(sheet, slots_spent=spent),
-        (Event("slot_recovered", f"Recovers {count} level {level} slot(s).",
-               {"level": level, "count": count}),),
+        with_state(sheet, slots_spent=spent),
+        (
+            Event(
+                "slot_recovered",
+                f"Recovers {count} level {level} slot(s).",
+                {"level": level, "count": count},
+            ),
+        ),
     )
 
 
 def spend_pact_slot(sheet: Sheet) -> TransitionResult:
-    _require_alive(sheet)
+    require_alive(sheet)
     pact = derive(sheet).pact_slots
     if pact is None or pact.remaining <= 0:
-        raise _violation("state.pact_slots_spent", "no_slot", "No Pact Magic slot is available.")
+        raise RuleViolation.at(
+            "state.pact_slots_spent", "no_slot", "No Pact Magic slot is available."
+        )
     return TransitionResult(
-        _with_state(sheet, pact_slots_spent=sheet.state.pact_slots_spent + 1),
-        (Event("pact_slot_spent", f"Spends a level {pact.slot_level} Pact Magic slot.",
-               {"level": pact.slot_level}),),
+        with_state(sheet, pact_slots_spent=sheet.state.pact_slots_spent + 1),
+        (
+            Event(
+                "pact_slot_spent",
+                f"Spends a level {pact.slot_level} Pact Magic slot.",
+                {"level": pact.slot_level},
+            ),
+        ),
     )
 
 
 def spend_resource(sheet: Sheet, resource_id: str, amount: int = 1) -> TransitionResult:
-    _require_alive(sheet)
+    require_alive(sheet)
     line = derive(sheet).resources.get(resource_id)
     if line is None:
-        raise _violation(f"state.resources_spent.{resource_id}", "unknown_resource",
-                         f"The character has no '{resource_id}' resource.")
+        raise RuleViolation.at(
+            f"state.resources_spent.{resource_id}",
+            "unknown_resource",
+            f"The character has no '{resource_id}' resource.",
+        )
     if amount < 1 or line.remaining < amount:
-        raise _violation(f"state.resources_spent.{resource_id}", "resource_exhausted",
-                         f"{line.name}: {line.remaining} left, {amount} needed.")
+        raise RuleViolation.at(
+            f"state.resources_spent.{resource_id}",
+            "resource_exhausted",
+            f"{line.name}: {line.remaining} left, {amount} needed.",
+        )
     spent = dict(sheet.state.resources_spent)
     spent[resource_id] = line.spent + amount
     return TransitionResult(
-        _with_state(sheet, resources_spent=spent),
-        (Event("resource_spent", f"Uses {amount} {line.name} ({line.remaining - amount} left).",
-               {"resource": resource_id, "amount": amount}),),
+        with_state(sheet, resources_spent=spent),
+        (
+            Event(
+                "resource_spent",
+                f"Uses {amount} {line.name} ({line.remaining - amount} left).",
+                {"resource": resource_id, "amount": amount},
+            ),
+        ),
     )
 
 
@@ -459,12 +567,17 @@ def recover_resource(sheet: Sheet, resource_id: str, amount: int = 1) -> Transit
     spent = dict(sheet.state.resources_spent)
     before = spent.get(resource_id, 0)
     if amount < 1:
-        raise _violation("amount", "invalid_amount", "Recover at least 1.")
+        raise RuleViolation.at("amount", "invalid_amount", "Recover at least 1.")
     spent[resource_id] = max(0, before - amount)
     return TransitionResult(
-        _with_state(sheet, resources_spent=spent),
-        (Event("resource_recovered", f"Recovers {before - spent[resource_id]} {resource_id}.",
-               {"resource": resource_id, "amount": before - spent[resource_id]}),),
+        with_state(sheet, resources_spent=spent),
+        (
+            Event(
+                "resource_recovered",
+                f"Recovers {before - spent[resource_id]} {resource_id}.",
+                {"resource": resource_id, "amount": before - spent[resource_id]},
+            ),
+        ),
     )
 
 
@@ -472,10 +585,11 @@ def recover_resource(sheet: Sheet, resource_id: str, amount: int = 1) -> Transit
 
 
 def _require_conscious_hp(sheet: Sheet, rest: str) -> None:
-    _require_alive(sheet)
+    require_alive(sheet)
     if _current_hp(sheet) < 1:
-        raise _violation("state.current_hp", "rest_needs_hp",
-                         f"A {rest} needs at least 1 Hit Point to start.")
+        raise RuleViolation.at(
+            "state.current_hp", "rest_needs_hp", f"A {rest} needs at least 1 Hit Point to start."
+        )
 
 
 def short_rest(sheet: Sheet, hit_dice: Sequence[tuple[int, int]] = ()) -> TransitionResult:
@@ -493,8 +607,9 @@ def short_rest(sheet: Sheet, hit_dice: Sequence[tuple[int, int]] = ()) -> Transi
             spent[rid] = 0
         elif line.spent and line.recovery is Recovery.SHORT_ONE:
             spent[rid] = line.spent - 1
-    sheet = _with_state(sheet, resources_spent={k: v for k, v in spent.items() if v},
-                        pact_slots_spent=0)
+    sheet = with_state(
+        sheet, resources_spent={k: v for k, v in spent.items() if v}, pact_slots_spent=0
+    )
     events.append(Event("short_rest", "Finishes a Short Rest."))
     return TransitionResult(sheet, tuple(events))
 
@@ -506,15 +621,29 @@ def long_rest(sheet: Sheet) -> TransitionResult:
     state = sheet.state
     new_exhaustion = max(0, state.exhaustion - 1)
     state = replace(
-        state, current_hp=max_hp, temp_hp=0, hit_dice_spent={}, slots_spent={},
-        pact_slots_spent=0, resources_spent={}, death_saves=DeathSaves(), stable=False,
-        exhaustion=new_exhaustion, created_slots={},
+        state,
+        current_hp=max_hp,
+        temp_hp=0,
+        hit_dice_spent={},
+        slots_spent={},
+        pact_slots_spent=0,
+        resources_spent={},
+        death_saves=DeathSaves(),
+        stable=False,
+        exhaustion=new_exhaustion,
+        created_slots={},
     )
-    events = [Event("long_rest", "Finishes a Long Rest: HP, Hit Dice, spell slots and "
-                    "resources restored.", {"hp": max_hp, "exhaustion": new_exhaustion})]
+    events = [
+        Event(
+            "long_rest",
+            "Finishes a Long Rest: HP, Hit Dice, spell slots and resources restored.",
+            {"hp": max_hp, "exhaustion": new_exhaustion},
+        )
+    ]
     if sheet.state.created_slots and any(sheet.state.created_slots.values()):
-        events.append(Event("created_slots_vanished",
-                            "Spell slots created with Font of Magic vanish."))
+        events.append(
+            Event("created_slots_vanished", "Spell slots created with Font of Magic vanish.")
+        )
     resourceful = derive(sheet).species_traits.heroic_inspiration_on_long_rest
     if resourceful and not state.heroic_inspiration:
         state = replace(state, heroic_inspiration=True)
@@ -528,26 +657,39 @@ def long_rest(sheet: Sheet) -> TransitionResult:
 def award_xp(sheet: Sheet, amount: int) -> TransitionResult:
     """Add experience points; says when the character can gain a level."""
     if amount < 0:
-        raise _violation("amount", "negative_xp", "An XP award cannot be negative.")
+        raise RuleViolation.at("amount", "negative_xp", "An XP award cannot be negative.")
     before = derive(sheet).progress.can_level_up
     sheet = replace(sheet, xp=sheet.xp + amount)
     progress = derive(sheet).progress
-    events = [Event("xp_awarded", f"Gains {amount} XP ({sheet.xp} total).",
-                    {"amount": amount, "xp": sheet.xp})]
+    events = [
+        Event(
+            "xp_awarded",
+            f"Gains {amount} XP ({sheet.xp} total).",
+            {"amount": amount, "xp": sheet.xp},
+        )
+    ]
     if progress.can_level_up and not before:
-        events.append(Event("level_up_available", "Enough XP to gain a level.",
-                            {"next_level_xp": progress.next_level_xp}))
+        events.append(
+            Event(
+                "level_up_available",
+                "Enough XP to gain a level.",
+                {"next_level_xp": progress.next_level_xp},
+            )
+        )
     return TransitionResult(sheet, tuple(events))
 
 
 def set_heroic_inspiration(sheet: Sheet, has_it: bool) -> TransitionResult:
     """Gain or spend Heroic Inspiration (a character has it or not; it never stacks)."""
     if not has_it and not sheet.state.heroic_inspiration:
-        raise _violation("state.heroic_inspiration", "no_inspiration",
-                         "The character has no Heroic Inspiration to spend.")
+        raise RuleViolation.at(
+            "state.heroic_inspiration",
+            "no_inspiration",
+            "The character has no Heroic Inspiration to spend.",
+        )
     kind = "inspiration_gained" if has_it else "inspiration_spent"
     message = "Has Heroic Inspiration." if has_it else "Spends Heroic Inspiration."
-    return TransitionResult(_with_state(sheet, heroic_inspiration=has_it), (Event(kind, message),))
+    return TransitionResult(with_state(sheet, heroic_inspiration=has_it), (Event(kind, message),))
 
 
 # ------------------------------------------------------------------ level up
@@ -562,8 +704,9 @@ def _check_improvement_level(class_id: ClassId, level: int, improvement: Improve
     else:
         allowed = False
     if not allowed:
-        raise _violation(
-            "improvement", "improvement_level_invalid",
+        raise RuleViolation.at(
+            "improvement",
+            "improvement_level_invalid",
             f"{info.name} level {level} grants no {improvement.kind.value} choice "
             f"(Ability Score Improvements at {', '.join(map(str, info.asi_levels))}; "
             f"Epic Boon at {info.epic_boon_level}).",
@@ -584,31 +727,40 @@ def level_up(
     information when the class reaches its subclass level, ``improvement`` at an ASI or Epic Boon
     level; when missing, a ``choice_needed`` event says so instead of failing.
     """
-    _require_alive(sheet)
+    require_alive(sheet)
     if sheet.total_level >= MAX_LEVEL:
-        raise _violation("classes", "max_level", "Level 20 is the highest character level.")
+        raise RuleViolation.at("classes", "max_level", "Level 20 is the highest character level.")
     info = CLASSES[class_id]
     index = next((i for i, e in enumerate(sheet.classes) if e.class_id is class_id), None)
     scores = final_scores(sheet)
     if index is None:
         for entry in sheet.classes:
             if not meets_multiclass_prerequisites(entry.class_id, scores):
-                raise _violation("classes", "multiclass_prerequisite",
-                                 f"To multiclass, {CLASSES[entry.class_id].name} needs "
-                                 f"{prerequisite_text(entry.class_id)}.")
+                raise RuleViolation.at(
+                    "classes",
+                    "multiclass_prerequisite",
+                    f"To multiclass, {CLASSES[entry.class_id].name} needs "
+                    f"{prerequisite_text(entry.class_id)}.",
+                )
         if not meets_multiclass_prerequisites(class_id, scores):
-            raise _violation("class", "multiclass_prerequisite",
-                             f"To multiclass into {info.name} you need "
-                             f"{prerequisite_text(class_id)}.")
+            raise RuleViolation.at(
+                "class",
+                "multiclass_prerequisite",
+                f"To multiclass into {info.name} you need {prerequisite_text(class_id)}.",
+            )
     if hp_roll is not None and not 1 <= hp_roll <= info.hit_die:
-        raise _violation("hp_roll", "roll_out_of_range",
-                         f"A d{info.hit_die} roll is 1-{info.hit_die}.")
+        raise RuleViolation.at(
+            "hp_roll", "roll_out_of_range", f"A d{info.hit_die} roll is 1-{info.hit_die}."
+        )
     before = derive(sheet)
     entry = sheet.classes[index] if index is not None else ClassLevel(class_id, 0)
     new_level = entry.level + 1
     if subclass is not None and new_level < info.subclass_level and entry.subclass is None:
-        raise _violation("subclass", "subclass_too_early",
-                         f"{info.name} picks a subclass at level {info.subclass_level}.")
+        raise RuleViolation.at(
+            "subclass",
+            "subclass_too_early",
+            f"{info.name} picks a subclass at level {info.subclass_level}.",
+        )
     if improvement is not None:
         _check_improvement_level(info.id, new_level, improvement)
     later_before = entry.level - 1 if index == 0 else entry.level
@@ -617,8 +769,7 @@ def level_up(
         fixed = hit_gain_fixed(info.hit_die)
         previous = rolls if rolls is not None else (fixed,) * max(0, later_before)
         rolls = (*previous, hp_roll if hp_roll is not None else fixed)
-    new_entry = replace(entry, level=new_level, subclass=entry.subclass or subclass,
-                        hp_rolls=rolls)
+    new_entry = replace(entry, level=new_level, subclass=entry.subclass or subclass, hp_rolls=rolls)
     classes = list(sheet.classes)
     if index is None:
         classes.append(new_entry)
@@ -631,12 +782,18 @@ def level_up(
     sheet = replace(sheet, classes=tuple(classes), improvements=improvements)
     after = derive(sheet)
     gained = after.max_hp - before.max_hp
-    sheet = _with_state(sheet, current_hp=before.current_hp + gained)
+    sheet = with_state(sheet, current_hp=before.current_hp + gained)
     events = [
-        Event("level_gained", f"{info.name} level {new_level} (character level "
-              f"{sheet.total_level}).", {"class": class_id.value, "level": new_level}),
-        Event("hp_max_increased", f"Hit Point maximum +{gained} ({after.max_hp}).",
-              {"gained": gained, "max_hp": after.max_hp}),
+        Event(
+            "level_gained",
+            f"{info.name} level {new_level} (character level {sheet.total_level}).",
+            {"class": class_id.value, "level": new_level},
+        ),
+        Event(
+            "hp_max_increased",
+            f"Hit Point maximum +{gained} ({after.max_hp}).",
+            {"gained": gained, "max_hp": after.max_hp},
+        ),
     ]
     gained_features = [
         *features_up_to(class_id, new_level),
@@ -646,24 +803,38 @@ def level_up(
         if level == new_level:
             events.append(Event("feature_gained", f"New feature: {name}.", {"feature": name}))
     if after.proficiency_bonus != before.proficiency_bonus:
-        events.append(Event("proficiency_bonus_increased",
-                            f"Proficiency Bonus +{after.proficiency_bonus}.",
-                            {"bonus": after.proficiency_bonus}))
+        events.append(
+            Event(
+                "proficiency_bonus_increased",
+                f"Proficiency Bonus +{after.proficiency_bonus}.",
+                {"bonus": after.proficiency_bonus},
+            )
+        )
     if after.spell_slots != before.spell_slots or after.pact_slots != before.pact_slots:
         slots = ", ".join(f"L{s.level}: {s.maximum}" for s in after.spell_slots) or "none"
         events.append(Event("spell_slots_changed", f"Spell slots now {slots}."))
     for rid, line in after.resources.items():
         old = before.resources.get(rid)
         if old is None or old.maximum != line.maximum:
-            events.append(Event("resource_changed", f"{line.name}: {line.maximum}.",
-                                {"resource": rid, "max": line.maximum}))
+            events.append(
+                Event(
+                    "resource_changed",
+                    f"{line.name}: {line.maximum}.",
+                    {"resource": rid, "max": line.maximum},
+                )
+            )
     if new_level == info.subclass_level and new_entry.subclass is None:
-        events.append(Event("choice_needed", f"Choose a {info.name} subclass.",
-                            {"choice": "subclass"}))
+        events.append(
+            Event("choice_needed", f"Choose a {info.name} subclass.", {"choice": "subclass"})
+        )
     if improvement is None and new_level in info.asi_levels:
-        events.append(Event("choice_needed", "Choose an Ability Score Improvement or a feat.",
-                            {"choice": "improvement"}))
+        events.append(
+            Event(
+                "choice_needed",
+                "Choose an Ability Score Improvement or a feat.",
+                {"choice": "improvement"},
+            )
+        )
     if improvement is None and new_level == info.epic_boon_level:
-        events.append(Event("choice_needed", "Choose an Epic Boon feat.",
-                            {"choice": "epic-boon"}))
+        events.append(Event("choice_needed", "Choose an Epic Boon feat.", {"choice": "epic-boon"}))
     return TransitionResult(sheet, tuple(events))
