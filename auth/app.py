@@ -1,4 +1,5 @@
-"""Assembling the auth service: its schema, its key ring, and the public JWKS endpoint."""
+"""Assembling the auth service: its schema, its key ring, the public JWKS endpoint and the OAuth
+token endpoint services use to get a service token (``auth.oauth``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from auth.clock import Clock, system_clock
 from auth.config import AuthConfig
 from auth.keys import KeyPolicy, KeyRing, KeyRingVerifier
 from auth.models import OutboxEvent
+from auth.oauth import TOKEN_PATH, TokenEndpoint
 from auth.passwords import PasswordHasher
 from auth.schema import schema
 from auth.services import AuthTools
@@ -75,9 +77,17 @@ def build(
     async def load_key_ring(_: Runtime) -> None:
         await ring.reload()  # creates the first key on a fresh database
 
+    token_endpoint = TokenEndpoint(tools, config.service_clients)
     app = create_app(
-        schema, runtime, extra_routes=[Route(JWKS_PATH, jwks)], on_startup=[load_key_ring]
+        schema,
+        runtime,
+        extra_routes=[
+            Route(JWKS_PATH, jwks),
+            Route(TOKEN_PATH, token_endpoint.handle, methods=["POST"]),
+        ],
+        on_startup=[load_key_ring],
     )
     app.state.auth = tools
     app.state.runtime = runtime
+    app.state.token_endpoint = token_endpoint
     return app

@@ -11,6 +11,8 @@
 | AUTH_ARGON2_TIME_COST             | 3        | Argon2id passes                                 |
 | AUTH_ARGON2_MEMORY_KIB            | 65536    | Argon2id memory per hash (64 MiB)               |
 | AUTH_ARGON2_PARALLELISM           | 4        | Argon2id lanes                                  |
+| AUTH_SERVICE_CLIENTS              | (none)   | client IDs allowed at ``POST /oauth/token``;    |
+|                                   |          | their secret hashes: see ``auth.clients``       |
 
 The Argon2id defaults follow RFC 9106's second recommended option. Tests lower them (the hashes
 stay Argon2id, only cheaper); changing them in production is safe, because every successful login
@@ -23,6 +25,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from auth.clients import ServiceClients
 from auth.passwords import HashingCost
 
 
@@ -48,6 +51,7 @@ class AuthConfig:
     key_publish_ahead: timedelta = timedelta(hours=24)
     user_scopes: tuple[str, ...] = ("user",)
     password_cost: HashingCost = field(default_factory=HashingCost)
+    service_clients: ServiceClients = field(default_factory=ServiceClients)
 
     @classmethod
     def from_env(cls) -> AuthConfig:
@@ -64,6 +68,7 @@ class AuthConfig:
                 memory_kib=_int("AUTH_ARGON2_MEMORY_KIB", 65536, 8),
                 parallelism=_int("AUTH_ARGON2_PARALLELISM", 4, 1),
             ),
+            service_clients=ServiceClients.from_env(),
         )
 
     @property

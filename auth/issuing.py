@@ -11,7 +11,8 @@ before it generates) presents a *service token*: ``kind="service"``, ``sub`` = t
 ``scope="service"``, a lifetime of minutes. Subgraphs see such a caller as a ``Viewer`` with
 ``is_service`` true; asking it for a ``user_id`` is FORBIDDEN, so a service can never pass for a
 user. Mint one with ``mint_service_token(ring, "llm")`` inside the process that owns the key ring
-(the embedded stack runs every service in one process and hands the minting function to them).
+(the embedded stack runs every service in one process and hands the minting function to them);
+a service elsewhere gets the same token from ``POST /oauth/token`` (``auth.oauth``).
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ async def mint_access_token(
         "kind": kind,
         "iat": issued_at,
         "exp": issued_at + seconds,
+        # Unique per token, so a token replaced after a refusal is never the refused one again
+        # (two tokens minted in the same second would otherwise be byte-for-byte equal).
+        "jti": uuid.uuid4().hex,
     }
     return IssuedToken(
         token=ring.sign(key, claims),

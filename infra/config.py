@@ -8,7 +8,7 @@ Redis and S3.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -47,3 +47,27 @@ class Settings:
             router_url=os.environ.get("ROUTER_URL", "http://127.0.0.1:4000/graphql"),
             dev=os.environ.get("DNDCREATOR_DEV", "1") == "1",
         )
+
+
+@dataclass(frozen=True)
+class ServiceCredentials:
+    """How a service in a process of its own gets service tokens: OAuth client credentials."""
+
+    token_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
+def service_credentials(service: str) -> ServiceCredentials | None:
+    """``<SERVICE>_CLIENT_SECRET`` (with ``<SERVICE>_CLIENT_ID``, default the service's name, and
+    ``AUTH_TOKEN_URL``), or None when no secret is set: then the service cannot ask the router.
+    """
+    prefix = service.upper().replace("-", "_")
+    secret = os.environ.get(f"{prefix}_CLIENT_SECRET")
+    if not secret:
+        return None
+    return ServiceCredentials(
+        token_url=os.environ.get("AUTH_TOKEN_URL", "http://127.0.0.1:4106/oauth/token"),
+        client_id=os.environ.get(f"{prefix}_CLIENT_ID") or service,
+        client_secret=secret,
+    )

@@ -24,7 +24,15 @@ def main() -> None:
     service = by_name[args.service]
     configure()
     app = service.module("app").build(Settings.from_env())
-    uvicorn.run(app, host=args.host, port=args.port or service.port, proxy_headers=False)
+    # log_config=None: uvicorn's own loggers (access lines included) go through the redacting
+    # handler ``configure`` installed, instead of handlers of uvicorn's that would bypass it.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port or service.port,
+        proxy_headers=False,
+        log_config=None,
+    )
 
 
 if __name__ == "__main__":

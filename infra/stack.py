@@ -22,6 +22,7 @@ from starlette.applications import Starlette
 from auth.tokens import JwksVerifier
 from infra.config import Settings, var_dir
 from infra.logs import configure
+from subgraphs.kit.hub import MintedTokens, RouterClient
 from subgraphs.registry import ROUTER_PORT, SERVICES
 
 SUPERGRAPH = Path(__file__).resolve().parent.parent / "schema" / "supergraph.graphql"
@@ -67,6 +68,23 @@ async def _start(servers: list[_Server], stack: Stack) -> None:
         await asyncio.sleep(0.05)
 
 
+def _service_apps(settings: Settings) -> dict[str, Starlette]:
+    """Every service's app. Auth runs in this process, so the llm service gets its service
+    tokens (to ask the catalog through the router) minted directly instead of over OAuth."""
+    from auth.services import AuthTools
+    from subgraphs.llm.app import build as build_llm
+
+    apps = {
+        service.name: service.module("app").build(settings)
+        for service in SERVICES
+        if service.name != "llm"
+    }
+    auth: AuthTools = apps["auth"].state.auth
+    tokens = MintedTokens(lambda: auth.mint_service_token("llm"))
+    apps["llm"] = build_llm(settings, router=RouterClient(settings.router_url, tokens))
+    return apps
+
+
 @contextlib.asynccontextmanager
 async def running_stack(
     host: str = "127.0.0.1",
@@ -78,14 +96,12 @@ async def running_stack(
 
     ports = {service.name: service.port for service in SERVICES} | dict(service_ports or {})
     jwks_url = f"http://{host}:{ports['auth']}/.well-known/jwks.json"
-    settings = dataclasses.replace(Settings.from_env(), jwks_url=jwks_url)
-    stack = Stack(router_url=f"http://{host}:{router_port}/graphql", servers=[], tasks=[])
+    router_url = f"http://{host}:{router_port}/graphql"
+    settings = dataclasses.replace(Settings.from_env(), jwks_url=jwks_url, router_url=router_url)
+    stack = Stack(router_url=router_url, servers=[], tasks=[])
     try:
         await _start(
-            [
-                _server(service.module("app").build(settings), ports[service.name], host)
-                for service in SERVICES
-            ],
+            [_server(app, ports[name], host) for name, app in _service_apps(settings).items()],
             stack,
         )
         router_app = create_router(

@@ -19,6 +19,7 @@ from pathlib import Path
 from graphql import GraphQLSyntaxError, parse, validate
 
 from auth.tokens import JwksVerifier, TokenVerifier
+from infra.logs import configure
 from router.api_schema import build_api_schema
 from router.edge.cli import EdgeSettings, add_edge_arguments, parse_pairs
 from router.plan import print_plan
@@ -141,7 +142,9 @@ def serve_command(argv: Sequence[str]) -> int:
     gc.freeze()
     gc.set_threshold(50_000, 50, 50)
     # Per-request access lines cost measurable CPU under load; /metrics counts requests instead.
-    uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log)
+    # Through the redacting log handler, uvicorn's access lines included (log_config=None).
+    configure()
+    uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log, log_config=None)
     return 0
 
 

@@ -8,7 +8,7 @@ import contextlib
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -65,16 +65,26 @@ def free_port() -> int:
     return port
 
 
+class _QuietServer(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:  # leave Ctrl-C to pytest
+        yield
+
+
 @contextlib.asynccontextmanager
-async def loopback_server(app: Starlette) -> AsyncIterator[str]:
-    """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
+async def loopback_server(app: Starlette, *, lifespan: bool = False) -> AsyncIterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port (running its start-up and shutdown
+    when ``lifespan``); yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on" if lifespan else "off"
+    )
+    server = _QuietServer(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
-            task.result()  # it failed to start: raise why
+            await task
+            raise RuntimeError(f"the test server did not start on port {port}")
         await asyncio.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{port}"

@@ -8,6 +8,7 @@ SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from pathlib import Path
 
 from alembic import command, context
@@ -25,7 +26,18 @@ def _config(script_location: Path, connection: Connection | None = None) -> Conf
 
 # Alembic keeps its running environment in module globals. Services that start in one process (the
 # embedded stack) would interleave their migrations at every database await, so they take turns.
-_one_at_a_time = asyncio.Lock()
+# One lock per event loop: an asyncio lock belongs to the loop it first waited in, and a process
+# may run several loops one after another (each test module's stack has its own).
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _one_at_a_time() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    if loop not in _locks:
+        _locks[loop] = asyncio.Lock()
+    return _locks[loop]
 
 
 async def upgrade(engine: AsyncEngine, script_location: Path) -> None:
@@ -34,7 +46,7 @@ async def upgrade(engine: AsyncEngine, script_location: Path) -> None:
     def _run(connection: Connection) -> None:
         command.upgrade(_config(script_location, connection), "head")
 
-    async with _one_at_a_time, engine.begin() as connection:
+    async with _one_at_a_time(), engine.begin() as connection:
         await connection.run_sync(_run)
 
 

@@ -9,7 +9,9 @@ from starlette.applications import Starlette
 from auth.tokens import TokenVerifier
 from infra.config import Settings
 from subgraphs.kit.app import create_app
+from subgraphs.kit.hub import RouterClient, router_from_env
 from subgraphs.kit.runtime import build_runtime
+from subgraphs.llm.catalog import CatalogLookup, NoCatalog, RouterCatalog
 from subgraphs.llm.generator import TextGenerator
 from subgraphs.llm.models import OutboxEvent
 from subgraphs.llm.offline import OfflineTextGenerator
@@ -24,7 +26,13 @@ def build(
     verifier: TokenVerifier | None = None,
     *,
     text_generator: TextGenerator | None = None,
+    router: RouterClient | None = None,
 ) -> Starlette:
+    """The llm service. ``router`` is how it asks the catalog before generating; without one it
+    is made from the ``LLM_CLIENT_*`` environment (``subgraphs.kit.hub.router_from_env``), and
+    without those the catalog is not consulted."""
+    router = router or router_from_env(settings, NAME)
+    catalog: CatalogLookup = NoCatalog() if router is None else RouterCatalog(router)
     runtime = build_runtime(
         NAME,
         OutboxEvent,
@@ -32,5 +40,6 @@ def build(
         settings,
         verifier,
         text_generator=text_generator or OfflineTextGenerator(),
+        catalog=catalog,
     )
     return create_app(schema, runtime)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from infra.db.model import EntityMixin, OutboxMixin
@@ -45,6 +46,14 @@ class GenerationRow(EntityMixin, Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # Reuse first (``catalog.py``): whether the catalog was asked before generating, and the
+    # entries it offered, as they were then: [{"kind", "slug", "name", "score"}, ...].
+    catalog_status: Mapped[str] = mapped_column(
+        String(20), nullable=False, server_default="NOT_CONSULTED"
+    )
+    catalog_entries: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSON, nullable=False, server_default="[]"
+    )
 
 
 class OutboxEvent(OutboxMixin, Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import strawberry
 
@@ -16,6 +17,7 @@ from subgraphs.kit.outcomes import attempt, parse_id_or_error
 from subgraphs.kit.references import User
 from subgraphs.kit.relay import Connection, paged_connection
 from subgraphs.llm import models, services
+from subgraphs.llm.catalog import CatalogLookup, ConsideredEntry
 from subgraphs.llm.generator import TextGenerator
 from subgraphs.llm.models import GenerationRow
 from subgraphs.llm.repository import GenerationRepository
@@ -24,6 +26,11 @@ from subgraphs.llm.repository import GenerationRepository
 def text_generator(info: ContextInfo) -> TextGenerator:
     generator: TextGenerator = info.context.runtime.ports["text_generator"]
     return generator
+
+
+def catalog_lookup(info: ContextInfo) -> CatalogLookup:
+    lookup: CatalogLookup = info.context.runtime.ports["catalog"]
+    return lookup
 
 
 @strawberry.enum(description="What generated text is for.")
@@ -43,6 +50,48 @@ class GenerationStatus(Enum):
     COMPLETED = strawberry.enum_value("COMPLETED", description="The generator finished.")
     TRUNCATED = strawberry.enum_value(
         "TRUNCATED", description="The generator stopped at the token limit; the text is cut off."
+    )
+
+
+@strawberry.enum(description="Whether the catalog was asked what already exists before generating.")
+class CatalogConsultationStatus(Enum):
+    CONSULTED = strawberry.enum_value(
+        "CONSULTED", description="The catalog answered; `entries` is what it offered (maybe none)."
+    )
+    NOT_CONSULTED = strawberry.enum_value(
+        "NOT_CONSULTED",
+        description="No router is configured for the llm service (or the text predates the "
+        "lookup): the catalog was not asked.",
+    )
+    UNAVAILABLE = strawberry.enum_value(
+        "UNAVAILABLE",
+        description="The catalog could not be reached; the text was generated without it.",
+    )
+
+
+@strawberry.type(description="An existing catalog entry that fits the prompt.")
+class ConsideredCatalogEntry:
+    kind: str = strawberry.field(description='The kind of entry, e.g. "spell" or "class".')
+    slug: str = strawberry.field(description='Its stable key, e.g. "class/monk".')
+    name: str = strawberry.field(description="Its name.")
+    score: float = strawberry.field(description="How well it fits the prompt, 0 to 1.")
+
+    @classmethod
+    def from_stored(cls, value: dict[str, Any]) -> ConsideredCatalogEntry:
+        entry = ConsideredEntry.from_json(value)
+        return cls(kind=entry.kind, slug=entry.slug, name=entry.name, score=entry.score)
+
+
+@strawberry.type(
+    description="Reuse first: what the catalog (asked through the router) offered for the prompt "
+    "before anything was generated."
+)
+class CatalogConsultation:
+    status: CatalogConsultationStatus = strawberry.field(
+        description="Whether the catalog was asked, and whether it answered."
+    )
+    entries: list[ConsideredCatalogEntry] = strawberry.field(
+        description="The entries that fit best, best first (at most 10); empty unless CONSULTED."
     )
 
 
@@ -71,6 +120,9 @@ class Generation:
     status: GenerationStatus = strawberry.field(description="How the generation ended.")
     created_at: datetime = strawberry.field(description="When the text was generated.")
     version: int = strawberry.field(description="Changes on every write.")
+    catalog: CatalogConsultation = strawberry.field(
+        description="Which existing catalog entries were considered before generating."
+    )
     owner_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="The user who asked for it.")
@@ -91,6 +143,10 @@ class Generation:
             status=GenerationStatus(row.status),
             created_at=row.created_at,
             version=row.version,
+            catalog=CatalogConsultation(
+                status=CatalogConsultationStatus(row.catalog_status),
+                entries=[ConsideredCatalogEntry.from_stored(e) for e in row.catalog_entries],
+            ),
             owner_id=row.owner_id,
         )
 
@@ -153,8 +209,10 @@ class Query:
 class Mutation:
     @strawberry.mutation(
         description=(
-            "Generate text from a prompt and keep it. Without a configured model this uses the "
-            "offline provider (see `Generation.provider`), which fills a template and says so."
+            "Generate text from a prompt and keep it. Reuse first: the catalog is asked which "
+            "existing entries fit the prompt, and they are kept with the text "
+            "(`Generation.catalog`). Without a configured model this uses the offline provider "
+            "(see `Generation.provider`), which fills a template and says so."
         )
     )
     async def generate(self, info: ContextInfo, input: GenerateInput) -> GenerationPayload:
@@ -166,7 +224,11 @@ class Mutation:
         )
         row, errors = await attempt(
             services.generate(
-                info.context.runtime.uow(), text_generator(info), viewer.user_id, request
+                info.context.runtime.uow(),
+                text_generator(info),
+                catalog_lookup(info),
+                viewer.user_id,
+                request,
             )
         )
         return GenerationPayload(

@@ -2,6 +2,8 @@
 
 Generation runs outside any transaction (a hosted model can take seconds; a database connection
 must not wait on it); the record and its ``content.generated`` event are then committed together.
+Before generating, the catalog is asked what already exists (reuse first, ``catalog.py``); the
+entries it offered are kept with the generation.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.llm.catalog import CatalogLookup, Consultation
 from subgraphs.llm.generator import TextGenerationFailed, TextGenerator
 from subgraphs.llm.models import GenerationRow, GenerationStatus, Purpose
 from subgraphs.llm.repository import GenerationRepository
@@ -68,11 +71,17 @@ def _event_payload(row: GenerationRow) -> dict[str, object]:
         "promptTokens": row.prompt_tokens,
         "completionTokens": row.completion_tokens,
         "status": row.status,
+        "catalogStatus": row.catalog_status,
+        "catalogSlugs": [entry["slug"] for entry in row.catalog_entries],
     }
 
 
 async def generate(
-    uow: UnitOfWork, generator: TextGenerator, owner_id: uuid.UUID, request: GenerationRequest
+    uow: UnitOfWork,
+    generator: TextGenerator,
+    catalog: CatalogLookup,
+    owner_id: uuid.UUID,
+    request: GenerationRequest,
 ) -> GenerationRow:
     prompt = request.prompt.strip()
     problems = _check_prompt(prompt) + check_idempotency_key(request.idempotency_key)
@@ -80,7 +89,8 @@ async def generate(
         raise Rejected(*problems)
 
     async def generate_and_save() -> GenerationRow:
-        row = await _generate(generator, owner_id, prompt, request)
+        consultation = await catalog.consult(prompt)  # never raises: it reports its outcome
+        row = await _generate(generator, owner_id, prompt, request, consultation)
         async with uow:
             await GenerationRepository(uow.session).add(row)
             uow.emit("content.generated", row.id, _event_payload(row))
@@ -94,7 +104,11 @@ async def generate(
 
 
 async def _generate(
-    generator: TextGenerator, owner_id: uuid.UUID, prompt: str, request: GenerationRequest
+    generator: TextGenerator,
+    owner_id: uuid.UUID,
+    prompt: str,
+    request: GenerationRequest,
+    consultation: Consultation,
 ) -> GenerationRow:
     """The generated text as an unsaved row; runs outside any transaction (see the module doc)."""
     try:
@@ -118,4 +132,6 @@ async def _generate(
         status=status.value,
         owner_id=owner_id,
         idempotency_key=request.idempotency_key,
+        catalog_status=consultation.status.value,
+        catalog_entries=[entry.as_json() for entry in consultation.entries],
     )

@@ -12,7 +12,8 @@ import httpx
 import pytest
 
 from router.__main__ import main
-from tests.router.conftest import SUPERGRAPH_PATH, free_port
+from tests.router.conftest import SUPERGRAPH_PATH
+from tests.support import free_port
 
 
 def test_plan_command_prints_the_plan(capsys: pytest.CaptureFixture[str]) -> None:

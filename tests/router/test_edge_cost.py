@@ -12,7 +12,8 @@ from router.app import create_app
 from router.edge.cost import operation_costs
 from router.limits import Limits, check_limits
 from tests.router import subgraphs
-from tests.router.conftest import RouterFactory, free_port, run_query
+from tests.router.conftest import RouterFactory, run_query
+from tests.support import free_port
 
 SCHEMA = build_schema("""
     type Query {

@@ -9,7 +9,8 @@ import httpx
 
 from router.edge.config import EdgeConfig, RateLimitPolicy
 from router.edge.metrics import Counter, Histogram, Registry
-from tests.router.conftest import RouterFactory, free_port, run_query
+from tests.router.conftest import RouterFactory, run_query
+from tests.support import free_port
 
 LABEL = r'[a-z_]+="[^"\n]*"'
 SAMPLE = re.compile(rf"^[a-z_]+(\{{{LABEL}(,{LABEL})*\}})? (\d+(\.\d+)?(e[-+]?\d+)?|\+Inf)$")

@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from router.app import create_app
 from router.edge.passthrough import base_url
-from tests.router.conftest import BackgroundServer, RouterFactory, free_port, run_query
+from tests.router.conftest import BackgroundServer, RouterFactory, run_query
+from tests.support import free_port
 
 BIG = bytes(range(256)) * 4096  # 1 MiB, streamed in chunks
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 
 from tests.router import subgraphs
-from tests.router.conftest import RouterFactory, free_port, run_query
+from tests.router.conftest import RouterFactory, run_query
+from tests.support import free_port
 
 
 async def test_single_subgraph_query(router: httpx.AsyncClient) -> None:

@@ -9,7 +9,8 @@ from joserfc.jwk import KeySet, RSAKey
 
 from auth.tokens import JwksVerifier, StaticKeyVerifier
 from router.limits import Limits
-from tests.router.conftest import RouterFactory, SigningKeys, free_port, run_query
+from tests.router.conftest import RouterFactory, SigningKeys, run_query
+from tests.support import free_port
 
 
 def only_error(body: dict[str, Any]) -> dict[str, Any]:

@@ -29,10 +29,11 @@ from router.plan import QueryPlan
 from router.subscriptions import SubscriptionSettings
 from router.subscriptions.outbox import Outbox
 from router.subscriptions.plan import NotASubscriptionPlan, SubscriptionPlan
-from tests.router.conftest import BackgroundServer, SigningKeys, free_port
+from tests.router.conftest import BackgroundServer, SigningKeys
 from tests.router.subs import subgraphs
 from tests.router.subs.client import GraphQLWsClient
 from tests.router.subs.subgraphs import STREAMS, new_encounter
+from tests.support import free_port
 
 COMBAT_STATE = """
 subscription Combat($encounter: ID!) {

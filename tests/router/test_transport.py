@@ -22,7 +22,7 @@ from router.transport import (
     _ResponseReader,
     _StaleConnection,
 )
-from tests.router.conftest import free_port
+from tests.support import free_port
 
 OK_BODY = b'{"data":{"ok":true}}'
 
