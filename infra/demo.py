@@ -1,7 +1,8 @@
 """Demo data for the embedded stack, created through the router like any client would.
 
 A game master with an Antitheticon campaign and a player whose wizard is shared publicly, with a
-generated portrait, so the README's sample query has something to show on a fresh machine. Every
+generated portrait, so the README's sample query has something to show on a fresh machine, and a
+fight under way in that campaign (with a combatant hidden from the player) to watch live. Every
 step is idempotent: restarting the stack finds the demo and changes nothing.
 """
 
@@ -155,9 +156,79 @@ async def seed(router_url: str) -> None:
                 player,
             )
             _payload(joined, "joinCampaign")
+        await _seed_encounter(http, router_url, game_master, court["id"], character["id"])
     log.info(
         "demo ready: sign in as %s or %s with password %s",
         PLAYER["email"],
         GAME_MASTER["email"],
         DEMO_PASSWORD,
     )
+
+
+ENCOUNTER_STEP = """mutation($i: AddCombatantInput!) {
+  addCombatant(input: $i) { encounter { version } userErrors { path code message } }
+}"""
+
+
+async def _seed_encounter(
+    http: httpx.AsyncClient, url: str, game_master: str, campaign_id: str, character_id: str
+) -> None:
+    """ "Ambush in the Hall of Mirrors": Seraphine, a goblin and the game master's secret double,
+    started. Only a fresh encounter (no combatants yet) is set up, so a re-run changes nothing."""
+    created = await _call(
+        http,
+        url,
+        """mutation($i: CreateEncounterInput!) {
+          createEncounter(input: $i) {
+            encounter { id version combatants { id } } userErrors { path code message }
+          }
+        }""",
+        {
+            "i": {
+                "campaignId": campaign_id,
+                "name": "Ambush in the Hall of Mirrors",
+                "idempotencyKey": "demo-hall-of-mirrors",
+            }
+        },
+        game_master,
+    )
+    encounter = _payload(created, "createEncounter")["encounter"]
+    if encounter["combatants"]:
+        return
+    version = encounter["version"]
+    combatants: list[dict[str, Any]] = [
+        {
+            "name": "Seraphine Vael",
+            "kind": "PLAYER_CHARACTER",
+            "characterId": character_id,
+            "maxHp": 27,
+            "initiative": 16,
+        },
+        {
+            "name": "Goblin Sneak",
+            "kind": "CREATURE",
+            "creatureSlug": "creature/goblin-warrior",
+            "maxHp": 7,
+            "initiative": 13,
+        },
+        {"name": "The Mirror Double", "kind": "NPC", "maxHp": 27, "initiative": 15, "hidden": True},
+    ]
+    for combatant in combatants:
+        added = await _call(
+            http,
+            url,
+            ENCOUNTER_STEP,
+            {"i": {"encounterId": encounter["id"], "expectedVersion": version, **combatant}},
+            game_master,
+        )
+        version = _payload(added, "addCombatant")["encounter"]["version"]
+    started = await _call(
+        http,
+        url,
+        """mutation($i: EncounterInput!) {
+          startEncounter(input: $i) { encounter { version } userErrors { path code message } }
+        }""",
+        {"i": {"encounterId": encounter["id"], "expectedVersion": version}},
+        game_master,
+    )
+    _payload(started, "startEncounter")

@@ -46,6 +46,7 @@ def _server(app: Starlette, port: int, host: str) -> _Server:
 @dataclasses.dataclass
 class Stack:
     router_url: str
+    service_urls: dict[str, str]  # name -> base URL (internal: clients use the router)
     servers: list[_Server]
     tasks: list[asyncio.Task[None]]
 
@@ -98,7 +99,8 @@ async def running_stack(
     jwks_url = f"http://{host}:{ports['auth']}/.well-known/jwks.json"
     router_url = f"http://{host}:{router_port}/graphql"
     settings = dataclasses.replace(Settings.from_env(), jwks_url=jwks_url, router_url=router_url)
-    stack = Stack(router_url=router_url, servers=[], tasks=[])
+    service_urls = {name: f"http://{host}:{port}" for name, port in ports.items()}
+    stack = Stack(router_url=router_url, service_urls=service_urls, servers=[], tasks=[])
     try:
         await _start(
             [_server(app, ports[name], host) for name, app in _service_apps(settings).items()],
@@ -108,9 +110,7 @@ async def running_stack(
             SUPERGRAPH.read_text(),
             verifier=JwksVerifier(jwks_url),
             dev=settings.dev,
-            subgraph_url_overrides={
-                name: f"http://{host}:{port}/graphql" for name, port in ports.items()
-            },
+            subgraph_url_overrides={name: f"{url}/graphql" for name, url in service_urls.items()},
             passthrough=PASSTHROUGH,
         )
         await _start([_server(router_app, router_port, host)], stack)
@@ -132,8 +132,8 @@ async def serve(host: str, router_port: int, seed_demo: bool) -> None:
         print(f"dndcreator is up (state in {var_dir()})")
         print(f"  GraphQL and GraphiQL: {stack.router_url}")
         print(f"  health:               http://{host}:{router_port}/health")
-        for service in SERVICES:
-            print(f"  subgraph {service.name:<10} http://{host}:{service.port}/graphql (internal)")
+        for name, url in stack.service_urls.items():
+            print(f"  subgraph {name:<10} {url}/graphql (internal)")
         print("Press Ctrl-C to stop.", flush=True)
         await stack.wait()
     print("stopped.")

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 import enum
 import uuid
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from infra.db.model import EntityMixin, OutboxMixin
@@ -32,6 +44,22 @@ class CampaignRole(enum.StrEnum):
 
     GAME_MASTER = "GAME_MASTER"
     PLAYER = "PLAYER"
+
+
+class EncounterStatus(enum.StrEnum):
+    """Where an encounter stands: being set up, being fought, or over."""
+
+    PREPARING = "PREPARING"
+    ACTIVE = "ACTIVE"
+    ENDED = "ENDED"
+
+
+class CombatantKind(enum.StrEnum):
+    """Who a combatant is: a player's character, a creature, or a game master's NPC."""
+
+    PLAYER_CHARACTER = "PLAYER_CHARACTER"
+    CREATURE = "CREATURE"
+    NPC = "NPC"
 
 
 class Base(DeclarativeBase):
@@ -80,6 +108,46 @@ class MembershipRow(EntityMixin, Base):
     # The character service's ID of the character a player brought; NULL for the game master.
     character_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
     role: Mapped[str] = mapped_column(String(20), nullable=False)  # a CampaignRole value
+
+
+class EncounterRow(EntityMixin, Base):
+    """A fight in a campaign. Its ``version`` covers the whole encounter, combatants included:
+    every change to a combatant touches this row too, so one ``expectedVersion`` guards it all."""
+
+    __tablename__ = "encounters"
+    __table_args__ = (UniqueConstraint("campaign_id", "idempotency_key"),)
+
+    campaign_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("campaigns.id"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)  # an EncounterStatus value
+    round: Mapped[int] = mapped_column(Integer, nullable=False, default=0)  # 0 until it starts
+    # Whose turn it is; no foreign key, so the two tables never depend on each other in a cycle.
+    current_combatant_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
+
+
+class CombatantRow(EntityMixin, Base):
+    __tablename__ = "encounter_combatants"
+
+    encounter_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("encounters.id"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)  # a CombatantKind value
+    # The character service's ID, for a player character only.
+    character_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+    # The catalog's slug of a creature's stat block (e.g. "creature/goblin-warrior"), if any.
+    creature_slug: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    initiative: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    current_hp: Mapped[int] = mapped_column(Integer, nullable=False)
+    max_hp: Mapped[int] = mapped_column(Integer, nullable=False)
+    temp_hp: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # rules.enums.Condition values, sorted; a set in the rules, a list in JSON.
+    conditions: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    # Only the game master sees a hidden combatant (the Antitheticon's secret player, an ambush).
+    hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 class OutboxEvent(OutboxMixin, Base):

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from sqlalchemy import Select, func, select
 
 from infra.db.repository import Page, Repository
-from subgraphs.campaign.models import CampaignRole, CampaignRow, MembershipRow
+from subgraphs.campaign.models import (
+    CampaignRole,
+    CampaignRow,
+    CombatantRow,
+    EncounterRow,
+    MembershipRow,
+)
 
 
 def campaign_ids_of(user_id: uuid.UUID) -> Select[uuid.UUID]:
@@ -124,4 +130,43 @@ class MembershipRepository(Repository[MembershipRow]):
         found: dict[uuid.UUID, list[MembershipRow]] = defaultdict(list)
         for row in (await self.session.execute(statement)).scalars():
             found[row.campaign_id].append(row)
+        return found
+
+
+class EncounterRepository(Repository[EncounterRow]):
+    model = EncounterRow
+
+    async def by_idempotency_key(self, campaign_id: uuid.UUID, key: str) -> EncounterRow | None:
+        statement = select(EncounterRow).where(
+            EncounterRow.campaign_id == campaign_id, EncounterRow.idempotency_key == key
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def page_of_campaign(
+        self, campaign_id: uuid.UUID, first: int, after: str | None
+    ) -> Page[EncounterRow]:
+        statement = self.select().where(EncounterRow.campaign_id == campaign_id)
+        return await self.page(first, after, statement=statement)
+
+
+class CombatantRepository(Repository[CombatantRow]):
+    model = CombatantRow
+
+    async def of_encounter(self, encounter_id: uuid.UUID) -> list[CombatantRow]:
+        """The encounter's live combatants, in the order they were added."""
+        return (await self.of_encounters([encounter_id])).get(encounter_id, [])
+
+    async def of_encounters(
+        self, encounter_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[CombatantRow]]:
+        if not encounter_ids:
+            return {}
+        statement = (
+            self.select()
+            .where(CombatantRow.encounter_id.in_(list(encounter_ids)))
+            .order_by(CombatantRow.created_at, CombatantRow.id)
+        )
+        found: dict[uuid.UUID, list[CombatantRow]] = defaultdict(list)
+        for row in (await self.session.execute(statement)).scalars():
+            found[row.encounter_id].append(row)
         return found

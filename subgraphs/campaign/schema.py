@@ -4,6 +4,9 @@ Authorization, consistently: a campaign you take part in (as game master or play
 any other campaign does not exist for you: ``campaign(id)`` is null and mutations answer with a
 NOT_FOUND user error, the same as for an ID nobody created. A member who attempts what only the
 game master may do (edit, delete) gets a GraphQL error with ``extensions.code`` FORBIDDEN.
+
+Encounters (fights) follow the same rules; their types, mutations and the live ``combatState``
+subscription live in ``encounter_types``, ``encounter_schema`` and ``combat_subscription``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from subgraphs.campaign import services
+from subgraphs.campaign.combat_subscription import Subscription
+from subgraphs.campaign.encounter_schema import EncounterMutation, EncounterQuery
+from subgraphs.campaign.encounter_types import Encounter, campaign_encounters
 from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
 from subgraphs.kit.context import Context, ContextInfo, require_viewer
@@ -122,6 +128,15 @@ class Campaign:
             for row in await _members(info, self.key)
             if row.role == CampaignRole.PLAYER.value and row.character_id is not None
         ]
+
+    @strawberry.field(description="The campaign's encounters (fights), oldest first.")
+    async def encounters(
+        self, info: ContextInfo, first: int = 20, after: str | None = None
+    ) -> Connection[Encounter]:
+        viewer = require_viewer(info)
+        # Only members ever get a Campaign object; the game master also sees hidden combatants.
+        game_master = self.game_master_id == viewer.user_id
+        return await campaign_encounters(info, self.key, game_master, first, after)
 
     @classmethod
     def from_row(cls, row: CampaignRow) -> Campaign:
@@ -235,7 +250,7 @@ class LeaveCampaignPayload:
 
 
 @strawberry.type
-class Query:
+class Query(EncounterQuery):
     @strawberry.field(description="A campaign you take part in, by ID; null for any other.")
     async def campaign(self, info: ContextInfo, id: strawberry.ID) -> Campaign | None:
         viewer = require_viewer(info)
@@ -288,7 +303,7 @@ def _payload(row: CampaignRow | None, errors: list[UserError]) -> CampaignPayloa
 
 
 @strawberry.type
-class Mutation:
+class Mutation(EncounterMutation):
     @strawberry.mutation(description="Create a campaign; you become its game master.")
     async def create_campaign(
         self, info: ContextInfo, input: CreateCampaignInput
@@ -366,4 +381,9 @@ class Mutation:
         return _payload(*await _attempt(run()))
 
 
-schema = subgraph_schema(query=Query, mutation=Mutation, types=[Campaign, Character, User])
+schema = subgraph_schema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=[Campaign, Character, User],
+)

@@ -131,7 +131,7 @@ async def create_campaign(
     return await create_once(uow, CampaignRepository, game_master_id, new.idempotency_key, create)
 
 
-async def _as_member(
+async def as_member(
     uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID
 ) -> tuple[CampaignRow, MembershipRow]:
     campaign = await CampaignRepository(uow.session).require(campaign_id)
@@ -141,10 +141,10 @@ async def _as_member(
     return campaign, membership
 
 
-async def _as_game_master(
+async def as_game_master(
     uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID
 ) -> CampaignRow:
-    campaign, _ = await _as_member(uow, user_id, campaign_id)
+    campaign, _ = await as_member(uow, user_id, campaign_id)
     if campaign.game_master_id != user_id:
         raise NotGameMaster("Only the campaign's game master may do this.")
     return campaign
@@ -214,7 +214,7 @@ async def join_campaign(
 async def leave_campaign(uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID) -> uuid.UUID:
     """The player and their character leave; the membership row is kept, soft-deleted."""
     async with uow:
-        _, membership = await _as_member(uow, user_id, campaign_id)
+        _, membership = await as_member(uow, user_id, campaign_id)
         if membership.role == CampaignRole.GAME_MASTER.value:
             raise Rejected(
                 Problem(
@@ -239,7 +239,7 @@ async def update_campaign(
     if problems:
         raise Rejected(*problems)
     async with uow:
-        campaign = await _as_game_master(uow, user_id, changes.id)
+        campaign = await as_game_master(uow, user_id, changes.id)
         CampaignRepository(uow.session).check_version(campaign, changes.expected_version)
         if changes.name is not None:
             campaign.name = changes.name.strip()
@@ -257,7 +257,7 @@ async def delete_campaign(
     """Soft-delete the campaign only: memberships stay as they are, so a restore loses nothing,
     and every read already ignores members of deleted campaigns."""
     async with uow:
-        campaign = await _as_game_master(uow, user_id, campaign_id)
+        campaign = await as_game_master(uow, user_id, campaign_id)
         await CampaignRepository(uow.session).soft_delete(
             campaign, expected_version=expected_version
         )

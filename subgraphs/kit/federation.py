@@ -17,13 +17,18 @@ FEDERATION_VERSION: Final[Literal["2.9"]] = "2.9"
 
 
 def subgraph_schema(
-    *, query: type, mutation: type | None = None, types: Sequence[type] = ()
+    *,
+    query: type,
+    mutation: type | None = None,
+    subscription: type | None = None,
+    types: Sequence[type] = (),
 ) -> strawberry.federation.Schema:
     """``types``: entities and references no root field reaches directly, which the router
     still needs to see in the schema (e.g. a stub that only ``_entities`` returns)."""
     return strawberry.federation.Schema(
         query=query,
         mutation=mutation,
+        subscription=subscription,
         types=list(types),
         federation_version=FEDERATION_VERSION,
         extensions=[MaskUnexpectedErrors],

@@ -15,10 +15,9 @@ import pytest_asyncio
 
 from auth.clients import secret_hash_variable
 from auth.passwords import HashingCost, PasswordHasher
-from infra.stack import Stack, running_stack
+from infra.stack import Stack
 from subgraphs.kit.hub import ClientCredentials, HubAuthFailed, HubErrors, RouterClient
-from subgraphs.registry import SERVICES
-from tests.support import free_port
+from tests.e2e.isolated import isolated_stack
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 CLIENT_SECRET = "e2e-llm-client-secret-0123456789abcdef"
@@ -61,18 +60,12 @@ class Running:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Running]:
     cheap = PasswordHasher(HashingCost(time_cost=1, memory_kib=8, parallelism=1))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("VAR_DIR", str(tmp_path_factory.mktemp("var")))
-        patch.setenv("DNDCREATOR_DEV", "1")
-        for service in SERVICES:
-            patch.delenv(f"{service.name.upper()}_DATABASE_URL", raising=False)
-        for name in ("REDIS_URL", "STORAGE_URL", "LLM_CLIENT_SECRET"):
-            patch.delenv(name, raising=False)
-        patch.setenv("AUTH_SERVICE_CLIENTS", "llm")
-        patch.setenv(secret_hash_variable("llm"), cheap.hash_now(CLIENT_SECRET))
-        ports = {service.name: free_port() for service in SERVICES}
-        async with running_stack(router_port=free_port(), service_ports=ports) as stack:
-            yield Running(stack, f"http://127.0.0.1:{ports['auth']}/oauth/token")
+    env = {
+        "AUTH_SERVICE_CLIENTS": "llm",
+        secret_hash_variable("llm"): cheap.hash_now(CLIENT_SECRET),
+    }
+    async with isolated_stack(tmp_path_factory.mktemp("var"), env) as stack:
+        yield Running(stack, f"{stack.service_urls['auth']}/oauth/token")
 
 
 async def test_generation_records_what_the_catalog_offered_through_the_router(

@@ -17,9 +17,9 @@ import pytest
 import pytest_asyncio
 
 from infra.demo import DEMO_PASSWORD, PLAYER, seed
-from infra.stack import Stack, running_stack
+from infra.stack import Stack
 from subgraphs.registry import SERVICES
-from tests.support import free_port
+from tests.e2e.isolated import isolated_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # one stack, one event loop, all tests
@@ -34,20 +34,8 @@ def readme_sample_query() -> str:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("VAR_DIR", str(tmp_path_factory.mktemp("var")))
-    monkeypatch.setenv("DNDCREATOR_DEV", "1")
-    for service in SERVICES:
-        monkeypatch.delenv(f"{service.name.upper()}_DATABASE_URL", raising=False)
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("STORAGE_URL", raising=False)
-    ports = {service.name: free_port() for service in SERVICES}
-    try:
-        async with running_stack(router_port=free_port(), service_ports=ports) as running:
-            await seed(running.router_url)
-            yield running
-    finally:
-        monkeypatch.undo()
+    async with isolated_stack(tmp_path_factory.mktemp("var"), demo=True) as running:
+        yield running
 
 
 async def _post(

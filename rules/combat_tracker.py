@@ -1,0 +1,189 @@
+"""The numbers of a combat tracker: plain Hit Points, initiative order and whose turn it is.
+
+``transitions.py`` works on a full character sheet. A game master's tracker also holds creatures
+and NPCs that have no sheet, only a few numbers, so this module applies the same rules to those
+numbers alone:
+
+* damage is taken from Temporary Hit Points first, then from Hit Points, which stop at 0;
+* healing restores Hit Points up to the maximum and never touches Temporary Hit Points;
+* Temporary Hit Points do not stack: a new grant replaces the old only if it is higher;
+* combatants act in descending initiative; ties go to the higher tiebreaker (the Dexterity
+  score, say), then to the order the caller gives (the rules let the game master decide).
+
+Defenses (resistance, immunity) are the caller's business here: a creature's stat block, not a
+sheet, knows them, so callers pass the damage as adjusted. Every function is pure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from rules.errors import RuleError, RuleViolation
+
+K = TypeVar("K", bound=Hashable)
+
+MAX_HIT_POINTS = 10_000  # far above any SRD creature (the tarrasque has 697): typos, not monsters
+MIN_INITIATIVE = -10
+MAX_INITIATIVE = 50
+
+
+@dataclass(frozen=True)
+class HitPoints:
+    """A combatant's Hit Points: ``current`` of ``maximum``, plus ``temporary`` on top."""
+
+    current: int
+    maximum: int
+    temporary: int = 0
+
+    def __post_init__(self) -> None:
+        for error in hit_point_errors(self.current, self.maximum, self.temporary):
+            raise RuleViolation(error)
+
+    @property
+    def is_down(self) -> bool:
+        """At 0 Hit Points: unconscious (a character) or dead (most creatures)."""
+        return self.current == 0
+
+
+def hit_point_errors(current: int, maximum: int, temporary: int = 0) -> list[RuleError]:
+    """Every problem with these numbers; empty when they make a valid ``HitPoints``."""
+    errors: list[RuleError] = []
+    if not 1 <= maximum <= MAX_HIT_POINTS:
+        errors.append(
+            RuleError(
+                "maxHp",
+                "max_hp_out_of_range",
+                f"Maximum Hit Points are between 1 and {MAX_HIT_POINTS}.",
+            )
+        )
+    if current < 0 or (maximum >= 1 and current > maximum):
+        errors.append(
+            RuleError(
+                "currentHp",
+                "current_hp_out_of_range",
+                "Current Hit Points are between 0 and the maximum.",
+            )
+        )
+    if not 0 <= temporary <= MAX_HIT_POINTS:
+        errors.append(
+            RuleError(
+                "tempHp",
+                "temp_hp_out_of_range",
+                f"Temporary Hit Points are between 0 and {MAX_HIT_POINTS}.",
+            )
+        )
+    return errors
+
+
+@dataclass(frozen=True)
+class DamageResult:
+    hit_points: HitPoints
+    absorbed: int  # taken by Temporary Hit Points
+    lost: int  # taken from Hit Points (what was left of them at most)
+    dropped_to_zero: bool  # this damage took the combatant from above 0 to 0
+
+
+def take_damage(hit_points: HitPoints, amount: int) -> DamageResult:
+    """Temporary Hit Points absorb first; the rest comes off Hit Points, which stop at 0."""
+    if amount < 0:
+        raise RuleViolation.at("amount", "negative_damage", "Damage cannot be negative.")
+    absorbed = min(hit_points.temporary, amount)
+    lost = min(hit_points.current, amount - absorbed)
+    after = HitPoints(
+        hit_points.current - lost, hit_points.maximum, hit_points.temporary - absorbed
+    )
+    return DamageResult(
+        hit_points=after,
+        absorbed=absorbed,
+        lost=lost,
+        dropped_to_zero=hit_points.current > 0 and after.current == 0,
+    )
+
+
+@dataclass(frozen=True)
+class HealingResult:
+    hit_points: HitPoints
+    restored: int  # what the healing actually added (less than offered near the maximum)
+
+
+def heal(hit_points: HitPoints, amount: int) -> HealingResult:
+    """Restore Hit Points, never beyond the maximum; Temporary Hit Points are unaffected."""
+    if amount < 0:
+        raise RuleViolation.at("amount", "negative_healing", "Healing cannot be negative.")
+    restored = min(amount, hit_points.maximum - hit_points.current)
+    after = HitPoints(hit_points.current + restored, hit_points.maximum, hit_points.temporary)
+    return HealingResult(hit_points=after, restored=restored)
+
+
+def grant_temporary(hit_points: HitPoints, amount: int) -> HitPoints:
+    """Temporary Hit Points don't stack: keep whichever is higher, the old or the new."""
+    if amount < 0:
+        raise RuleViolation.at(
+            "amount", "negative_temp_hp", "Temporary Hit Points cannot be negative."
+        )
+    return HitPoints(
+        hit_points.current,
+        hit_points.maximum,
+        max(hit_points.temporary, min(amount, MAX_HIT_POINTS)),
+    )
+
+
+def check_initiative(value: int) -> list[RuleError]:
+    """A rolled initiative total is a d20 plus a modifier; anything far outside is a typo."""
+    if MIN_INITIATIVE <= value <= MAX_INITIATIVE:
+        return []
+    return [
+        RuleError(
+            "initiative",
+            "initiative_out_of_range",
+            f"Initiative is between {MIN_INITIATIVE} and {MAX_INITIATIVE}.",
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class InitiativeEntry(Generic[K]):
+    """One combatant in the order: ``key`` identifies it for the caller."""
+
+    key: K
+    initiative: int
+    tiebreaker: int = 0
+
+
+def initiative_order(entries: Sequence[InitiativeEntry[K]]) -> list[K]:
+    """The keys, highest initiative first; ties by higher tiebreaker, then the given order."""
+    ranked = sorted(
+        enumerate(entries), key=lambda item: (-item[1].initiative, -item[1].tiebreaker, item[0])
+    )
+    return [entry.key for _, entry in ranked]
+
+
+@dataclass(frozen=True)
+class TurnPosition:
+    """Where a combat stands: ``round`` (from 1) and the index of the acting combatant."""
+
+    round: int
+    index: int
+
+
+def first_turn(combatants: int) -> TurnPosition:
+    """Round 1, the top of the order. A fight needs someone to act."""
+    if combatants < 1:
+        raise RuleViolation.at(
+            "combatants", "no_combatants", "An encounter needs at least one combatant to start."
+        )
+    return TurnPosition(round=1, index=0)
+
+
+def next_turn(position: TurnPosition, combatants: int) -> TurnPosition:
+    """The next combatant's turn; after the last, a new round starts at the top."""
+    if combatants < 1:
+        raise RuleViolation.at(
+            "combatants", "no_combatants", "There is nobody left to take a turn."
+        )
+    following = position.index + 1
+    if following >= combatants:
+        return TurnPosition(round=position.round + 1, index=0)
+    return TurnPosition(round=position.round, index=following)

@@ -1,0 +1,570 @@
+"""Use cases of encounters: a game master runs a fight, the players watch it.
+
+Who may do what (the campaign's rules, applied to its encounters):
+- only the campaign's game master changes an encounter (``NotGameMaster`` for other members);
+- members see it, players without the hidden combatants; to everybody else it does not exist
+  (``NotFound``, exactly as for an ID nobody created).
+
+Every change bumps the encounter's ``version`` (the whole encounter is one aggregate: a
+combatant's change touches the encounter row too), is checked against the caller's
+``expected_version``, and writes an ``encounter.*`` event carrying the new snapshot in the same
+transaction. The numbers themselves (Hit Points, turn order) come from ``rules.combat_tracker``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from infra.db.errors import ConcurrencyConflict, NotFound
+from infra.db.model import utcnow
+from infra.db.unit_of_work import UnitOfWork
+from rules import combat_tracker as tracker
+from rules.enums import Condition
+from rules.errors import RuleError, RuleViolation
+from subgraphs.campaign.combat_state import EncounterState, in_turn_order
+from subgraphs.campaign.models import CombatantKind, CombatantRow, EncounterRow, EncounterStatus
+from subgraphs.campaign.repository import (
+    CombatantRepository,
+    EncounterRepository,
+    MembershipRepository,
+)
+from subgraphs.campaign.services import as_game_master, as_member
+from subgraphs.kit.idempotency import check_idempotency_key, create_once
+from subgraphs.kit.outcomes import Problem, Rejected
+
+MAX_NAME = 120
+MAX_SLUG = 120
+MAX_COMBATANTS = 40  # a snapshot per change travels to every watcher; keep it small
+EVENT_PREFIX = "encounter."
+
+
+@dataclass(frozen=True)
+class Watcher:
+    """A member looking at an encounter: the game master sees hidden combatants too."""
+
+    game_master: bool
+
+
+@dataclass(frozen=True)
+class NewCombatant:
+    name: str
+    kind: CombatantKind
+    max_hp: int
+    current_hp: int | None = None  # full Hit Points when omitted
+    temp_hp: int = 0
+    initiative: int | None = None
+    character_id: uuid.UUID | None = None
+    creature_slug: str | None = None
+    hidden: bool = False
+
+
+def _problem(error: RuleError, *prefix: str) -> Problem:
+    return Problem((*prefix, error.path), error.code.upper(), error.message)
+
+
+def _rules(*prefix: str) -> Callable[[RuleViolation], Rejected]:
+    def convert(violation: RuleViolation) -> Rejected:
+        return Rejected(_problem(violation.error, *prefix))
+
+    return convert
+
+
+def _check_name(name: str) -> list[Problem]:
+    cleaned = name.strip()
+    if not cleaned:
+        return [Problem(("input", "name"), "NAME_REQUIRED", "A name is required.")]
+    if len(cleaned) > MAX_NAME:
+        return [
+            Problem(("input", "name"), "NAME_TOO_LONG", f"Names are at most {MAX_NAME} characters.")
+        ]
+    return []
+
+
+# ------------------------------------------------------------------ reading
+
+
+async def _encounter_of_member(
+    uow: UnitOfWork, user_id: uuid.UUID, encounter_id: uuid.UUID
+) -> tuple[EncounterRow, Watcher]:
+    encounter = await EncounterRepository(uow.session).require(encounter_id)
+    try:
+        campaign, _ = await as_member(uow, user_id, encounter.campaign_id)
+    except NotFound:
+        raise NotFound("Encounter", encounter_id) from None  # do not reveal that it exists
+    return encounter, Watcher(game_master=campaign.game_master_id == user_id)
+
+
+async def watch(
+    uow: UnitOfWork, user_id: uuid.UUID, encounter_id: uuid.UUID
+) -> tuple[EncounterState, Watcher]:
+    """The encounter as ``user_id`` may see it now, and how they watch it; ``NotFound`` if they
+    may not see it at all."""
+    async with uow:
+        encounter, watcher = await _encounter_of_member(uow, user_id, encounter_id)
+        combatants = await CombatantRepository(uow.session).of_encounter(encounter.id)
+        return EncounterState.of(encounter, combatants), watcher
+
+
+async def watcher_of(uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID) -> Watcher | None:
+    """How ``user_id`` watches the campaign's encounters now; ``None`` once they may not."""
+    async with uow:
+        try:
+            campaign, _ = await as_member(uow, user_id, campaign_id)
+        except NotFound:
+            return None
+        return Watcher(game_master=campaign.game_master_id == user_id)
+
+
+# ------------------------------------------------------------------ changing
+
+
+Change = Callable[[UnitOfWork, EncounterRow, list[CombatantRow]], Awaitable[dict[str, object]]]
+
+
+async def _change(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    kind: str,
+    change: Change,
+) -> EncounterState:
+    """The frame of every change: authorize, check the version, change, snapshot, event."""
+    async with uow:
+        encounter = await EncounterRepository(uow.session).require(encounter_id)
+        try:
+            await as_game_master(uow, user_id, encounter.campaign_id)
+        except NotFound:
+            raise NotFound("Encounter", encounter_id) from None
+        EncounterRepository(uow.session).check_version(encounter, expected_version)
+        if encounter.status == EncounterStatus.ENDED.value:
+            raise Rejected(
+                Problem(("input", "encounterId"), "ENCOUNTER_ENDED", "This encounter is over.")
+            )
+        combatants = await CombatantRepository(uow.session).of_encounter(encounter.id)
+        try:
+            details = await change(uow, encounter, combatants)
+            encounter.updated_at = utcnow()  # the aggregate's version moves with every change
+            await uow.session.flush()
+        except StaleDataError:
+            # Another change of this encounter committed after our version check: its UPDATE
+            # moved the version our UPDATE expected, so ours matched no row.
+            raise ConcurrencyConflict("Encounter", encounter_id) from None
+        state = EncounterState.of(encounter, combatants)
+        uow.emit(
+            EVENT_PREFIX + kind,
+            encounter.id,
+            {"campaignId": str(encounter.campaign_id), "change": details, **_state(state)},
+        )
+        await uow.commit()
+        return state
+
+
+def _state(state: EncounterState) -> dict[str, object]:
+    return {"version": state.version, "state": state.to_payload()}
+
+
+def _combatant(combatants: list[CombatantRow], combatant_id: uuid.UUID) -> CombatantRow:
+    for row in combatants:
+        if row.id == combatant_id and not row.is_deleted:
+            return row
+    raise Rejected(
+        Problem(("input", "combatantId"), "COMBATANT_NOT_FOUND", "No such combatant here.")
+    )
+
+
+async def create_encounter(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    campaign_id: uuid.UUID,
+    name: str,
+    idempotency_key: str | None = None,
+) -> EncounterState:
+    problems = _check_name(name) + check_idempotency_key(idempotency_key)
+    if problems:
+        raise Rejected(*problems)
+    # Authorize before looking up the key, so a retry never hands an encounter to a non-GM.
+    async with uow:
+        await as_game_master(uow, user_id, campaign_id)
+
+    async def create() -> EncounterRow:
+        async with uow:
+            await as_game_master(uow, user_id, campaign_id)
+            row = await EncounterRepository(uow.session).add(
+                EncounterRow(
+                    campaign_id=campaign_id,
+                    name=name.strip(),
+                    status=EncounterStatus.PREPARING.value,
+                    round=0,
+                    idempotency_key=idempotency_key,
+                )
+            )
+            uow.emit(
+                EVENT_PREFIX + "created",
+                row.id,
+                {
+                    "campaignId": str(campaign_id),
+                    "change": {},
+                    **_state(EncounterState.of(row, [])),
+                },
+            )
+            await uow.commit()
+            return row
+
+    row = await create_once(uow, EncounterRepository, campaign_id, idempotency_key, create)
+    async with uow:
+        combatants = await CombatantRepository(uow.session).of_encounter(row.id)
+    return EncounterState.of(row, combatants)
+
+
+def _check_new_combatant(new: NewCombatant) -> list[Problem]:
+    problems = _check_name(new.name)
+    current = new.max_hp if new.current_hp is None else new.current_hp
+    problems += [
+        _problem(e, "input") for e in tracker.hit_point_errors(current, new.max_hp, new.temp_hp)
+    ]
+    if new.initiative is not None:
+        problems += [_problem(e, "input") for e in tracker.check_initiative(new.initiative)]
+    if new.kind == CombatantKind.PLAYER_CHARACTER and new.character_id is None:
+        problems.append(
+            Problem(
+                ("input", "characterId"),
+                "CHARACTER_REQUIRED",
+                "A player character combatant names the character it is.",
+            )
+        )
+    if new.kind != CombatantKind.PLAYER_CHARACTER and new.character_id is not None:
+        problems.append(
+            Problem(
+                ("input", "characterId"),
+                "CHARACTER_NOT_ALLOWED",
+                "Only a player character combatant is a character.",
+            )
+        )
+    if new.creature_slug is not None and not 1 <= len(new.creature_slug.strip()) <= MAX_SLUG:
+        problems.append(
+            Problem(
+                ("input", "creatureSlug"),
+                "INVALID_SLUG",
+                f"A creature slug has 1 to {MAX_SLUG} characters.",
+            )
+        )
+    return problems
+
+
+async def add_combatant(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    new: NewCombatant,
+) -> EncounterState:
+    problems = _check_new_combatant(new)
+    if problems:
+        raise Rejected(*problems)
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        if len(combatants) >= MAX_COMBATANTS:
+            raise Rejected(
+                Problem(
+                    ("input", "encounterId"),
+                    "TOO_MANY_COMBATANTS",
+                    f"An encounter has at most {MAX_COMBATANTS} combatants.",
+                )
+            )
+        if new.character_id is not None:
+            if any(row.character_id == new.character_id for row in combatants):
+                raise Rejected(
+                    Problem(
+                        ("input", "characterId"),
+                        "CHARACTER_ALREADY_FIGHTING",
+                        "That character already takes part in this encounter.",
+                    )
+                )
+            member = await MembershipRepository(uow.session).active_of_character(
+                encounter.campaign_id, new.character_id
+            )
+            if member is None:
+                raise Rejected(
+                    Problem(
+                        ("input", "characterId"),
+                        "CHARACTER_NOT_IN_PARTY",
+                        "Only a character of the campaign's party can fight as a player character.",
+                    )
+                )
+        row = await CombatantRepository(uow.session).add(
+            CombatantRow(
+                encounter_id=encounter.id,
+                name=new.name.strip(),
+                kind=new.kind.value,
+                character_id=new.character_id,
+                creature_slug=None if new.creature_slug is None else new.creature_slug.strip(),
+                initiative=new.initiative,
+                current_hp=new.max_hp if new.current_hp is None else new.current_hp,
+                max_hp=new.max_hp,
+                temp_hp=new.temp_hp,
+                conditions=[],
+                hidden=new.hidden,
+            )
+        )
+        combatants.append(row)
+        return {"combatantId": str(row.id)}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "combatant_added", change)
+
+
+async def remove_combatant(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+) -> EncounterState:
+    """The combatant leaves the fight (kept, soft-deleted). If it was acting, the turn passes
+    to whoever comes next, exactly as if its turn had ended."""
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        order = in_turn_order(combatants)
+        await CombatantRepository(uow.session).soft_delete(row)
+        if encounter.current_combatant_id == row.id:
+            remaining = [other for other in order if other.id != row.id]
+            if remaining:
+                # The next one in the old order now stands where the removed one stood.
+                position = tracker.TurnPosition(encounter.round, order.index(row) - 1)
+                following = tracker.next_turn(position, len(remaining))
+                encounter.round = following.round
+                encounter.current_combatant_id = remaining[following.index].id
+            else:
+                encounter.current_combatant_id = None
+        return {"combatantId": str(row.id)}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "combatant_removed", change)
+
+
+async def set_initiative(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+    initiative: int,
+) -> EncounterState:
+    """A new initiative reorders the fight; whoever is acting keeps acting."""
+    problems = [_problem(e, "input") for e in tracker.check_initiative(initiative)]
+    if problems:
+        raise Rejected(*problems)
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        row.initiative = initiative
+        return {"combatantId": str(row.id), "initiative": initiative}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "initiative_set", change)
+
+
+async def start_encounter(
+    uow: UnitOfWork, user_id: uuid.UUID, encounter_id: uuid.UUID, expected_version: int
+) -> EncounterState:
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        if encounter.status != EncounterStatus.PREPARING.value:
+            raise Rejected(
+                Problem(("input", "encounterId"), "ALREADY_STARTED", "The fight is on already.")
+            )
+        missing = [row.name for row in combatants if row.initiative is None]
+        if missing:
+            raise Rejected(
+                Problem(
+                    ("input", "encounterId"),
+                    "INITIATIVE_MISSING",
+                    "Roll initiative first for: " + ", ".join(missing) + ".",
+                )
+            )
+        try:
+            position = tracker.first_turn(len(combatants))
+        except RuleViolation as violation:
+            raise _rules("input")(violation) from None
+        encounter.status = EncounterStatus.ACTIVE.value
+        encounter.round = position.round
+        encounter.current_combatant_id = in_turn_order(combatants)[position.index].id
+        return {}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "started", change)
+
+
+async def next_turn(
+    uow: UnitOfWork, user_id: uuid.UUID, encounter_id: uuid.UUID, expected_version: int
+) -> EncounterState:
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        if encounter.status != EncounterStatus.ACTIVE.value:
+            raise Rejected(
+                Problem(("input", "encounterId"), "NOT_STARTED", "Start the encounter first.")
+            )
+        order = in_turn_order(combatants)
+        index = next(
+            (i for i, row in enumerate(order) if row.id == encounter.current_combatant_id), -1
+        )
+        try:
+            position = tracker.next_turn(tracker.TurnPosition(encounter.round, index), len(order))
+        except RuleViolation as violation:
+            raise _rules("input")(violation) from None
+        encounter.round = position.round
+        encounter.current_combatant_id = order[position.index].id
+        return {}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "turn_advanced", change)
+
+
+async def apply_damage(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+    amount: int,
+) -> EncounterState:
+    """``amount`` after the target's defenses; Temporary Hit Points absorb it first."""
+    if amount < 0:
+        raise Rejected(
+            Problem(("input", "amount"), "NEGATIVE_DAMAGE", "Damage cannot be negative.")
+        )
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        result = tracker.take_damage(
+            tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp), amount
+        )
+        row.current_hp, row.temp_hp = result.hit_points.current, result.hit_points.temporary
+        return {
+            "combatantId": str(row.id),
+            "amount": amount,
+            "absorbed": result.absorbed,
+            "lost": result.lost,
+            "droppedToZero": result.dropped_to_zero,
+        }
+
+    return await _change(uow, user_id, encounter_id, expected_version, "damage_applied", change)
+
+
+async def apply_healing(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+    amount: int,
+) -> EncounterState:
+    if amount < 0:
+        raise Rejected(
+            Problem(("input", "amount"), "NEGATIVE_HEALING", "Healing cannot be negative.")
+        )
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        result = tracker.heal(tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp), amount)
+        row.current_hp = result.hit_points.current
+        return {"combatantId": str(row.id), "amount": amount, "restored": result.restored}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "healing_applied", change)
+
+
+async def grant_temporary_hit_points(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+    amount: int,
+) -> EncounterState:
+    """Temporary Hit Points don't stack: the combatant keeps the higher of old and new."""
+    if amount < 0:
+        raise Rejected(
+            Problem(
+                ("input", "amount"),
+                "NEGATIVE_TEMP_HP",
+                "Temporary Hit Points cannot be negative.",
+            )
+        )
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        before = tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp)
+        row.temp_hp = tracker.grant_temporary(before, amount).temporary
+        return {"combatantId": str(row.id), "amount": amount, "tempHp": row.temp_hp}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "temp_hp_granted", change)
+
+
+async def change_condition(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+    condition: Condition,
+    *,
+    present: bool,
+) -> EncounterState:
+    """Add (``present``) or remove one condition; asking for what already holds is an error,
+    so a game master acting on a stale screen finds out."""
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        held = set(row.conditions)
+        if present and condition.value in held:
+            raise Rejected(
+                Problem(
+                    ("input", "condition"),
+                    "CONDITION_ALREADY_PRESENT",
+                    f"{row.name} is already {condition.value}.",
+                )
+            )
+        if not present and condition.value not in held:
+            raise Rejected(
+                Problem(
+                    ("input", "condition"),
+                    "CONDITION_NOT_PRESENT",
+                    f"{row.name} is not {condition.value}.",
+                )
+            )
+        held = held | {condition.value} if present else held - {condition.value}
+        row.conditions = sorted(held)  # a new list, so the JSON column is seen as changed
+        return {"combatantId": str(row.id), "condition": condition.value}
+
+    kind = "condition_added" if present else "condition_removed"
+    return await _change(uow, user_id, encounter_id, expected_version, kind, change)
+
+
+async def end_encounter(
+    uow: UnitOfWork, user_id: uuid.UUID, encounter_id: uuid.UUID, expected_version: int
+) -> EncounterState:
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        encounter.status = EncounterStatus.ENDED.value
+        encounter.current_combatant_id = None
+        return {}
+
+    return await _change(uow, user_id, encounter_id, expected_version, "ended", change)

@@ -1,0 +1,87 @@
+"""The campaign service on a real loopback port (WebSocket needs one), and a way to read a
+subscription's messages until a condition holds."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator, Callable, Mapping
+from typing import Any
+
+import pytest
+import uvicorn
+
+from infra.config import Settings
+from subgraphs.campaign.app import build
+from tests.router.subs.client import GraphQLWsClient
+from tests.support import TokenFactory
+
+WAIT = 10.0  # seconds; generous, since the outbox relay polls and the bus consumer blocks
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.asynccontextmanager
+async def campaign_service(
+    env: Mapping[str, str | None], tokens: TokenFactory | None = None
+) -> AsyncIterator[tuple[str, TokenFactory]]:
+    """The campaign app under uvicorn with its lifespan (migrations, outbox relay, bus
+    consumer); yields its GraphQL URL and the token factory it trusts."""
+    tokens = tokens or TokenFactory()
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            if value is None:
+                patch.delenv(name, raising=False)
+            else:
+                patch.setenv(name, value)
+        app = build(Settings.from_env(), tokens.verifier)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()  # it failed to start: raise why
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}/graphql", tokens
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def subscriber(url: str, headers: dict[str, str] | None) -> GraphQLWsClient:
+    """A graphql-transport-ws connection, initialised with the viewer's token (if any)."""
+    client = await GraphQLWsClient.open(url.replace("http://", "ws://"))
+    payload = {} if headers is None else {"Authorization": headers["Authorization"]}
+    await client.send({"type": "connection_init", "payload": payload})
+    ack = await client.receive()
+    assert ack["type"] == "connection_ack", ack
+    return client
+
+
+async def next_state(client: GraphQLWsClient, operation: str) -> dict[str, Any]:
+    """The next encounter state on ``operation``; fails on anything else."""
+    message = await asyncio.wait_for(client.receive(), WAIT)
+    assert message.get("id") == operation and message["type"] == "next", message
+    assert "errors" not in message["payload"], message["payload"]
+    state: dict[str, Any] = message["payload"]["data"]["combatState"]
+    return state
+
+
+async def state_where(
+    client: GraphQLWsClient, operation: str, condition: Callable[[dict[str, Any]], bool]
+) -> dict[str, Any]:
+    """Read states until one satisfies ``condition``."""
+    async with asyncio.timeout(WAIT):
+        while True:
+            state = await next_state(client, operation)
+            if condition(state):
+                return state
