@@ -176,7 +176,10 @@ feat_documents = _plain(
 equipment_documents = _plain(
     "equipment",
     EquipmentRow,
-    lambda row: _tags(row.category, row.weapon_category, row.armor_category, row.mastery),
+    # Weapon properties are what a fighting style asks for (Light to dual-wield, Finesse).
+    lambda row: _tags(
+        row.category, row.weapon_category, row.armor_category, row.mastery, *row.properties
+    ),
 )
 magic_item_documents = _plain(
     "magic-item",

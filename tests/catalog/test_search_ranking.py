@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
 from infra.search.embedding import cosine, create_embedding_provider
 from infra.search.embedding.port import EmbeddingError
 from infra.search.port import SearchDocument
-from subgraphs.catalog.search.concept import expand, match, score
+from subgraphs.catalog.search.concept import (
+    CLASS_WEIGHT,
+    NAMED_WEIGHT,
+    OTHER_SENSE,
+    Reason,
+    classes_named,
+    expand,
+    match,
+    score,
+    specificity,
+)
 from subgraphs.catalog.search.profiles import Profiles
 from subgraphs.catalog.search.service import CHARACTER_KINDS
-from subgraphs.catalog.search.thesaurus import dnd_thesaurus
+from subgraphs.catalog.search.thesaurus import dnd_tag_signals, dnd_thesaurus
 from tests.catalog.eval.evaluate import load_cases
+
+HOLDOUT = Path(__file__).parent / "eval" / "holdout.yaml"
 
 
 def test_the_default_embedding_needs_nothing() -> None:
@@ -54,20 +69,120 @@ async def test_reasons_name_the_word_the_relative_and_the_field() -> None:
     groups = expand("a monk raised by dragons", thesaurus)
     assert [group.word for group in groups] == ["monk", "raised", "dragons"]
     found = match(groups, profiles.postings)
+    weights = {group.word: 1.0 for group in groups}
     dragonborn = profiles.get("species/dragonborn")
     assert dragonborn is not None
-    scored = score(dragonborn, found["species/dragonborn"], len(groups), 0.0, 0.0)
+    scored = score(dragonborn, found["species/dragonborn"], weights, 0.0, 0.0)
     assert '"dragons" ~ "dragonborn" (dragon) in its name' in scored.reasons
     assert len(scored.reasons) == 1  # one reason per word: its best match
     exhale = profiles.get("feat/exhale")
     assert exhale is not None
-    phrase = score(exhale, found["feat/exhale"], len(groups), 0.0, 0.0)
+    phrase = score(exhale, found["feat/exhale"], weights, 0.0, 0.0)
     assert phrase.reasons == ('"dragons" ~ "breath weapon" (dragon) in its description',)
     monk = profiles.get("class/monk")
     assert monk is not None
-    direct = score(monk, found["class/monk"], len(groups), 0.0, 0.0)
+    direct = score(monk, found["class/monk"], weights, 0.0, 0.0)
     assert direct.reasons[0] == '"monk" in its name'
     assert direct.score > 0
+
+
+async def _profiles(*documents: SearchDocument) -> Profiles:
+    thesaurus = dnd_thesaurus()
+    profiles = Profiles(create_embedding_provider(thesaurus, {}), thesaurus)
+    await profiles.rebuild(list(documents))
+    return profiles
+
+
+def _weight(found: dict[str, list[Reason]], slug: str, word: str) -> float:
+    return next(reason.weight for reason in found[slug] if reason.word == word)
+
+
+async def test_a_word_answered_in_several_fields_outweighs_one_field() -> None:
+    profiles = await _profiles(
+        SearchDocument("spell", "spell/fire-bolt", "Fire Bolt", "A mote of fire.", ("fire",)),
+        SearchDocument("spell", "spell/faerie-fire", "Faerie Fire", "Outlined in light.", ()),
+    )
+    found = match(expand("fire", dnd_thesaurus()), profiles.postings, profiles.evoked)
+    assert _weight(found, "spell/fire-bolt", "fire") > _weight(found, "spell/faerie-fire", "fire")
+
+
+async def test_a_word_in_an_entry_about_none_of_its_concepts_counts_as_another_sense() -> None:
+    profiles = await _profiles(
+        SearchDocument("spell", "spell/raise-dead", "Raise Dead", "Return a corpse to life.", ()),
+        SearchDocument("background", "background/ward", "Ward", "Raised by monks, an orphan.", ()),
+    )
+    groups = expand("raised", dnd_thesaurus())
+    senses = match(groups, profiles.postings, profiles.evoked, profiles.name_stems)
+    plain = match(groups, profiles.postings)
+    # Raise Dead is about death, not an upbringing; the orphan's background is.
+    assert _weight(senses, "spell/raise-dead", "raised") == pytest.approx(
+        OTHER_SENSE * _weight(plain, "spell/raise-dead", "raised")
+    )
+    assert _weight(senses, "background/ward", "raised") == _weight(
+        plain, "background/ward", "raised"
+    )
+
+
+async def test_tag_signals_answer_a_fighting_style_with_weapon_properties() -> None:
+    profiles = await _profiles(
+        SearchDocument("equipment", "equipment/shortsword", "Shortsword", "", ("weapon", "light")),
+        SearchDocument("equipment", "equipment/leather", "Leather Armor", "", ("armor", "light")),
+        SearchDocument("equipment", "equipment/pike", "Pike", "", ("weapon", "heavy", "reach")),
+    )
+    groups = expand("dual-wielding", dnd_thesaurus(), dnd_tag_signals())
+    found = match(groups, profiles.postings)
+    assert '"dual" ~ "weapon, light" (two weapons) in its tags' in [
+        reason.text() for reason in found["equipment/shortsword"]
+    ]
+    # Light armour is not something to dual-wield, and the signal does not run backwards.
+    assert "equipment/leather" not in found and "equipment/pike" not in found
+    [light] = expand("light", dnd_thesaurus(), dnd_tag_signals())
+    assert "two weapons" not in light.concepts
+
+
+def test_a_thesaurus_phrase_in_the_concept_evokes_its_concept() -> None:
+    holy, warrior = expand("a holy warrior", dnd_thesaurus())
+    assert "paladin" in holy.concepts and "paladin" in warrior.concepts
+    [alone] = expand("warrior", dnd_thesaurus())
+    assert "paladin" not in alone.concepts
+
+
+def test_a_word_most_entries_of_a_kind_use_weighs_less_than_a_rare_one() -> None:
+    groups = expand("a wizard evoker pyromancer", dnd_thesaurus())
+    reasons = {
+        f"spell/{n}": [Reason(g.word, g.word, None, "tags", 0.8) for g in groups] for n in range(9)
+    }
+    literal = {"wizard": Counter(spell=300), "evoker": Counter(spell=20), "pyromancer": Counter()}
+    weights = specificity(groups, reasons, literal, "spell", 340)
+    assert weights["wizard"] < weights["evoker"] < weights["pyromancer"]
+    assert specificity(groups, {}, literal, "spell", 340) == {}  # nothing answered: no weights
+
+
+async def test_an_entry_named_outright_and_one_of_a_named_class_rank_higher() -> None:
+    profiles = await _profiles(
+        SearchDocument("equipment", "equipment/rope", "Rope", "Hempen rope.", ("gear",)),
+        SearchDocument("equipment", "equipment/pack", "Rope Pack", "Rope and a sack.", ("gear",)),
+        SearchDocument("spell", "spell/a", "Ember", "Fire.", ("level 1", "wizard")),
+        SearchDocument("spell", "spell/b", "Cinder", "Fire.", ("level 1", "druid")),
+        SearchDocument("class", "class/wizard", "Wizard", "Arcane.", ()),
+    )
+    groups = expand("a wizard with rope and fire", dnd_thesaurus())
+    found = match(groups, profiles.postings)
+    weights = {group.word: 1.0 for group in groups}
+    asked = frozenset(group.own for group in groups)
+    classes = classes_named(groups, profiles.class_stems)
+    assert classes == {"wizard"}
+
+    def total(slug: str, classes: frozenset[str] = classes) -> float:
+        profile = profiles.get(slug)
+        assert profile is not None
+        return score(profile, found[slug], weights, 0.0, 0.0, asked, classes).score
+
+    # Same words in name and text; only Rope is named outright.
+    assert total("equipment/rope") == pytest.approx(total("equipment/pack") + NAMED_WEIGHT)
+    # Only the spell on the wizard's list gains from the concept naming the wizard.
+    assert total("spell/a") == pytest.approx(total("spell/a", frozenset()) + CLASS_WEIGHT)
+    assert total("spell/b") == total("spell/b", frozenset())
 
 
 def test_concepts_of_different_themes_do_not_mix() -> None:
@@ -82,3 +197,11 @@ def test_the_evaluation_set_covers_every_character_kind() -> None:
     covered = {kind for case in cases for kind in case.expect}
     assert set(CHARACTER_KINDS) <= covered
     assert all(names for case in cases for names in case.expect.values())
+
+
+def test_the_held_out_set_is_new_and_leans_on_spells_and_equipment() -> None:
+    holdout = load_cases(HOLDOUT)
+    assert len(holdout) >= 15
+    assert sum("spell" in case.expect for case in holdout) >= 8
+    assert sum("equipment" in case.expect for case in holdout) >= 5
+    assert not {case.concept for case in holdout} & {case.concept for case in load_cases()}

@@ -1,25 +1,37 @@
 """Scoring catalog entries against a player's concept, and saying why each one matches.
 
 A concept ("a fire-wielding monk raised by dragons") is split into its meaningful words; each word
-becomes a *term group*: the word itself plus every word the thesaurus relates to it (fire ->
-flame, burning, ember, ...). An entry's score blends three signals:
+becomes a *term group*: the word itself, every word the thesaurus relates to it (fire -> flame,
+burning, ember, ...; a word with its neighbour too: "holy warrior" -> paladin) and the structured
+facts in an entry's tags that answer it (dual-wielding -> a weapon with the Light property).
+An entry's score blends:
 
-* coverage (half): how many of the concept's words the entry answers, and how strongly: in its
-  name counts most, then its tags, then its text; the word itself counts more than a relative;
+* coverage (half): how much of the concept the entry answers. Per word, its best match (in the
+  name counts most, then tags, then text; the word itself more than a relative), plus a quarter
+  of its matches in the other fields: Fire Bolt (fire in its name *and* Fire damage in its
+  tags) is more surely about fire than a name alone. A word found only as itself in an entry
+  about none of its thesaurus concepts is probably another sense of it (Raise Dead for "raised
+  by dragons") and counts half. Words are weighted by how telling they are within the kind (an
+  inverse document frequency of the word itself): "wizard" is on a third of the spell lists and
+  says less about a spell than "evocation", and "pyromancer", used by no entry, says most;
 * similarity (two fifths): cosine of the concept's and the entry's embedding vectors;
 * text rank (a tenth): the full-text engine's own rank among the candidates of that kind;
 
-plus a small preference for low-level spells, which a new character can actually take.
+plus small bonuses for an entry that matches at all: a low-level spell (a new character can take
+it), an entry the concept names outright ("with rope and torches": Rope, Torch) and one tagged
+with a class the concept names (a wizard's spell for "a wizard who...").
 
 Each matched group becomes one reason, e.g. ``"dragons" ~ "draconic" (dragon) in its name``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from infra.search.embedding.expansion import Thesaurus
+from infra.search.embedding.expansion import Thesaurus, keys
 from infra.search.terms import stem, terms
 from subgraphs.catalog.search.profiles import Profile
 
@@ -31,7 +43,22 @@ MAX_SPELL_LEVEL = 9
 # How much a match counts, by field, for the word itself and for a related word.
 DIRECT = {"name": 1.0, "tags": 0.8, "text": 0.5}
 RELATED = {"name": 0.8, "tags": 0.6, "text": 0.3}
+# A word answered in several fields is better evidence than in one field: each further field
+# adds this share of its own weight to the best field's.
+SUPPORT = 0.25
+# A word the thesaurus knows in one sense, found in an entry about none of its concepts, is
+# probably another sense of it ("raised by dragons" and Raise Dead, "fire" and Faerie Fire's
+# coloured light): it counts this share of a match.
+OTHER_SENSE = 0.5
+# An entry the concept names outright ("with rope and torches": Rope, Torch; "speaks with the
+# dead": Speak with Dead) is what the player asked for.
+NAMED_WEIGHT = 0.15
+# An entry that belongs to a class the concept names (a spell on the wizard's list for "a
+# wizard who...", a druid's subclass for "a druid who...") is one that character can have.
+CLASS_WEIGHT = 0.1
 FIELD_WORDS = {"name": "its name", "tags": "its tags", "text": "its description"}
+
+TagSignals = Mapping[str, Sequence[str]]  # concept -> tag sets that answer it ("weapon, light")
 
 
 @dataclass(frozen=True)
@@ -39,6 +66,9 @@ class TermGroup:
     word: str  # as the player wrote it (folded)
     own: str  # its stem
     related: dict[str, tuple[str, str]]  # related key -> (how the thesaurus writes it, concept)
+    # tag keys that must all be in an entry's tags -> (how they are written, concept)
+    signals: dict[frozenset[str], tuple[str, str]]
+    concepts: frozenset[str] = frozenset()  # the thesaurus concepts the word evokes
 
 
 @dataclass(frozen=True)
@@ -56,16 +86,52 @@ class Reason:
         return f'"{self.word}" ~ "{self.matched}" ({self.concept}) in {where}'
 
 
-def expand(concept: str, thesaurus: Thesaurus) -> list[TermGroup]:
+def _tag_set(signal: str) -> frozenset[str] | None:
+    """``"weapon, two-handed"`` -> the match keys ``{"weapon", "two hand"}`` (each tag's own
+    key: its stem, or its two stems as a phrase)."""
+    found = []
+    for tag in signal.split(","):
+        tag_keys = keys(tag)
+        if not tag_keys:
+            return None
+        found.append(tag_keys[-1])  # the phrase when there are two stems, else the stem
+    return frozenset(found)
+
+
+def expand(
+    concept: str, thesaurus: Thesaurus, signals: TagSignals | None = None
+) -> list[TermGroup]:
+    """One group per word. A word's relatives are those of its own concepts and of the
+    thesaurus phrases it forms with a neighbour ("holy warrior" evokes *paladin*, though neither
+    word alone does)."""
+    words = terms(concept)
+    stems = [stem(word) for word in words]
+    evoking: list[set[str]] = [set(thesaurus.concepts_of(own)) for own in stems]
+    for place in range(len(stems) - 1):
+        phrase = thesaurus.concepts_of(f"{stems[place]} {stems[place + 1]}")
+        evoking[place] |= phrase
+        evoking[place + 1] |= phrase
     groups = []
-    for word in terms(concept):
-        own = stem(word)
+    for word, own, concepts in zip(words, stems, evoking, strict=True):
         related: dict[str, tuple[str, str]] = {}
-        for name in sorted(thesaurus.concepts_of(own)):
+        answers: dict[frozenset[str], tuple[str, str]] = {}
+        for name in sorted(concepts):
             for key, form in thesaurus.members[name].items():
                 if key != own:
                     related.setdefault(key, (form, name))
-        groups.append(TermGroup(word=word, own=own, related=related))
+            for signal in (signals or {}).get(name, ()):
+                tag_set = _tag_set(signal)
+                if tag_set is not None:
+                    answers.setdefault(tag_set, (signal, name))
+        groups.append(
+            TermGroup(
+                word=word,
+                own=own,
+                related=related,
+                signals=answers,
+                concepts=frozenset(concepts),
+            )
+        )
     return groups
 
 
@@ -73,21 +139,41 @@ FIELDS = ("name", "tags", "text")
 Postings = dict[str, dict[str, set[str]]]  # field -> match key -> slugs
 
 
-def match(groups: Sequence[TermGroup], postings: Postings) -> dict[str, list[Reason]]:
-    """For every entry answering at least one group: its best match per group.
+def _other_sense(group: TermGroup, evoked: Mapping[str, frozenset[str]] | None) -> bool:
+    """Whether an entry matching ``group``'s word itself is about none of the word's concepts
+    (no other word of the entry evokes one). Unknown without the entry's concepts."""
+    if evoked is None or not group.concepts:
+        return False
+    return not any(evoked.get(concept, frozenset()) - {group.own} for concept in group.concepts)
+
+
+def match(
+    groups: Sequence[TermGroup],
+    postings: Postings,
+    evoked: Callable[[str], Mapping[str, frozenset[str]] | None] | None = None,
+    named: Callable[[str], frozenset[str]] | None = None,
+) -> dict[str, list[Reason]]:
+    """For every entry answering at least one group: one reason per group it answers, its best
+    match, weighted with the support of the group's matches in the entry's other fields.
+    ``evoked`` gives an entry's concepts by slug, to tell a word's other senses apart, and
+    ``named`` the stems of its name: an entry named just the word (Fly for "flying") is never
+    another sense of it.
 
     Walks the postings of each group's keys rather than every entry's words, so the cost grows
     with how often the concept's words occur, not with the size of the catalog.
     """
     found: dict[str, list[Reason]] = {}
     for group in groups:
-        best: dict[str, Reason] = {}
+        best: dict[str, dict[str, Reason]] = {}  # slug -> field -> best reason there
 
-        def offer(slugs: set[str], reason: Reason, best: dict[str, Reason] = best) -> None:
+        def offer(
+            slugs: set[str], reason: Reason, best: dict[str, dict[str, Reason]] = best
+        ) -> None:
             for slug in slugs:
-                current = best.get(slug)
+                fields = best.setdefault(slug, {})
+                current = fields.get(reason.field)
                 if current is None or reason.weight > current.weight:
-                    best[slug] = reason
+                    fields[reason.field] = reason
 
         for field in FIELDS:
             keyed = postings[field]
@@ -96,9 +182,73 @@ def match(groups: Sequence[TermGroup], postings: Postings) -> dict[str, list[Rea
             for key in sorted(group.related.keys() & keyed.keys()):
                 form, concept = group.related[key]
                 offer(keyed[key], Reason(group.word, form, concept, field, RELATED[field]))
-        for slug, reason in best.items():
+        tagged = postings["tags"]
+        for tag_set, (form, concept) in sorted(group.signals.items(), key=lambda s: s[1]):
+            if tag_set <= tagged.keys():
+                slugs = set.intersection(*(tagged[key] for key in tag_set))
+                offer(slugs, Reason(group.word, form, concept, "tags", RELATED["tags"]))
+        for slug, fields in best.items():
+            if len(fields) == 1:
+                [top] = fields.values()
+                weight = top.weight
+            else:
+                top, *others = sorted(fields.values(), key=lambda reason: -reason.weight)
+                weight = top.weight + SUPPORT * sum(reason.weight for reason in others)
+            # A word among the entry's tags (its Fire damage) is the entry's own sense of it.
+            if (
+                "tags" not in fields
+                and evoked is not None
+                and all(reason.concept is None for reason in fields.values())
+                and _other_sense(group, evoked(slug))
+                and (named is None or named(slug) != {group.own})
+            ):
+                weight *= OTHER_SENSE
+            reason = Reason(top.word, top.matched, top.concept, top.field, weight)
             found.setdefault(slug, []).append(reason)
     return found
+
+
+def classes_named(groups: Sequence[TermGroup], class_stems: frozenset[str]) -> frozenset[str]:
+    """The classes (by name stem) the concept names outright. Only outright: a "mage" may be a
+    sorcerer or a warlock as well as a wizard, so the thesaurus is no guide here."""
+    return frozenset(group.own for group in groups) & class_stems
+
+
+def literal_counts(
+    groups: Sequence[TermGroup], postings: Postings, kind_of: Callable[[str], str | None]
+) -> dict[str, Counter[str]]:
+    """Per word: in how many entries of each kind the word itself occurs (any field)."""
+    counts: dict[str, Counter[str]] = {}
+    for group in groups:
+        slugs: set[str] = set()
+        for field in FIELDS:
+            slugs |= postings[field].get(group.own, set())
+        counts[group.word] = Counter(kind for kind in map(kind_of, slugs) if kind is not None)
+    return counts
+
+
+def specificity(
+    groups: Sequence[TermGroup],
+    matched: Mapping[str, Sequence[Reason]],
+    literal: Mapping[str, Counter[str]],
+    kind: str,
+    size: int,
+) -> dict[str, float]:
+    """How telling each word is within one kind of ``size`` entries: the inverse document
+    frequency of BM25 over the entries in which the word itself occurs, so a word most of the
+    kind's entries use ("spells", "wizard" on a third of the spell lists) weighs less than a rare
+    one ("evocation"), and a word the catalog never uses ("pyromancer") weighs most: it is
+    answered only through its thesaurus relatives, which is the point of asking. Words no entry
+    of the kind answers (``matched``: that kind's reasons) are left out: they tell the kind's
+    entries nothing apart. The weights are shares: they add up to 1."""
+    answered = {reason.word for reasons in matched.values() for reason in reasons}
+    weights = {}
+    for group in groups:
+        if group.word in answered:
+            occurs = literal.get(group.word, Counter()).get(kind, 0)
+            weights[group.word] = math.log(1 + (size - occurs + 0.5) / (occurs + 0.5))
+    total = sum(weights.values())
+    return {word: weight / total for word, weight in weights.items()} if total else {}
 
 
 @dataclass(frozen=True)
@@ -108,16 +258,48 @@ class Scored:
     reasons: tuple[str, ...]
 
 
-def score(
-    profile: Profile, matches: Sequence[Reason], groups: int, similarity: float, rank: float
-) -> Scored:
-    """Blend the signals; ``matches`` are the entry's best match per group (of ``groups``),
-    ``rank`` its full-text rank scaled to 0..1 within its kind (0 if not a text match)."""
-    coverage = sum(m.weight for m in matches) / groups if groups else 0.0
+def blend(
+    profile: Profile,
+    matches: Sequence[Reason],
+    weights: Mapping[str, float],
+    similarity: float,
+    rank: float,
+    asked: frozenset[str] = frozenset(),
+    classes: frozenset[str] = frozenset(),
+) -> float:
+    """The score: ``matches`` are the entry's reasons (one per group it answers), ``weights``
+    each word's share of the concept within the entry's kind (:func:`specificity`), ``rank`` its
+    full-text rank scaled to 0..1 within its kind (0 if not a text match), ``asked`` the stems of
+    the concept's words and ``classes`` those of the classes it names (:func:`classes_named`)."""
+    coverage = sum(weights.get(m.word, 0.0) * m.weight for m in matches)
     total = COVERAGE_WEIGHT * coverage + SIMILARITY_WEIGHT * similarity + RANK_WEIGHT * rank
-    if profile.level is not None and matches:
-        total += LOW_LEVEL_WEIGHT * (1 - profile.level / MAX_SPELL_LEVEL)
+    if matches:
+        if profile.level is not None:
+            total += LOW_LEVEL_WEIGHT * (1 - profile.level / MAX_SPELL_LEVEL)
+        if profile.name_stems and profile.name_stems <= asked:
+            total += NAMED_WEIGHT
+        if classes & profile.tag_keys:
+            total += CLASS_WEIGHT
+    return total
+
+
+def explain(matches: Sequence[Reason], similarity: float) -> tuple[str, ...]:
+    """Why an entry fits, strongest reason first; empty when nothing speaks for it."""
     reasons = [m.text() for m in sorted(matches, key=lambda m: -m.weight)]
     if not reasons and similarity > 0:
         reasons.append(f"close in meaning to the concept (similarity {similarity:.2f})")
-    return Scored(profile=profile, score=total, reasons=tuple(reasons))
+    return tuple(reasons)
+
+
+def score(
+    profile: Profile,
+    matches: Sequence[Reason],
+    weights: Mapping[str, float],
+    similarity: float,
+    rank: float,
+    asked: frozenset[str] = frozenset(),
+    classes: frozenset[str] = frozenset(),
+) -> Scored:
+    """An entry's score (:func:`blend`) with its reasons (:func:`explain`)."""
+    total = blend(profile, matches, weights, similarity, rank, asked, classes)
+    return Scored(profile=profile, score=total, reasons=explain(matches, similarity))

@@ -18,7 +18,18 @@ from infra.search.embedding.expansion import Thesaurus
 from infra.search.embedding.port import EmbeddingProvider, cosine
 from infra.search.port import Match, SearchHit, SearchIndex, SearchQuery
 from infra.search.terms import terms
-from subgraphs.catalog.search.concept import Scored, expand, match, score
+from subgraphs.catalog.search.concept import (
+    Reason,
+    Scored,
+    TagSignals,
+    blend,
+    classes_named,
+    expand,
+    explain,
+    literal_counts,
+    match,
+    specificity,
+)
 from subgraphs.catalog.search.content import known_kinds
 from subgraphs.catalog.search.indexer import Freshness
 from subgraphs.catalog.search.profiles import Profiles
@@ -96,9 +107,10 @@ class CatalogSearch:
         freshness: Freshness,
         thesaurus: Thesaurus,
         embedder: EmbeddingProvider,
+        signals: TagSignals | None = None,
     ) -> None:
         self.index, self.profiles, self.freshness = index, profiles, freshness
-        self.thesaurus, self.embedder = thesaurus, embedder
+        self.thesaurus, self.embedder, self.signals = thesaurus, embedder, signals or {}
 
     def _check_kinds(self, kinds: Sequence[str] | None) -> frozenset[str] | None:
         if kinds is None:
@@ -158,7 +170,7 @@ class CatalogSearch:
         _check_text("concept", concept, MAX_CONCEPT_LENGTH)
         wanted = self._check_kinds(kinds)
         await self.freshness.ensure()
-        groups = expand(concept, self.thesaurus)
+        groups = expand(concept, self.thesaurus, self.signals)
         # Candidates: the full-text engine's best entries for the concept's own words (its
         # rank is one signal), plus every entry in which the words or their thesaurus
         # relatives occur (found in memory below; the engine stems differently, thieves/thief,
@@ -181,29 +193,50 @@ class CatalogSearch:
         by_kind: dict[str, set[str]] = {kind: set() for kind in present}
         for hit in hits:
             by_kind.setdefault(hit.kind, set()).add(hit.slug)
-        # Every entry the concept's words or their relatives occur in is a candidate too:
+        # Every entry the concept's words, their relatives or tag signals occur in is a candidate:
         # the full-text engine stems differently (thieves/thief) and returns only the top few.
-        matches = match(groups, self.profiles.postings)
+        matches = match(
+            groups,
+            self.profiles.postings,
+            self.profiles.evoked,
+            self.profiles.name_stems,
+        )
         for slug in matches:
             entry = self.profiles.get(slug)
             if entry is not None and entry.kind in by_kind:
                 by_kind[entry.kind].add(slug)
         [query_vector] = await self.embedder.embed([concept])
+        asked = frozenset(group.own for group in groups)
+        literal = literal_counts(groups, self.profiles.postings, self.profiles.kind_of)
+        classes = classes_named(groups, self.profiles.class_stems)
         results = []
         for kind in _ordered(by_kind):
-            scored = []
+            matched: dict[str, list[Reason]] = {
+                slug: matches[slug] for slug in by_kind[kind] if slug in matches
+            }
+            weights = specificity(
+                groups, matched, literal, kind, self.profiles.kind_sizes.get(kind, 0)
+            )
+            totals = []
             for slug in by_kind[kind]:
                 profile = self.profiles.get(slug)
                 if profile is None:
                     continue
                 similarity = max(cosine(query_vector, profile.vector), 0.0)
-                option = score(
-                    profile, matches.get(slug, []), len(groups), similarity, rank.get(slug, 0.0)
+                reasons = matched.get(slug, [])
+                if not reasons and similarity <= 0:
+                    continue  # nothing speaks for it
+                total = blend(
+                    profile, reasons, weights, similarity, rank.get(slug, 0.0), asked, classes
                 )
-                if option.reasons:
-                    scored.append(option)
-            scored.sort(key=lambda option: (-option.score, option.profile.slug))
-            results.append(KindOptions(kind=kind, options=scored[:per_kind]))
+                totals.append((-total, slug, profile, reasons, similarity))
+            totals.sort(key=lambda entry: (entry[0], entry[1]))
+            # Reasons are worded for the options shown only.
+            scored = [
+                Scored(profile, -negated, explain(reasons, similarity))
+                for negated, _, profile, reasons, similarity in totals[:per_kind]
+            ]
+            results.append(KindOptions(kind=kind, options=scored))
         return results
 
 

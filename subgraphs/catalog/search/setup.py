@@ -18,7 +18,7 @@ from infra.search.factory import create_search_index
 from subgraphs.catalog.search.indexer import Freshness
 from subgraphs.catalog.search.profiles import Profiles
 from subgraphs.catalog.search.service import CatalogSearch
-from subgraphs.catalog.search.thesaurus import dnd_thesaurus
+from subgraphs.catalog.search.thesaurus import dnd_tag_signals, dnd_thesaurus
 from subgraphs.kit.runtime import Runtime
 
 PORT = "search"
@@ -33,14 +33,14 @@ def build_catalog_search(
     thesaurus = dnd_thesaurus()
     embedder = create_embedding_provider(thesaurus, env)
     index = create_search_index(env.get("SEARCH_URL"), name="catalog")
-    profiles = Profiles(embedder)
+    profiles = Profiles(embedder, thesaurus)
     freshness = Freshness(
         runtime.sessions,
         index,
         profiles,
         check_every=float(env.get("SEARCH_FRESHNESS_SECONDS") or DEFAULT_FRESHNESS_SECONDS),
     )
-    return CatalogSearch(index, profiles, freshness, thesaurus, embedder)
+    return CatalogSearch(index, profiles, freshness, thesaurus, embedder, dnd_tag_signals())
 
 
 async def catalog_search(runtime: Runtime) -> CatalogSearch:

@@ -10,6 +10,7 @@ ranking. Keep entries to genuine associations a player would make; the evaluatio
 from __future__ import annotations
 
 from infra.search.embedding.expansion import Thesaurus
+from subgraphs.catalog.search.concept import TagSignals
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "explosion": (
@@ -507,7 +508,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "fencer",
         "duelist",
         "swordplay",
+        "swashbuckler",
     ),
+    "throw": ("throwing", "thrown", "thrower", "toss", "hurl"),
     "axe": ("battleaxe", "greataxe", "handaxe", "lumberjack", "hatchet"),
     "hammer": ("warhammer", "light hammer", "maul", "mace", "club"),
     "spear": ("javelin", "pike", "lance", "trident", "halberd", "glaive", "polearm"),
@@ -594,6 +597,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "illusory",
         "mirage",
         "con artist",
+        "illusionist",
+        "illusions",
     ),
     "charm": (
         "enchant",
@@ -608,6 +613,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "manipulate",
         "diplomat",
         "face",
+        "enchantment",
     ),
     "fear": (
         "frighten",
@@ -687,6 +693,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "resistance",
         "sanctuary",
         "guard",
+        "abjurer",
     ),
     "poisoner": ("poison", "venom", "toxin", "assassin"),
     "travel": (
@@ -774,13 +781,42 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "boon": ("epic", "legendary", "boons", "blessing", "gift", "high level", "capstone"),
     "night": ("dark", "darkness", "shadow", "moon", "nocturnal", "night spirit", "stars"),
     "strength": ("strong", "muscle", "mighty", "brute", "powerful", "athletics", "lift"),
-    "dexterity": ("agile", "nimble", "acrobat", "acrobatics", "graceful", "quick", "reflexes"),
+    "dexterity": (
+        "agile",
+        "nimble",
+        "acrobat",
+        "acrobatics",
+        "graceful",
+        "quick",
+        "reflexes",
+        "finesse",
+        "swashbuckler",
+    ),
     "wisdom": ("wise", "insight", "intuition", "perceptive", "perception", "sense"),
     "intelligence": ("smart", "clever", "genius", "intellect", "investigation", "logic"),
     "charisma": ("charismatic", "leader", "persuasive", "confident", "presence", "performer"),
     "constitution": ("hardy", "tough", "endurance", "resilient", "stamina", "sturdy"),
 }
 
+# Rules knowledge: the structured facts in an entry's tags that answer a concept, even though no
+# word of the concept occurs in the entry. Each signal is a set of tags the entry must all have
+# ("weapon, light": a weapon with the Light property). One way only: asking for a "light"
+# weapon does not make it a dual-wielding one. Keep to what the rules say.
+TAG_SIGNALS: TagSignals = {
+    "two weapons": ("weapon, light", "weapon, nick"),  # the Light property, the Nick mastery
+    "dexterity": ("weapon, finesse", "armor, light"),  # Finesse and Light armor use Dexterity
+    "great weapon": ("weapon, heavy", "weapon, two-handed"),
+    "strength": ("weapon, heavy", "armor, heavy"),  # both ask for a minimum Strength
+    "tank": ("armor, heavy", "shield"),
+    "archer": ("weapon, ammunition",),
+    "throw": ("weapon, thrown",),
+    "spear": ("weapon, reach",),
+}
+
 
 def dnd_thesaurus() -> Thesaurus:
     return Thesaurus(CONCEPTS)
+
+
+def dnd_tag_signals() -> TagSignals:
+    return TAG_SIGNALS

@@ -1,8 +1,9 @@
 """``make eval-search``: recall@5 of concept search on the evaluation set, per kind and overall.
 
-    uv run python -m tests.catalog.eval.evaluate [--verbose] [--k 5]
+    uv run python -m tests.catalog.eval.evaluate [--verbose] [--k 5] [--cases FILE]
 
-Imports the whole SRD into a throw-away catalog, runs every concept of ``concepts.yaml`` and,
+Imports the whole SRD into a throw-away catalog, runs every concept of ``concepts.yaml`` (or of
+``--cases``, e.g. the held-out ``holdout.yaml``, written before the ranking changes it checks) and,
 for each (concept, kind) it has expectations for, counts how many expected entries appear in
 that kind's top k. Kinds the catalog has no content for yet are skipped and listed; expected
 entries the catalog does not contain (a misspelt name, or content not imported yet) are listed
@@ -122,13 +123,23 @@ async def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--cases",
+        type=Path,
+        default=EVALUATION_SET,
+        help=f"the evaluation set to run (default: {EVALUATION_SET.name}; see also holdout.yaml)",
+    )
     args = parser.parse_args(argv)
+    if not args.cases.is_file():
+        parser.error(f"--cases: no such file {str(args.cases)!r}")
+    cases = load_cases(args.cases)
     logging.getLogger("dndcreator").setLevel(logging.ERROR)  # import notices are not the point
     async with loaded_catalog(os.environ) as (_, search):
-        outcome = await evaluate(search, load_cases(), args.k)
+        outcome = await evaluate(search, cases, args.k)
         print(
-            f"embedding: {search.embedder.name}; index: {search.index.backend}; "
-            f"entries: {len(search.profiles.by_slug)}; queries: {len(load_cases())}"
+            f"cases: {args.cases.name}; embedding: {search.embedder.name}; "
+            f"index: {search.index.backend}; entries: {len(search.profiles.by_slug)}; "
+            f"queries: {len(cases)}"
         )
         print(report(outcome, args.k, args.verbose))
     return 0 if outcome.overall >= GOAL else 1
