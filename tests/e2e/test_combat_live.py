@@ -8,7 +8,9 @@ router with an entity fetch to the character subgraph.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -140,3 +142,28 @@ async def test_a_stranger_cannot_watch(stack: Stack) -> None:
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert [e["extensions"]["code"] for e in errors] == ["NOT_FOUND"], message
     await watcher.close()
+
+
+def readme_subscription() -> str:
+    """The README's live-combat example, as a newcomer would paste it into GraphiQL."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    blocks: list[str] = re.findall(r"```graphql\n(.*?)```", readme, re.DOTALL)
+    [example] = [block for block in blocks if block.lstrip().startswith("subscription")]
+    return example
+
+
+async def test_the_readme_subscription_shows_the_demo_fight(stack: Stack) -> None:
+    game_master = await _token(stack, GAME_MASTER)
+    campaigns = (await _post(stack, ENCOUNTERS, {}, game_master))["campaigns"]["edges"]
+    court = next(e["node"] for e in campaigns if e["node"]["name"] == "The Mirror Court")
+    encounter_id = court["encounters"]["edges"][0]["node"]["id"]
+
+    watcher = await subscriber(stack.router_url, {"Authorization": f"Bearer {game_master}"})
+    operation = await watcher.subscribe(readme_subscription(), {"id": encounter_id})
+    state = await next_state(watcher, operation)
+    await watcher.close()
+    names = [c["name"] for c in state["combatants"]]
+    assert "The Mirror Double" in names  # the game master sees the hidden combatant
+    characters = [c["character"]["name"] for c in state["combatants"] if c["character"]]
+    assert characters == ["Seraphine Vael"]  # filled in by the character subgraph
+    assert state["round"] >= 1 and state["currentCombatant"]["name"] in names

@@ -5,26 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import pytest
-import uvicorn
 
 from infra.config import Settings
 from subgraphs.campaign.app import build
 from tests.router.subs.client import GraphQLWsClient
-from tests.support import TokenFactory
+from tests.support import TokenFactory, loopback_server
 
 WAIT = 10.0  # seconds; generous, since the outbox relay polls and the bus consumer blocks
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @contextlib.asynccontextmanager
@@ -41,20 +32,8 @@ async def campaign_service(
             else:
                 patch.setenv(name, value)
         app = build(Settings.from_env(), tokens.verifier)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()  # it failed to start: raise why
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}/graphql", tokens
-    finally:
-        server.should_exit = True
-        await task
+    async with loopback_server(app, lifespan=True) as base_url:
+        yield f"{base_url}/graphql", tokens
 
 
 async def subscriber(url: str, headers: dict[str, str] | None) -> GraphQLWsClient:
