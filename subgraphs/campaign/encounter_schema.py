@@ -103,6 +103,16 @@ class ConditionInput:
     condition: Condition = strawberry.field(description="The condition.")
 
 
+@strawberry.input(description="Whether the players see a combatant.")
+class CombatantVisibilityInput:
+    encounter_id: strawberry.ID = strawberry.field(description="The encounter.")
+    expected_version: int = strawberry.field(description="The `version` you last read.")
+    combatant_id: strawberry.ID = strawberry.field(description="The combatant.")
+    hidden: bool = strawberry.field(
+        description="True: only the game master sees it. False: reveal it to the players."
+    )
+
+
 @strawberry.type(description="The result of an encounter mutation.")
 class EncounterPayload:
     encounter: Encounter | None = strawberry.field(
@@ -151,7 +161,11 @@ ON_ENCOUNTER = ("input", "encounterId")
 
 async def _on_combatant(
     info: ContextInfo,
-    input: CombatantInput | SetInitiativeInput | HitPointsInput | ConditionInput,
+    input: CombatantInput
+    | SetInitiativeInput
+    | HitPointsInput
+    | ConditionInput
+    | CombatantVisibilityInput,
     change: Callable[[UnitOfWork, uuid.UUID, uuid.UUID, int, uuid.UUID], Awaitable[EncounterState]],
 ) -> EncounterPayload:
     async def work(uow: UnitOfWork, user_id: uuid.UUID) -> EncounterState:
@@ -302,6 +316,20 @@ class EncounterMutation:
     @strawberry.mutation(description="Lift a condition a combatant has.")
     async def remove_condition(self, info: ContextInfo, input: ConditionInput) -> EncounterPayload:
         return await _condition(info, input, present=False)
+
+    @strawberry.mutation(
+        description="Hide a combatant from the players or reveal it (an ambusher steps out, "
+        "an Antitheticon's double is unmasked); players' live streams follow."
+    )
+    async def set_combatant_hidden(
+        self, info: ContextInfo, input: CombatantVisibilityInput
+    ) -> EncounterPayload:
+        async def change(
+            uow: UnitOfWork, user: uuid.UUID, encounter: uuid.UUID, version: int, who: uuid.UUID
+        ) -> EncounterState:
+            return await encounters.set_hidden(uow, user, encounter, version, who, input.hidden)
+
+        return await _on_combatant(info, input, change)
 
     @strawberry.mutation(description="End the fight; the encounter is kept, read-only.")
     async def end_encounter(self, info: ContextInfo, input: EncounterInput) -> EncounterPayload:

@@ -557,6 +557,33 @@ async def change_condition(
     return await _change(uow, user_id, encounter_id, expected_version, kind, change)
 
 
+async def set_hidden(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+    hidden: bool,
+) -> EncounterState:
+    """Hide a combatant from the players, or reveal it: the ambusher steps out, the
+    Antitheticon's double is unmasked. Players' streams show it from this change on."""
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        if row.hidden == hidden:
+            code, already = ("ALREADY_HIDDEN", "hidden") if hidden else ("ALREADY_VISIBLE", "seen")
+            raise Rejected(
+                Problem(("input", "hidden"), code, f"This combatant is already {already}.")
+            )
+        row.hidden = hidden
+        return {"combatantId": str(row.id), "hidden": hidden}
+
+    kind = "combatant_hidden" if hidden else "combatant_revealed"
+    return await _change(uow, user_id, encounter_id, expected_version, kind, change)
+
+
 async def end_encounter(
     uow: UnitOfWork, user_id: uuid.UUID, encounter_id: uuid.UUID, expected_version: int
 ) -> EncounterState:

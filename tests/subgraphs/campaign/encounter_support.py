@@ -41,6 +41,7 @@ MUTATIONS = {
         "grantTemporaryHitPoints": "HitPointsInput",
         "addCondition": "ConditionInput",
         "removeCondition": "ConditionInput",
+        "setCombatantHidden": "CombatantVisibilityInput",
         "endEncounter": "EncounterInput",
     }.items()
 }

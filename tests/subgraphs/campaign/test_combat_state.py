@@ -88,6 +88,13 @@ async def test_members_see_the_state_then_every_change(service: Service) -> None
     assert [c["name"] for c in prone["combatants"]] == ["Seraphine", "Goblin"]
     assert not any(c["hidden"] for c in prone["combatants"])
 
+    # Unmasked, the double appears in the player's stream, wounds and all.
+    fight = await table.ok("setCombatantHidden", **step(fight, "Doppelganger", hidden=False))
+    unmasked = await next_state(player, player_op)
+    assert unmasked["version"] == fight["version"]
+    assert combatant(unmasked, "Doppelganger")["currentHp"] == 43
+    assert (await next_state(gm, gm_op))["version"] == fight["version"]
+
     # Ending the encounter ends the stream.
     await table.ok("endEncounter", **step(fight))
     for client, op in ((gm, gm_op), (player, player_op)):

@@ -228,6 +228,35 @@ async def test_who_may_see_and_change_an_encounter(served: Served) -> None:
     assert await table.seen(fight["id"], table.player) is None
 
 
+async def test_revealing_a_hidden_combatant_shows_it_to_the_players(served: Served) -> None:
+    table = served.table
+    fight = await table.encounter()
+    fight = await table.add(fight, "Double", hidden=True)
+    fight = await table.add(fight, "Guard")
+
+    # Only the game master may unmask; a player's attempt changes nothing.
+    body = await table.call("setCombatantHidden", step(fight, "Double", hidden=False), table.player)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    seen = await table.seen(fight["id"], table.player)
+    assert seen is not None and [c["name"] for c in seen["combatants"]] == ["Guard"]
+
+    revealed = await table.ok("setCombatantHidden", **step(fight, "Double", hidden=False))
+    assert combatant(revealed, "Double")["hidden"] is False
+    assert revealed["version"] > fight["version"]
+    seen = await table.seen(fight["id"], table.player)
+    assert seen is not None and {c["name"] for c in seen["combatants"]} == {"Double", "Guard"}
+    assert (await served.events(fight["id"]))[-1] == "encounter.combatant_revealed"
+
+    # Revealing twice is a mistake worth naming, and it changes nothing.
+    assert await table.errors("setCombatantHidden", **step(revealed, "Double", hidden=False)) == {
+        (("input", "hidden"), "ALREADY_VISIBLE")
+    }
+    hidden_again = await table.ok("setCombatantHidden", **step(revealed, "Double", hidden=True))
+    seen = await table.seen(fight["id"], table.player)
+    assert seen is not None and [c["name"] for c in seen["combatants"]] == ["Guard"]
+    assert hidden_again["version"] > revealed["version"]
+
+
 LEAVE_QUERY = """
 mutation($input: LeaveCampaignInput!) { leaveCampaign(input: $input) { userErrors { code } } }"""
 
