@@ -40,7 +40,11 @@ class _Server(uvicorn.Server):
 
 
 def _server(app: Starlette, port: int, host: str) -> _Server:
-    return _Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
+    # log_config=None: uvicorn's loggers propagate to the redacting handler of ``configure``.
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", lifespan="on", log_config=None
+    )
+    return _Server(config)
 
 
 @dataclasses.dataclass
