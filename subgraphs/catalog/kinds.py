@@ -109,13 +109,31 @@ async def spell_documents(session: AsyncSession) -> AsyncIterator[IndexDocument]
         )
 
 
+async def _class_features(session: AsyncSession) -> dict[str, list[str]]:
+    """Class slug -> the names of the features every member of the class gains, by level."""
+    statement = (
+        select(ClassFeatureRow.class_slug, ClassFeatureRow.name)
+        .where(ClassFeatureRow.is_deleted.is_(False), ClassFeatureRow.subclass_slug.is_(None))
+        .order_by(ClassFeatureRow.level, ClassFeatureRow.name)
+    )
+    features: dict[str, list[str]] = {}
+    for class_slug, name in await session.execute(statement):
+        if name not in features.setdefault(class_slug, []):
+            features[class_slug].append(name)
+    return features
+
+
 async def class_documents(session: AsyncSession) -> AsyncIterator[IndexDocument]:
+    # A class is what its features make it (Rage, Sneak Attack, Sear Undead): a concept
+    # describes what a character does, which the features name and the summary does not.
+    features = await _class_features(session)
     async for row in _rows(session, ClassRow):
+        named = features.get(row.slug)
         yield IndexDocument(
             "class",
             row.slug,
             row.name,
-            row.description,
+            _join(row.description, f"Features: {', '.join(named)}." if named else None),
             _tags(f"d{row.hit_die}", row.spellcasting_ability and "spellcaster", *row.subclasses),
         )
 
@@ -173,12 +191,38 @@ feat_documents = _plain(
     FeatRow,
     lambda row: _tags(row.category, "repeatable" if row.repeatable else None),
 )
+# Upstream equipment categories that say what an item is for beyond its own category tag
+# (a Lute is a musical instrument, an Amulet a holy symbol, a Quarterstaff an arcane focus);
+# the weapon, armour and pack ones repeat the tags or the name, "tools"/"gear" say nothing.
+_GENERIC_CATEGORY_WORDS = (
+    "weapons",
+    "armor",
+    "adventuring",
+    "tools",
+    "ammunition",
+    "shields",
+    "packs",
+)
+
+
+def _purposes(upstream: list[str]) -> list[str]:
+    specific = [c for c in upstream if not any(w in c for w in _GENERIC_CATEGORY_WORDS)]
+    if "artisans-tools" in upstream:
+        specific.append("artisans-tools")  # a craft, unlike thieves' or navigator's tools
+    return [category.replace("-", " ") for category in specific]
+
+
 equipment_documents = _plain(
     "equipment",
     EquipmentRow,
     # Weapon properties are what a fighting style asks for (Light to dual-wield, Finesse).
     lambda row: _tags(
-        row.category, row.weapon_category, row.armor_category, row.mastery, *row.properties
+        row.category,
+        row.weapon_category,
+        row.armor_category,
+        row.mastery,
+        *row.properties,
+        *_purposes(row.upstream_categories),
     ),
 )
 magic_item_documents = _plain(

@@ -4,10 +4,17 @@ A concept ("a fire-wielding monk raised by dragons") is split into its meaningfu
 becomes a *term group*: the word itself, every word the thesaurus relates to it (fire -> flame,
 burning, ember, ...; a word with its neighbour too: "holy warrior" -> paladin) and the structured
 facts in an entry's tags that answer it (dual-wielding -> a weapon with the Light property).
+A word neither the catalog nor the thesaurus knows is read through the catalog's own words:
+its word family ("navigates": navigator) or, failing that, the parts of a compound
+("stormcaller": storm, caller). An entry's name is read the same way: the head of a compound
+in it answers the head's word (a Quarterstaff is a staff, a Longbow a bow).
 An entry's score blends:
 
 * coverage (half): how much of the concept the entry answers. Per word, its best match (in the
-  name counts most, then tags, then text; the word itself more than a relative), plus a quarter
+  name counts most, then a compound's head in the name or the tags, then text; the word itself
+  more than a relative; a class among the tags, which puts a spell on that class's list, answers
+  the class's own concept, "priest" for the cleric, but not others that name it, "forest" for
+  nature and its druid), plus a quarter
   of its matches in the other fields: Fire Bolt (fire in its name *and* Fire damage in its
   tags) is more surely about fire than a name alone. A word found only as itself in an entry
   about none of its thesaurus concepts is probably another sense of it (Raise Dead for "raised
@@ -33,7 +40,7 @@ from dataclasses import dataclass
 
 from infra.search.embedding.expansion import Thesaurus, keys
 from infra.search.terms import stem, terms
-from subgraphs.catalog.search.profiles import Profile
+from subgraphs.catalog.search.profiles import Profile, Vocabulary, split_compound
 
 COVERAGE_WEIGHT, SIMILARITY_WEIGHT, RANK_WEIGHT = 0.5, 0.4, 0.1
 # Concept search serves character creation: among spells that fit equally, the ones a new
@@ -41,8 +48,9 @@ COVERAGE_WEIGHT, SIMILARITY_WEIGHT, RANK_WEIGHT = 0.5, 0.4, 0.1
 LOW_LEVEL_WEIGHT = 0.1
 MAX_SPELL_LEVEL = 9
 # How much a match counts, by field, for the word itself and for a related word.
-DIRECT = {"name": 1.0, "tags": 0.8, "text": 0.5}
-RELATED = {"name": 0.8, "tags": 0.6, "text": 0.3}
+# "head": the head of a compound in the name (Quarterstaff for "staff", Longbow for "bow").
+DIRECT = {"name": 1.0, "head": 0.8, "tags": 0.8, "text": 0.5}
+RELATED = {"name": 0.8, "head": 0.6, "tags": 0.6, "text": 0.3}
 # A word answered in several fields is better evidence than in one field: each further field
 # adds this share of its own weight to the best field's.
 SUPPORT = 0.25
@@ -56,7 +64,12 @@ NAMED_WEIGHT = 0.15
 # An entry that belongs to a class the concept names (a spell on the wizard's list for "a
 # wizard who...", a druid's subclass for "a druid who...") is one that character can have.
 CLASS_WEIGHT = 0.1
-FIELD_WORDS = {"name": "its name", "tags": "its tags", "text": "its description"}
+FIELD_WORDS = {
+    "name": "its name",
+    "head": "a compound in its name",
+    "tags": "its tags",
+    "text": "its description",
+}
 
 TagSignals = Mapping[str, Sequence[str]]  # concept -> tag sets that answer it ("weapon, light")
 
@@ -99,11 +112,16 @@ def _tag_set(signal: str) -> frozenset[str] | None:
 
 
 def expand(
-    concept: str, thesaurus: Thesaurus, signals: TagSignals | None = None
+    concept: str,
+    thesaurus: Thesaurus,
+    signals: TagSignals | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[TermGroup]:
     """One group per word. A word's relatives are those of its own concepts and of the
     thesaurus phrases it forms with a neighbour ("holy warrior" evokes *paladin*, though neither
-    word alone does)."""
+    word alone does). A word neither the catalog (``vocabulary``: the stems its entries use) nor
+    the thesaurus knows is read as a compound of words they do know ("mapmaker": map, maker;
+    "stormcaller": storm, which evokes *lightning*): its parts become its relatives."""
     words = terms(concept)
     stems = [stem(word) for word in words]
     evoking: list[set[str]] = [set(thesaurus.concepts_of(own)) for own in stems]
@@ -111,9 +129,24 @@ def expand(
         phrase = thesaurus.concepts_of(f"{stems[place]} {stems[place + 1]}")
         evoking[place] |= phrase
         evoking[place + 1] |= phrase
+    # A word unknown to both: stems of the same word family, else the parts of a compound.
+    kin: list[dict[str, tuple[str, str]]] = [{} for _ in words]  # key -> (form, label)
+    if vocabulary is not None:
+        for place, (word, own) in enumerate(zip(words, stems, strict=True)):
+            if own in vocabulary or evoking[place]:
+                continue
+            family = same_family(own, vocabulary)
+            if family:
+                found = {key: (key, f"like {word}") for key in family}
+            else:
+                split = split_compound(word, vocabulary) or ()
+                found = {stem(part): (part, f"part of {word}") for part in split}
+            kin[place] = found
+            for key in found:
+                evoking[place] |= thesaurus.concepts_of(key)
     groups = []
-    for word, own, concepts in zip(words, stems, evoking, strict=True):
-        related: dict[str, tuple[str, str]] = {}
+    for word, own, concepts, own_kin in zip(words, stems, evoking, kin, strict=True):
+        related: dict[str, tuple[str, str]] = dict(own_kin)
         answers: dict[frozenset[str], tuple[str, str]] = {}
         for name in sorted(concepts):
             for key, form in thesaurus.members[name].items():
@@ -135,7 +168,32 @@ def expand(
     return groups
 
 
-FIELDS = ("name", "tags", "text")
+# A word family: stems sharing this many first letters, and all but the last few of the shorter
+# ("navigat"es and "navigator", "cartograph"y and "cartographer").
+FAMILY_PREFIX, FAMILY_SLACK = 6, 2
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    shared = 0
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    return shared
+
+
+def same_family(own: str, vocabulary: Vocabulary) -> list[str]:
+    """Stems of ``vocabulary`` from the same word family as ``own`` (one the catalog does not
+    use itself): "navigates" finds "navigator", "illusionists" finds "illusion"."""
+    if len(own) < FAMILY_PREFIX:
+        return []
+    found = []
+    for other in vocabulary.starting(own[:FAMILY_PREFIX]):
+        shared = _shared_prefix(own, other)
+        if shared >= min(len(own), len(other)) - FAMILY_SLACK:
+            found.append(other)
+    return found
+
+
+FIELDS = ("name", "head", "tags", "text")
 Postings = dict[str, dict[str, set[str]]]  # field -> match key -> slugs
 
 
@@ -152,6 +210,7 @@ def match(
     postings: Postings,
     evoked: Callable[[str], Mapping[str, frozenset[str]] | None] | None = None,
     named: Callable[[str], frozenset[str]] | None = None,
+    listed: frozenset[str] = frozenset(),
 ) -> dict[str, list[Reason]]:
     """For every entry answering at least one group: one reason per group it answers, its best
     match, weighted with the support of the group's matches in the entry's other fields.
@@ -176,11 +235,15 @@ def match(
                     fields[reason.field] = reason
 
         for field in FIELDS:
-            keyed = postings[field]
+            keyed = postings.get(field, {})
             if group.own in keyed:
                 offer(keyed[group.own], Reason(group.word, group.word, None, field, DIRECT[field]))
             for key in sorted(group.related.keys() & keyed.keys()):
                 form, concept = group.related[key]
+                # A class's list answers the class's own concept ("priest": cleric), not
+                # another one that happens to name the class ("forest": nature: druid).
+                if field == "tags" and key in listed and stem(concept) != key:
+                    continue
                 offer(keyed[key], Reason(group.word, form, concept, field, RELATED[field]))
         tagged = postings["tags"]
         for tag_set, (form, concept) in sorted(group.signals.items(), key=lambda s: s[1]):
@@ -194,9 +257,10 @@ def match(
             else:
                 top, *others = sorted(fields.values(), key=lambda reason: -reason.weight)
                 weight = top.weight + SUPPORT * sum(reason.weight for reason in others)
-            # A word among the entry's tags (its Fire damage) is the entry's own sense of it.
+            # A word among the entry's tags (its Fire damage) is the entry's own sense of it,
+            # as is the head of a compound it is named (a Quarterstaff is a staff).
             if (
-                "tags" not in fields
+                not fields.keys() & {"tags", "head"}
                 and evoked is not None
                 and all(reason.concept is None for reason in fields.values())
                 and _other_sense(group, evoked(slug))
@@ -222,7 +286,7 @@ def literal_counts(
     for group in groups:
         slugs: set[str] = set()
         for field in FIELDS:
-            slugs |= postings[field].get(group.own, set())
+            slugs |= postings.get(field, {}).get(group.own, set())
         counts[group.word] = Counter(kind for kind in map(kind_of, slugs) if kind is not None)
     return counts
 

@@ -11,19 +11,71 @@ and the names of the classes (spells and subclasses are tagged with them).
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from infra.search.embedding.expansion import Thesaurus, keys
-from infra.search.embedding.port import EmbeddingProvider, Vector
+from infra.search.embedding.port import EmbeddingProvider, Vector, cosine
 from infra.search.port import SearchDocument
+from infra.search.terms import STOPWORDS, stem, words
 
 # Field weights when composing the text an entry is embedded from: the name says most about it.
 NAME_REPEAT, TAGS_REPEAT = 3, 2
 # Entries of this kind are the classes other entries (spells, subclasses) are tagged with.
 CLASS_KIND = "class"
 EMBED_BATCH = 256
+# A compound's head at least this long ("axe", "bow"), its modifier a little longer: the short
+# ones ("con", "sea") are mostly abbreviations or chance letters (Con-trolling, Sea-ring).
+MIN_HEAD, MIN_MODIFIER = 3, 4
+# Endings that make a word a derivation or a verb form, not a compound of two things
+# (Friend-ship, Elven-kind, Banish-ment; Search-ing).
+NOT_A_HEAD = frozenset({"ship", "kind", "ment", "ness", "less", "hood", "dom", "like", "ful"})
+VERB_FORMS = ("ing", "ed")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The stems the catalog's entries use, with a sorted copy to find a word's family."""
+
+    stems: frozenset[str] = frozenset()
+    ordered: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, stems: Iterable[str]) -> Vocabulary:
+        known = frozenset(stems)
+        return cls(known, tuple(sorted(known)))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.stems
+
+    def starting(self, prefix: str) -> tuple[str, ...]:
+        """The stems beginning with ``prefix`` (a binary search)."""
+        start = bisect.bisect_left(self.ordered, prefix)
+        end = bisect.bisect_left(self.ordered, prefix + "\uffff")
+        return self.ordered[start:end]
+
+
+def split_compound(word: str, vocabulary: Vocabulary) -> tuple[str, str] | None:
+    """``quarterstaff`` -> ``("quarter", "staff")`` when both parts are words the catalog uses
+    on their own (``vocabulary``: their stems); of several splits, the one with the longest
+    head (``greatsword`` is a great sword, not a greats word). None for a word that is not
+    such a compound."""
+    if word.endswith(VERB_FORMS):
+        return None
+    best: tuple[str, str] | None = None
+    for cut in range(MIN_MODIFIER, len(word) - MIN_HEAD + 1):
+        modifier, head = word[:cut], word[cut:]
+        if head in NOT_A_HEAD or modifier in STOPWORDS:
+            continue
+        if stem(modifier) not in vocabulary or stem(head) not in vocabulary:
+            continue
+        if best is None or len(head) > len(best[1]):
+            best = (modifier, head)
+    return best
 
 
 def match_keys(text: str) -> frozenset[str]:
@@ -45,6 +97,8 @@ class Profile:
     # thesaurus concept -> the entry's keys (any field) that evoke it: what the entry is about
     evoked: dict[str, frozenset[str]]
     name_stems: frozenset[str]  # the stems of its name's words (no two-word phrases)
+    # the stems of the heads of its name's compounds (Quarterstaff: staff), none in name_stems
+    name_heads: frozenset[str] = frozenset()
 
 
 def level_of(tags: tuple[str, ...]) -> int | None:
@@ -88,7 +142,10 @@ class Profiles:
         # field ("name", "tags", "text") -> match key -> slugs of the entries having it there
         self.postings: dict[str, dict[str, set[str]]] = _postings(())
         self.kind_sizes: dict[str, int] = {}
+        self.slugs_by_kind: dict[str, list[str]] = {}
         self.class_stems: frozenset[str] = frozenset()  # the classes' names, as match keys
+        # the stems the entries use (any field): what compounds are split into
+        self.vocabulary = Vocabulary()
 
     async def rebuild(self, documents: Sequence[SearchDocument]) -> None:
         """Profiles for exactly ``documents``; unchanged entries keep their vectors."""
@@ -123,9 +180,17 @@ class Profiles:
                 ),
                 name_stems=frozenset(key for key in name_keys if " " not in key),
             )
+        self.vocabulary = _vocabulary(documents)
+        known = self._thesaurus_keys
+        kept = {
+            slug: _with_heads(profile, self.vocabulary, known) for slug, profile in kept.items()
+        }
         self.by_slug = kept
         self.postings = _postings(kept.values())
         self.kind_sizes = dict(Counter(profile.kind for profile in kept.values()))
+        self.slugs_by_kind = {}
+        for slug, profile in sorted(kept.items()):
+            self.slugs_by_kind.setdefault(profile.kind, []).append(slug)
         self.class_stems = frozenset(
             key
             for profile in kept.values()
@@ -151,17 +216,63 @@ class Profiles:
         profile = self.by_slug.get(slug)
         return frozenset() if profile is None else profile.name_stems
 
+    def nearest(self, vector: Vector, kind: str, count: int, skip: Iterable[str] = ()) -> set[str]:
+        """The ``count`` entries of ``kind`` (but ``skip``) most similar to ``vector``, of those
+        similar at all."""
+        skipped = set(skip)
+        scored = []
+        for slug in self.slugs_by_kind.get(kind, ()):
+            if slug not in skipped:
+                similarity = cosine(vector, self.by_slug[slug].vector)
+                if similarity > 0:
+                    scored.append((-similarity, slug))
+        return {slug for _, slug in heapq.nsmallest(count, scored)}
+
     def kinds(self) -> set[str]:
         return {profile.kind for profile in self.by_slug.values()}
 
 
+def compound_heads(
+    name: str, vocabulary: Vocabulary, known: frozenset[str] = frozenset()
+) -> frozenset[str]:
+    """The stems of the heads of ``name``'s compound words: a Quarterstaff is a staff, a
+    Battleaxe an axe, a Longbow a bow. Only the head: the modifier rarely says what the thing
+    is (a Warhammer is no war). Words the thesaurus knows whole are left alone (their meaning
+    is spelt out), as are heads already among the name's own words."""
+    heads = set()
+    own = {stem(word) for word in words(name)}
+    for word in words(name):
+        if len(word) < MIN_HEAD + MIN_MODIFIER or stem(word) in known:
+            continue
+        parts = split_compound(word, vocabulary)
+        if parts is not None:
+            heads.add(stem(parts[1]))
+    return frozenset(heads - own)
+
+
+def _vocabulary(documents: Iterable[SearchDocument]) -> Vocabulary:
+    return Vocabulary.of(
+        stem(word)
+        for document in documents
+        for word in words(f"{document.name} {document.tag_text} {document.text}")
+    )
+
+
+def _with_heads(profile: Profile, vocabulary: Vocabulary, known: frozenset[str]) -> Profile:
+    heads = compound_heads(profile.name, vocabulary, known)
+    if heads == profile.name_heads:
+        return profile
+    return dataclasses.replace(profile, name_heads=heads)
+
+
 def _postings(profiles: Iterable[Profile]) -> dict[str, dict[str, set[str]]]:
-    postings: dict[str, dict[str, set[str]]] = {"name": {}, "tags": {}, "text": {}}
+    postings: dict[str, dict[str, set[str]]] = {"name": {}, "tags": {}, "text": {}, "head": {}}
     for profile in profiles:
         for field, field_keys in (
             ("name", profile.name_keys),
             ("tags", profile.tag_keys),
             ("text", profile.text_keys),
+            ("head", profile.name_heads),
         ):
             for key in field_keys:
                 postings[field].setdefault(key, set()).add(profile.slug)

@@ -4,8 +4,8 @@
   while typing); if no entry has them all, entries with any of them, best first.
 * ``concept``: the reuse-first step before generating anything. Gathers candidates of every kind
   (the full-text index's best for the concept's own words, plus every entry in which a word or
-  a thesaurus relative occurs), ranks each kind's candidates by meaning (:mod:`concept`) and
-  explains every option.
+  a thesaurus relative occurs, plus, for a kind with fewer than asked, its entries closest in
+  meaning), ranks each kind's candidates by meaning (:mod:`concept`) and explains every option.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ class CatalogSearch:
         _check_text("concept", concept, MAX_CONCEPT_LENGTH)
         wanted = self._check_kinds(kinds)
         await self.freshness.ensure()
-        groups = expand(concept, self.thesaurus, self.signals)
+        groups = expand(concept, self.thesaurus, self.signals, self.profiles.vocabulary)
         # Candidates: the full-text engine's best entries for the concept's own words (its
         # rank is one signal), plus every entry in which the words or their thesaurus
         # relatives occur (found in memory below; the engine stems differently, thieves/thief,
@@ -200,12 +200,18 @@ class CatalogSearch:
             self.profiles.postings,
             self.profiles.evoked,
             self.profiles.name_stems,
+            self.profiles.class_stems,
         )
         for slug in matches:
             entry = self.profiles.get(slug)
             if entry is not None and entry.kind in by_kind:
                 by_kind[entry.kind].add(slug)
         [query_vector] = await self.embedder.embed([concept])
+        # A kind no word speaks for still gets its entries closest in meaning: weaker evidence,
+        # but a real embedding model knows words the thesaurus does not.
+        for kind, slugs in by_kind.items():
+            if len(slugs) < per_kind:
+                slugs |= self.profiles.nearest(query_vector, kind, per_kind - len(slugs), slugs)
         asked = frozenset(group.own for group in groups)
         literal = literal_counts(groups, self.profiles.postings, self.profiles.kind_of)
         classes = classes_named(groups, self.profiles.class_stems)

@@ -3,7 +3,8 @@
     uv run python -m tests.catalog.eval.evaluate [--verbose] [--k 5] [--cases FILE]
 
 Imports the whole SRD into a throw-away catalog, runs every concept of ``concepts.yaml`` (or of
-``--cases``, e.g. the held-out ``holdout.yaml``, written before the ranking changes it checks) and,
+``--cases``: ``holdout.yaml``, or ``fresh.yaml``, written before the ranking changes it checks and
+never inspected while making them) and,
 for each (concept, kind) it has expectations for, counts how many expected entries appear in
 that kind's top k. Kinds the catalog has no content for yet are skipped and listed; expected
 entries the catalog does not contain (a misspelt name, or content not imported yet) are listed
@@ -127,7 +128,7 @@ async def main(argv: list[str]) -> int:
         "--cases",
         type=Path,
         default=EVALUATION_SET,
-        help=f"the evaluation set to run (default: {EVALUATION_SET.name}; see also holdout.yaml)",
+        help=f"the set to run (default: {EVALUATION_SET.name}; also holdout.yaml, fresh.yaml)",
     )
     args = parser.parse_args(argv)
     if not args.cases.is_file():
