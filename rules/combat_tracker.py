@@ -7,6 +7,8 @@ numbers alone:
 * damage is taken from Temporary Hit Points first, then from Hit Points, which stop at 0;
 * healing restores Hit Points up to the maximum and never touches Temporary Hit Points;
 * Temporary Hit Points do not stack: a new grant replaces the old only if it is higher;
+* a character who drops to 0 Hit Points falls Unconscious, and regaining any Hit Points ends
+  it (a creature at 0 usually just dies: the game master's call, so creatures are left alone);
 * combatants act in descending initiative; ties go to the higher tiebreaker (the Dexterity
   score, say), then to the order the caller gives (the rules let the game master decide).
 
@@ -20,6 +22,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from rules.enums import Condition
 from rules.errors import RuleError, RuleViolation
 
 K = TypeVar("K", bound=Hashable)
@@ -128,6 +131,20 @@ def grant_temporary(hit_points: HitPoints, amount: int) -> HitPoints:
         hit_points.maximum,
         max(hit_points.temporary, min(amount, MAX_HIT_POINTS)),
     )
+
+
+def conditions_after(
+    conditions: frozenset[Condition], before: HitPoints, after: HitPoints, *, character: bool
+) -> frozenset[Condition]:
+    """A ``character``'s conditions once its Hit Points went from ``before`` to ``after``:
+    Unconscious on dropping to 0, no longer once it has Hit Points again."""
+    if not character:
+        return conditions
+    if before.current > 0 and after.current == 0:
+        return conditions | {Condition.UNCONSCIOUS}
+    if before.current == 0 and after.current > 0:
+        return conditions - {Condition.UNCONSCIOUS}
+    return conditions
 
 
 def check_initiative(value: int) -> list[RuleError]:

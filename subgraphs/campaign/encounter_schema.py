@@ -274,7 +274,7 @@ class EncounterMutation:
 
     @strawberry.mutation(
         description="Damage a combatant: Temporary Hit Points absorb it first, Hit Points "
-        "stop at 0."
+        "stop at 0, and a player character at 0 falls Unconscious."
     )
     async def apply_damage(self, info: ContextInfo, input: HitPointsInput) -> EncounterPayload:
         async def change(
@@ -284,7 +284,10 @@ class EncounterMutation:
 
         return await _on_combatant(info, input, change)
 
-    @strawberry.mutation(description="Heal a combatant, up to its Hit Point maximum.")
+    @strawberry.mutation(
+        description="Heal a combatant, up to its Hit Point maximum; a player character at 0 "
+        "is no longer Unconscious."
+    )
     async def apply_healing(self, info: ContextInfo, input: HitPointsInput) -> EncounterPayload:
         async def change(
             uow: UnitOfWork, user: uuid.UUID, encounter: uuid.UUID, version: int, who: uuid.UUID

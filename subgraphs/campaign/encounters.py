@@ -429,6 +429,17 @@ async def next_turn(
     return await _change(uow, user_id, encounter_id, expected_version, "turn_advanced", change)
 
 
+def _follow_hit_points(
+    row: CombatantRow, before: tracker.HitPoints, after: tracker.HitPoints
+) -> None:
+    """A player character at 0 Hit Points is Unconscious until healed (rules/combat_tracker)."""
+    held = frozenset(Condition(value) for value in row.conditions)
+    character = row.kind == CombatantKind.PLAYER_CHARACTER.value
+    now = tracker.conditions_after(held, before, after, character=character)
+    if now != held:
+        row.conditions = sorted(condition.value for condition in now)
+
+
 async def apply_damage(
     uow: UnitOfWork,
     user_id: uuid.UUID,
@@ -447,10 +458,10 @@ async def apply_damage(
         uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
     ) -> dict[str, object]:
         row = _combatant(combatants, combatant_id)
-        result = tracker.take_damage(
-            tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp), amount
-        )
+        before = tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp)
+        result = tracker.take_damage(before, amount)
         row.current_hp, row.temp_hp = result.hit_points.current, result.hit_points.temporary
+        _follow_hit_points(row, before, result.hit_points)
         return {
             "combatantId": str(row.id),
             "amount": amount,
@@ -479,8 +490,10 @@ async def apply_healing(
         uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
     ) -> dict[str, object]:
         row = _combatant(combatants, combatant_id)
-        result = tracker.heal(tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp), amount)
+        before = tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp)
+        result = tracker.heal(before, amount)
         row.current_hp = result.hit_points.current
+        _follow_hit_points(row, before, result.hit_points)
         return {"combatantId": str(row.id), "amount": amount, "restored": result.restored}
 
     return await _change(uow, user_id, encounter_id, expected_version, "healing_applied", change)

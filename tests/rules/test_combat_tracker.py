@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rules import combat_tracker as ct
+from rules.enums import Condition
 from rules.errors import RuleViolation
 
 
@@ -233,3 +234,20 @@ def test_a_lone_combatant_starts_a_new_round_every_turn() -> None:
 def test_an_index_past_a_shrunken_order_wraps() -> None:
     # Combatants left the fight since: the next turn still lands inside the order.
     assert ct.next_turn(ct.TurnPosition(2, 5), 3) == ct.TurnPosition(3, 0)
+
+
+def test_a_character_at_zero_is_unconscious_until_healed() -> None:
+    up, down = ct.HitPoints(5, 20), ct.HitPoints(0, 20)
+    prone = frozenset({Condition.PRONE})
+    fallen = ct.conditions_after(prone, up, down, character=True)
+    assert fallen == {Condition.PRONE, Condition.UNCONSCIOUS}
+    assert ct.conditions_after(fallen, down, ct.HitPoints(1, 20), character=True) == prone
+    # Staying up, or staying down, changes nothing.
+    assert ct.conditions_after(prone, up, ct.HitPoints(3, 20), character=True) == prone
+    assert ct.conditions_after(fallen, down, down, character=True) == fallen
+
+
+def test_a_creature_at_zero_is_left_to_the_game_master() -> None:
+    assert ct.conditions_after(
+        frozenset(), ct.HitPoints(5, 20), ct.HitPoints(0, 20), character=False
+    ) == (frozenset())

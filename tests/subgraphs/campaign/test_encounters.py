@@ -420,6 +420,25 @@ async def test_hit_points_follow_the_rules(served: Served) -> None:
     assert combatant(fight, "Knight")["currentHp"] == 52
 
 
+async def test_a_player_character_at_zero_is_unconscious_until_healed(served: Served) -> None:
+    table = served.table
+    fight = await table.encounter()
+    fight = await table.add(
+        fight, "Seraphine", kind="PLAYER_CHARACTER", characterId=table.character_id, maxHp=20
+    )
+    fight = await table.add(fight, "Goblin", maxHp=7)
+    fight = await table.ok("addCondition", **step(fight, "Seraphine", condition="PRONE"))
+
+    fight = await table.ok("applyDamage", **step(fight, "Seraphine", amount=25))
+    assert combatant(fight, "Seraphine")["conditions"] == ["PRONE", "UNCONSCIOUS"]
+    fight = await table.ok("applyDamage", **step(fight, "Goblin", amount=9))
+    assert combatant(fight, "Goblin")["conditions"] == []  # a creature's fate is the GM's call
+
+    fight = await table.ok("applyHealing", **step(fight, "Seraphine", amount=4))
+    assert combatant(fight, "Seraphine")["conditions"] == ["PRONE"]
+    assert combatant(fight, "Seraphine")["currentHp"] == 4
+
+
 async def test_creating_with_a_key_twice_gives_one_encounter(served: Served) -> None:
     table = served.table
     first = await table.encounter(idempotencyKey="ambush-1")
