@@ -23,24 +23,27 @@ from tests.support import TokenFactory, asgi_client
 Build = Callable[[Settings, TokenVerifier], Starlette]
 
 
-@contextlib.asynccontextmanager
-async def serve_subgraph(
-    build: Build, env: Mapping[str, str | None]
-) -> AsyncIterator[tuple[httpx.AsyncClient, TokenFactory]]:
-    """A client of the service ``build`` makes, and the factory of tokens it accepts.
-
-    ``env`` (a value of ``None`` unsets the variable) holds only while the service reads its
-    configuration, so a module-scoped service does not leak settings into other tests.
-    """
-    tokens = TokenFactory()
+def build_app(build: Build, env: Mapping[str, str | None], tokens: TokenFactory) -> Starlette:
+    """The app ``build`` makes, trusting ``tokens``. ``env`` (a value of ``None`` unsets the
+    variable) holds only while the service reads its configuration, so a module-scoped service
+    does not leak settings into other tests."""
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             if value is None:
                 patch.delenv(name, raising=False)
             else:
                 patch.setenv(name, value)
-        app = build(Settings.from_env(), tokens.verifier)
-    async with asgi_client(app) as http:
+        return build(Settings.from_env(), tokens.verifier)
+
+
+@contextlib.asynccontextmanager
+async def serve_subgraph(
+    build: Build, env: Mapping[str, str | None]
+) -> AsyncIterator[tuple[httpx.AsyncClient, TokenFactory]]:
+    """A client of the service ``build`` makes (in process), and the factory of tokens it
+    accepts."""
+    tokens = TokenFactory()
+    async with asgi_client(build_app(build, env, tokens)) as http:
         yield http, tokens
 
 

@@ -8,11 +8,9 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
-import pytest
-
-from infra.config import Settings
 from subgraphs.campaign.app import build
 from tests.router.subs.client import GraphQLWsClient
+from tests.subgraphs.harness import build_app
 from tests.support import TokenFactory, loopback_server
 
 WAIT = 10.0  # seconds; generous, since the outbox relay polls and the bus consumer blocks
@@ -25,13 +23,7 @@ async def campaign_service(
     """The campaign app under uvicorn with its lifespan (migrations, outbox relay, bus
     consumer); yields its GraphQL URL and the token factory it trusts."""
     tokens = tokens or TokenFactory()
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in env.items():
-            if value is None:
-                patch.delenv(name, raising=False)
-            else:
-                patch.setenv(name, value)
-        app = build(Settings.from_env(), tokens.verifier)
+    app = build_app(build, env, tokens)
     async with loopback_server(app, lifespan=True) as base_url:
         yield f"{base_url}/graphql", tokens
 
