@@ -9,6 +9,9 @@ numbers alone:
 * Temporary Hit Points do not stack: a new grant replaces the old only if it is higher;
 * a character who drops to 0 Hit Points falls Unconscious, and regaining any Hit Points ends
   it (a creature at 0 usually just dies: the game master's call, so creatures are left alone);
+* a character at 0 makes death saving throws (``Dying``): three successes and it is Stable,
+  three failures and it dies; damage at 0 is a failure (two for a critical hit), and damage of
+  at least its Hit Point maximum, on dropping to 0 or at 0, kills outright;
 * combatants act in descending initiative; ties go to the higher tiebreaker (the Dexterity
   score, say), then to the order the caller gives (the rules let the game master decide).
 
@@ -86,6 +89,7 @@ class DamageResult:
     absorbed: int  # taken by Temporary Hit Points
     lost: int  # taken from Hit Points (what was left of them at most)
     dropped_to_zero: bool  # this damage took the combatant from above 0 to 0
+    beyond_zero: int  # what Temporary Hit Points and Hit Points could not take
 
 
 def take_damage(hit_points: HitPoints, amount: int) -> DamageResult:
@@ -102,6 +106,7 @@ def take_damage(hit_points: HitPoints, amount: int) -> DamageResult:
         absorbed=absorbed,
         lost=lost,
         dropped_to_zero=hit_points.current > 0 and after.current == 0,
+        beyond_zero=amount - absorbed - lost,
     )
 
 
@@ -145,6 +150,89 @@ def conditions_after(
     if before.current == 0 and after.current > 0:
         return conditions - {Condition.UNCONSCIOUS}
     return conditions
+
+
+SAVES_TO_SETTLE = 3  # successes to become Stable, failures to die
+DEATH_SAVE_DC = 10
+
+
+@dataclass(frozen=True)
+class Dying:
+    """A character's death saving throws at 0 Hit Points, and how its fight for life ended."""
+
+    successes: int = 0
+    failures: int = 0
+    stable: bool = False
+    dead: bool = False
+
+    def __post_init__(self) -> None:
+        for field, value in (("successes", self.successes), ("failures", self.failures)):
+            if not 0 <= value <= SAVES_TO_SETTLE:
+                raise RuleViolation.at(
+                    field, "death_saves_out_of_range", "Death saves count from 0 to 3."
+                )
+
+
+DEAD = Dying(failures=SAVES_TO_SETTLE, dead=True)
+
+
+def _failed(dying: Dying, count: int) -> Dying:
+    failures = min(SAVES_TO_SETTLE, dying.failures + count)
+    return DEAD if failures == SAVES_TO_SETTLE else Dying(dying.successes, failures)
+
+
+def dying_after_damage(dying: Dying, result: DamageResult, *, critical: bool = False) -> Dying:
+    """A character's death saves after ``result``: killed outright when the damage beyond 0
+    reaches its Hit Point maximum; at 0 already, one failure (two for a critical hit), and
+    no longer Stable."""
+    if dying.dead:
+        return dying
+    maximum = result.hit_points.maximum
+    if result.dropped_to_zero:
+        return DEAD if result.beyond_zero >= maximum else Dying()
+    if result.hit_points.current > 0 or result.beyond_zero == 0:
+        return dying  # still standing, or Temporary Hit Points took it all
+    if result.beyond_zero >= maximum:
+        return DEAD
+    return _failed(Dying(dying.successes, dying.failures), 2 if critical else 1)
+
+
+def dying_after_healing(dying: Dying, after: HitPoints) -> Dying:
+    """Regaining any Hit Points ends the fight for life; the dead are past healing."""
+    if dying.dead:
+        raise RuleViolation.at("combatantId", "dead", "Healing does not bring back the dead.")
+    return Dying() if after.current > 0 else dying
+
+
+@dataclass(frozen=True)
+class DeathSaveResult:
+    dying: Dying
+    regained: int  # Hit Points regained: 1 on a natural 20
+
+
+def death_save(dying: Dying, hit_points: HitPoints, roll: int) -> DeathSaveResult:
+    """Resolve a death saving throw from the natural d20 ``roll``: 20 regains 1 Hit Point,
+    1 counts two failures, 10 or more succeeds. Counts reset on becoming Stable."""
+    if not 1 <= roll <= 20:
+        raise RuleViolation.at("roll", "roll_out_of_range", "A d20 roll is 1-20.")
+    if dying.dead:
+        raise RuleViolation.at("combatantId", "dead", "The dead make no death saves.")
+    if hit_points.current > 0:
+        raise RuleViolation.at(
+            "combatantId", "not_dying", "Death saves are made only at 0 Hit Points."
+        )
+    if dying.stable:
+        raise RuleViolation.at(
+            "combatantId", "already_stable", "A Stable creature makes no death saves."
+        )
+    if roll == 20:
+        return DeathSaveResult(Dying(), 1)
+    if roll < DEATH_SAVE_DC:
+        return DeathSaveResult(_failed(dying, 2 if roll == 1 else 1), 0)
+    successes = dying.successes + 1
+    if successes == SAVES_TO_SETTLE:
+        return DeathSaveResult(Dying(stable=True), 0)
+    return DeathSaveResult(Dying(successes, dying.failures), 0)
 
 
 def check_initiative(value: int) -> list[RuleError]:

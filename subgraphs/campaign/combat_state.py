@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from rules.combat_tracker import HitPoints, InitiativeEntry, initiative_order
+from rules.combat_tracker import Dying, HitPoints, InitiativeEntry, initiative_order
 from rules.enums import Condition
 from subgraphs.campaign.models import CombatantKind, CombatantRow, EncounterRow, EncounterStatus
 
@@ -30,6 +30,7 @@ class CombatantState:
     hit_points: HitPoints
     conditions: tuple[Condition, ...]
     hidden: bool
+    dying: Dying
 
     @classmethod
     def from_row(cls, row: CombatantRow) -> CombatantState:
@@ -43,6 +44,7 @@ class CombatantState:
             hit_points=HitPoints(row.current_hp, row.max_hp, row.temp_hp),
             conditions=tuple(sorted(Condition(value) for value in row.conditions)),
             hidden=row.hidden,
+            dying=Dying(row.death_save_successes, row.death_save_failures, row.stable, row.dead),
         )
 
     def to_payload(self) -> dict[str, Any]:
@@ -58,11 +60,18 @@ class CombatantState:
             "tempHp": self.hit_points.temporary,
             "conditions": [condition.value for condition in self.conditions],
             "hidden": self.hidden,
+            "deathSaves": {
+                "successes": self.dying.successes,
+                "failures": self.dying.failures,
+                "stable": self.dying.stable,
+                "dead": self.dying.dead,
+            },
         }
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> CombatantState:
         character_id = data.get("characterId")
+        saves = data.get("deathSaves") or {}  # absent from events written before death saves
         return cls(
             id=uuid.UUID(data["id"]),
             name=str(data["name"]),
@@ -73,6 +82,12 @@ class CombatantState:
             hit_points=HitPoints(data["currentHp"], data["maxHp"], data["tempHp"]),
             conditions=tuple(Condition(value) for value in data["conditions"]),
             hidden=bool(data["hidden"]),
+            dying=Dying(
+                int(saves.get("successes", 0)),
+                int(saves.get("failures", 0)),
+                bool(saves.get("stable", False)),
+                bool(saves.get("dead", False)),
+            ),
         )
 
 

@@ -93,6 +93,11 @@ class HitPointsInput:
     amount: int = strawberry.field(
         description="How much, 0 or more; damage after the target's resistances and immunities."
     )
+    critical: bool = strawberry.field(
+        default=False,
+        description="Damage only: from a critical hit, which at 0 Hit Points counts as two "
+        "death save failures.",
+    )
 
 
 @strawberry.input(description="A condition to add to or remove from one combatant.")
@@ -101,6 +106,17 @@ class ConditionInput:
     expected_version: int = strawberry.field(description="The `version` you last read.")
     combatant_id: strawberry.ID = strawberry.field(description="The combatant.")
     condition: Condition = strawberry.field(description="The condition.")
+
+
+@strawberry.input(description="A player character's death saving throw.")
+class DeathSaveInput:
+    encounter_id: strawberry.ID = strawberry.field(description="The encounter.")
+    expected_version: int = strawberry.field(description="The `version` you last read.")
+    combatant_id: strawberry.ID = strawberry.field(description="The player character at 0.")
+    roll: int = strawberry.field(
+        description="The d20 as it landed, 1-20: 20 regains 1 Hit Point, 1 is two failures, "
+        "10 or more a success."
+    )
 
 
 @strawberry.input(description="Whether the players see a combatant.")
@@ -165,7 +181,8 @@ async def _on_combatant(
     | SetInitiativeInput
     | HitPointsInput
     | ConditionInput
-    | CombatantVisibilityInput,
+    | CombatantVisibilityInput
+    | DeathSaveInput,
     change: Callable[[UnitOfWork, uuid.UUID, uuid.UUID, int, uuid.UUID], Awaitable[EncounterState]],
 ) -> EncounterPayload:
     async def work(uow: UnitOfWork, user_id: uuid.UUID) -> EncounterState:
@@ -274,13 +291,16 @@ class EncounterMutation:
 
     @strawberry.mutation(
         description="Damage a combatant: Temporary Hit Points absorb it first, Hit Points "
-        "stop at 0, and a player character at 0 falls Unconscious."
+        "stop at 0, and a player character at 0 falls Unconscious; damage at 0 is a death "
+        "save failure, and damage of at least its Hit Point maximum kills outright."
     )
     async def apply_damage(self, info: ContextInfo, input: HitPointsInput) -> EncounterPayload:
         async def change(
             uow: UnitOfWork, user: uuid.UUID, encounter: uuid.UUID, version: int, who: uuid.UUID
         ) -> EncounterState:
-            return await encounters.apply_damage(uow, user, encounter, version, who, input.amount)
+            return await encounters.apply_damage(
+                uow, user, encounter, version, who, input.amount, critical=input.critical
+            )
 
         return await _on_combatant(info, input, change)
 
@@ -331,6 +351,18 @@ class EncounterMutation:
             uow: UnitOfWork, user: uuid.UUID, encounter: uuid.UUID, version: int, who: uuid.UUID
         ) -> EncounterState:
             return await encounters.set_hidden(uow, user, encounter, version, who, input.hidden)
+
+        return await _on_combatant(info, input, change)
+
+    @strawberry.mutation(
+        description="Record a player character's death saving throw: three successes and it "
+        "is Stable, three failures and it dies."
+    )
+    async def roll_death_save(self, info: ContextInfo, input: DeathSaveInput) -> EncounterPayload:
+        async def change(
+            uow: UnitOfWork, user: uuid.UUID, encounter: uuid.UUID, version: int, who: uuid.UUID
+        ) -> EncounterState:
+            return await encounters.roll_death_save(uow, user, encounter, version, who, input.roll)
 
         return await _on_combatant(info, input, change)
 

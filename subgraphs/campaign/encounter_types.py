@@ -39,6 +39,16 @@ strawberry.enum(
 strawberry.enum(Condition, name="Condition", description="One of the 15 conditions.")
 
 
+@strawberry.type(description="A player character's fight for life at 0 Hit Points.")
+class DeathSaves:
+    successes: int = strawberry.field(description="Successful death saves, 0-3.")
+    failures: int = strawberry.field(description="Failed death saves, 0-3.")
+    stable: bool = strawberry.field(
+        description="Stable: at 0 Hit Points but no longer making death saves."
+    )
+    dead: bool = strawberry.field(description="Dead: three failures, or massive damage.")
+
+
 @strawberry.type(description="One side's fighter in an encounter, with its Hit Points.")
 class Combatant:
     id: strawberry.ID = strawberry.field(description="The combatant's ID (not a character's).")
@@ -55,6 +65,10 @@ class Combatant:
         description="Hidden from the players (only the game master ever sees this as true)."
     )
     down: bool = strawberry.field(description="Whether it is at 0 Hit Points.")
+    death_saves: DeathSaves = strawberry.field(
+        description="Its death saves (a player character's; creatures at 0 are the game "
+        "master's call and keep all zeros)."
+    )
     creature_slug: str | None = strawberry.field(
         description="The catalog slug of its stat block, e.g. `creature/goblin-warrior`, if any."
     )
@@ -83,6 +97,12 @@ class Combatant:
             conditions=list(state.conditions),
             hidden=state.hidden,
             down=state.hit_points.is_down,
+            death_saves=DeathSaves(
+                successes=state.dying.successes,
+                failures=state.dying.failures,
+                stable=state.dying.stable,
+                dead=state.dying.dead,
+            ),
             creature_slug=state.creature_slug,
             character_id=state.character_id,
         )

@@ -429,15 +429,32 @@ async def next_turn(
     return await _change(uow, user_id, encounter_id, expected_version, "turn_advanced", change)
 
 
+def _dying(row: CombatantRow) -> tracker.Dying:
+    return tracker.Dying(row.death_save_successes, row.death_save_failures, row.stable, row.dead)
+
+
+def _set_dying(row: CombatantRow, dying: tracker.Dying) -> None:
+    row.death_save_successes, row.death_save_failures = dying.successes, dying.failures
+    row.stable, row.dead = dying.stable, dying.dead
+
+
+def _is_character(row: CombatantRow) -> bool:
+    return row.kind == CombatantKind.PLAYER_CHARACTER.value
+
+
 def _follow_hit_points(
     row: CombatantRow, before: tracker.HitPoints, after: tracker.HitPoints
 ) -> None:
     """A player character at 0 Hit Points is Unconscious until healed (rules/combat_tracker)."""
     held = frozenset(Condition(value) for value in row.conditions)
-    character = row.kind == CombatantKind.PLAYER_CHARACTER.value
-    now = tracker.conditions_after(held, before, after, character=character)
+    now = tracker.conditions_after(held, before, after, character=_is_character(row))
     if now != held:
         row.conditions = sorted(condition.value for condition in now)
+
+
+def _refuse_the_dead(row: CombatantRow) -> None:
+    if row.dead:
+        raise Rejected(Problem(("input", "combatantId"), "COMBATANT_DEAD", f"{row.name} is dead."))
 
 
 async def apply_damage(
@@ -447,8 +464,12 @@ async def apply_damage(
     expected_version: int,
     combatant_id: uuid.UUID,
     amount: int,
+    *,
+    critical: bool = False,
 ) -> EncounterState:
-    """``amount`` after the target's defenses; Temporary Hit Points absorb it first."""
+    """``amount`` after the target's defenses; Temporary Hit Points absorb it first. A player
+    character at 0 suffers death save failures (two for a ``critical`` hit), or dies outright
+    from damage of at least its Hit Point maximum."""
     if amount < 0:
         raise Rejected(
             Problem(("input", "amount"), "NEGATIVE_DAMAGE", "Damage cannot be negative.")
@@ -458,16 +479,21 @@ async def apply_damage(
         uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
     ) -> dict[str, object]:
         row = _combatant(combatants, combatant_id)
+        _refuse_the_dead(row)
         before = tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp)
         result = tracker.take_damage(before, amount)
         row.current_hp, row.temp_hp = result.hit_points.current, result.hit_points.temporary
         _follow_hit_points(row, before, result.hit_points)
+        if _is_character(row):
+            _set_dying(row, tracker.dying_after_damage(_dying(row), result, critical=critical))
         return {
             "combatantId": str(row.id),
             "amount": amount,
+            "critical": critical,
             "absorbed": result.absorbed,
             "lost": result.lost,
             "droppedToZero": result.dropped_to_zero,
+            "dead": row.dead,
         }
 
     return await _change(uow, user_id, encounter_id, expected_version, "damage_applied", change)
@@ -490,13 +516,61 @@ async def apply_healing(
         uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
     ) -> dict[str, object]:
         row = _combatant(combatants, combatant_id)
+        _refuse_the_dead(row)
         before = tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp)
         result = tracker.heal(before, amount)
         row.current_hp = result.hit_points.current
         _follow_hit_points(row, before, result.hit_points)
+        _set_dying(row, tracker.dying_after_healing(_dying(row), result.hit_points))
         return {"combatantId": str(row.id), "amount": amount, "restored": result.restored}
 
     return await _change(uow, user_id, encounter_id, expected_version, "healing_applied", change)
+
+
+async def roll_death_save(
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    encounter_id: uuid.UUID,
+    expected_version: int,
+    combatant_id: uuid.UUID,
+    roll: int,
+) -> EncounterState:
+    """Record a player character's death saving throw from its natural d20 ``roll``."""
+
+    async def change(
+        uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]
+    ) -> dict[str, object]:
+        row = _combatant(combatants, combatant_id)
+        _refuse_the_dead(row)
+        if not _is_character(row):
+            raise Rejected(
+                Problem(
+                    ("input", "combatantId"),
+                    "NOT_A_CHARACTER",
+                    "Only player characters make death saves; a creature at 0 is the game "
+                    "master's call.",
+                )
+            )
+        before = tracker.HitPoints(row.current_hp, row.max_hp, row.temp_hp)
+        try:
+            result = tracker.death_save(_dying(row), before, roll)
+        except RuleViolation as violation:
+            raise _rules("input")(violation) from None
+        if result.regained:
+            after = tracker.heal(before, result.regained).hit_points
+            row.current_hp = after.current
+            _follow_hit_points(row, before, after)
+        _set_dying(row, result.dying)
+        return {
+            "combatantId": str(row.id),
+            "roll": roll,
+            "successes": result.dying.successes,
+            "failures": result.dying.failures,
+            "stable": result.dying.stable,
+            "dead": result.dying.dead,
+        }
+
+    return await _change(uow, user_id, encounter_id, expected_version, "death_save_rolled", change)
 
 
 async def grant_temporary_hit_points(

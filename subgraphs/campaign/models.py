@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -148,6 +149,19 @@ class CombatantRow(EntityMixin, Base):
     conditions: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
     # Only the game master sees a hidden combatant (the Antitheticon's secret player, an ambush).
     hidden: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # A player character's fight for life at 0 Hit Points (rules.combat_tracker.Dying).
+    death_save_successes: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    death_save_failures: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default=text("0")
+    )
+    stable: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
+    dead: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
 
 
 class OutboxEvent(OutboxMixin, Base):

@@ -251,3 +251,61 @@ def test_a_creature_at_zero_is_left_to_the_game_master() -> None:
     assert ct.conditions_after(
         frozenset(), ct.HitPoints(5, 20), ct.HitPoints(0, 20), character=False
     ) == (frozenset())
+
+
+def test_damage_beyond_zero_of_the_maximum_kills_outright() -> None:
+    standing = ct.HitPoints(5, 20)
+    knocked = ct.take_damage(standing, 24)  # 19 beyond 0: short of the maximum
+    assert ct.dying_after_damage(ct.Dying(), knocked) == ct.Dying()
+    killed = ct.take_damage(standing, 25)  # 20 beyond 0
+    assert ct.dying_after_damage(ct.Dying(), killed) == ct.DEAD
+
+
+def test_damage_at_zero_is_a_failure_two_for_a_critical_hit() -> None:
+    down = ct.HitPoints(0, 20)
+    hit = ct.take_damage(down, 3)
+    assert ct.dying_after_damage(ct.Dying(successes=2), hit) == ct.Dying(2, 1)
+    assert ct.dying_after_damage(ct.Dying(1, 0, stable=True), hit) == ct.Dying(1, 1)
+    assert ct.dying_after_damage(ct.Dying(0, 1), hit, critical=True) == ct.DEAD
+    assert ct.dying_after_damage(ct.Dying(), ct.take_damage(down, 20)) == ct.DEAD
+    # Temporary Hit Points that take it all spare the character a failure.
+    shielded = ct.take_damage(ct.HitPoints(0, 20, 5), 4)
+    assert ct.dying_after_damage(ct.Dying(0, 2), shielded) == ct.Dying(0, 2)
+
+
+def test_death_saves_settle_at_three() -> None:
+    down = ct.HitPoints(0, 20)
+    dying = ct.Dying()
+    for roll in (10, 15):
+        dying = ct.death_save(dying, down, roll).dying
+    assert dying == ct.Dying(2, 0)
+    assert ct.death_save(dying, down, 12).dying == ct.Dying(stable=True)
+    assert ct.death_save(ct.Dying(0, 1), down, 9).dying == ct.Dying(0, 2)
+    assert ct.death_save(ct.Dying(1, 1), down, 1).dying == ct.DEAD
+    natural_20 = ct.death_save(ct.Dying(0, 2), down, 20)
+    assert (natural_20.dying, natural_20.regained) == (ct.Dying(), 1)
+
+
+@pytest.mark.parametrize(
+    ("dying", "hit_points", "roll", "code"),
+    [
+        (ct.Dying(), ct.HitPoints(0, 20), 0, "roll_out_of_range"),
+        (ct.Dying(), ct.HitPoints(0, 20), 21, "roll_out_of_range"),
+        (ct.DEAD, ct.HitPoints(0, 20), 10, "dead"),
+        (ct.Dying(), ct.HitPoints(3, 20), 10, "not_dying"),
+        (ct.Dying(stable=True), ct.HitPoints(0, 20), 10, "already_stable"),
+    ],
+)
+def test_impossible_death_saves_are_refused(
+    dying: ct.Dying, hit_points: ct.HitPoints, roll: int, code: str
+) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        ct.death_save(dying, hit_points, roll)
+    assert refused.value.error.code == code
+
+
+def test_healing_ends_the_fight_for_life_but_not_death() -> None:
+    assert ct.dying_after_healing(ct.Dying(1, 2), ct.HitPoints(1, 20)) == ct.Dying()
+    assert ct.dying_after_healing(ct.Dying(1, 2), ct.HitPoints(0, 20)) == ct.Dying(1, 2)
+    with pytest.raises(RuleViolation):
+        ct.dying_after_healing(ct.DEAD, ct.HitPoints(1, 20))

@@ -14,6 +14,7 @@ ENCOUNTER_FIELDS = """
   currentCombatant { id name }
   combatants {
     id name kind initiative currentHp maxHp tempHp conditions hidden down creatureSlug
+    deathSaves { successes failures stable dead }
     character { id }
   }
 """
@@ -42,6 +43,7 @@ MUTATIONS = {
         "addCondition": "ConditionInput",
         "removeCondition": "ConditionInput",
         "setCombatantHidden": "CombatantVisibilityInput",
+        "rollDeathSave": "DeathSaveInput",
         "endEncounter": "EncounterInput",
     }.items()
 }

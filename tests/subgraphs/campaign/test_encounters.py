@@ -439,6 +439,91 @@ async def test_a_player_character_at_zero_is_unconscious_until_healed(served: Se
     assert combatant(fight, "Seraphine")["currentHp"] == 4
 
 
+def saves(encounter: dict[str, Any], name: str) -> tuple[int, int, bool, bool]:
+    found = combatant(encounter, name)["deathSaves"]
+    return found["successes"], found["failures"], found["stable"], found["dead"]
+
+
+async def test_a_player_character_fights_for_life_at_zero(served: Served) -> None:
+    table = served.table
+    fight = await table.encounter()
+    fight = await table.add(
+        fight, "Seraphine", kind="PLAYER_CHARACTER", characterId=table.character_id, maxHp=20
+    )
+    fight = await table.add(fight, "Goblin", maxHp=7)
+    fight = await table.ok("applyDamage", **step(fight, "Seraphine", amount=20))
+    assert saves(fight, "Seraphine") == (0, 0, False, False)
+
+    fight = await table.ok("rollDeathSave", **step(fight, "Seraphine", roll=12))
+    fight = await table.ok("rollDeathSave", **step(fight, "Seraphine", roll=4))
+    assert saves(fight, "Seraphine") == (1, 1, False, False)
+    fight = await table.ok("applyDamage", **step(fight, "Seraphine", amount=2, critical=True))
+    assert saves(fight, "Seraphine") == (0, 3, False, True)  # a critical hit: two failures
+
+    # The dead neither heal nor roll; the refusals change nothing.
+    assert await table.errors("applyHealing", **step(fight, "Seraphine", amount=5)) == {
+        (("input", "combatantId"), "COMBATANT_DEAD")
+    }
+    assert await table.errors("rollDeathSave", **step(fight, "Seraphine", roll=15)) == {
+        (("input", "combatantId"), "COMBATANT_DEAD")
+    }
+    after = await table.seen(fight["id"], table.gm)
+    assert after is not None and after["version"] == fight["version"]
+
+    # Creatures make no death saves; rolls must be real d20 results.
+    fight = await table.ok("applyDamage", **step(fight, "Goblin", amount=7))
+    assert await table.errors("rollDeathSave", **step(fight, "Goblin", roll=15)) == {
+        (("input", "combatantId"), "NOT_A_CHARACTER")
+    }
+    assert saves(fight, "Goblin") == (0, 0, False, False)
+
+
+async def test_a_natural_20_or_healing_brings_a_character_back(served: Served) -> None:
+    table = served.table
+    fight = await table.encounter()
+    fight = await table.add(
+        fight, "Seraphine", kind="PLAYER_CHARACTER", characterId=table.character_id, maxHp=20
+    )
+    fight = await table.ok("applyDamage", **step(fight, "Seraphine", amount=20))
+    assert await table.errors("rollDeathSave", **step(fight, "Seraphine", roll=21)) == {
+        (("input", "roll"), "ROLL_OUT_OF_RANGE")
+    }
+    fight = await table.ok("rollDeathSave", **step(fight, "Seraphine", roll=1))
+    assert saves(fight, "Seraphine") == (0, 2, False, False)
+    fight = await table.ok("rollDeathSave", **step(fight, "Seraphine", roll=20))
+    seraphine = combatant(fight, "Seraphine")
+    assert (seraphine["currentHp"], seraphine["conditions"]) == (1, [])
+    assert saves(fight, "Seraphine") == (0, 0, False, False)
+    assert await table.errors("rollDeathSave", **step(fight, "Seraphine", roll=10)) == {
+        (("input", "combatantId"), "NOT_DYING")
+    }
+
+    # Three successes: Stable, until damage at 0 makes it a fight again.
+    fight = await table.ok("applyDamage", **step(fight, "Seraphine", amount=1))
+    for roll in (10, 11, 19):
+        fight = await table.ok("rollDeathSave", **step(fight, "Seraphine", roll=roll))
+    assert saves(fight, "Seraphine") == (0, 0, True, False)
+    assert await table.errors("rollDeathSave", **step(fight, "Seraphine", roll=10)) == {
+        (("input", "combatantId"), "ALREADY_STABLE")
+    }
+    fight = await table.ok("applyDamage", **step(fight, "Seraphine", amount=1))
+    assert saves(fight, "Seraphine") == (0, 1, False, False)
+    fight = await table.ok("applyHealing", **step(fight, "Seraphine", amount=3))
+    assert saves(fight, "Seraphine") == (0, 0, False, False)
+    assert combatant(fight, "Seraphine")["conditions"] == []
+
+
+async def test_massive_damage_kills_a_character_outright(served: Served) -> None:
+    table = served.table
+    fight = await table.encounter()
+    fight = await table.add(
+        fight, "Seraphine", kind="PLAYER_CHARACTER", characterId=table.character_id, maxHp=20
+    )
+    fight = await table.ok("applyDamage", **step(fight, "Seraphine", amount=40))
+    assert saves(fight, "Seraphine") == (0, 3, False, True)
+    assert (await served.events(fight["id"]))[-1] == "encounter.damage_applied"
+
+
 async def test_creating_with_a_key_twice_gives_one_encounter(served: Served) -> None:
     table = served.table
     first = await table.encounter(idempotencyKey="ambush-1")
