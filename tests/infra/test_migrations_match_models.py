@@ -24,7 +24,8 @@ from subgraphs.registry import SERVICES
 
 def _differences(connection: Connection, metadata: MetaData) -> list[Any]:
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return compare_metadata(context, metadata)
+    differences: list[Any] = compare_metadata(context, metadata)
+    return differences
 
 
 @pytest.mark.parametrize("service", SERVICES, ids=[service.name for service in SERVICES])
