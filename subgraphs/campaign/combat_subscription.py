@@ -1,4 +1,5 @@
-"""``combatState``: an encounter's state now, then after every change (see ``live``)."""
+"""``combatState``: an encounter's state now, then after every change (see ``live`` and
+``combat_hub``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import replace
 import strawberry
 
 from infra.db.errors import NotFound
-from subgraphs.campaign import encounters, live
+from subgraphs.campaign import combat_hub, encounters
 from subgraphs.campaign.combat_state import EncounterState
 from subgraphs.campaign.encounter_types import Encounter
 from subgraphs.campaign.models import EncounterStatus
@@ -37,7 +38,7 @@ class Subscription:
         runtime = info.context.runtime
         # Listen first, then read: a change committed in between arrives on the channel, and
         # anything the read already shows is dropped by its version.
-        async with live.cache_of(runtime).subscribe(live.channel(key)) as messages:
+        async with combat_hub.hub_of(runtime).follow(key, viewer.user_id) as updates:
             try:
                 state, watcher = await encounters.watch(runtime.uow(), viewer.user_id, key)
             except NotFound:
@@ -45,22 +46,23 @@ class Subscription:
             yield Encounter.of(state, watcher)
             if state.status == EncounterStatus.ENDED:
                 return
-            async for snapshot in live.snapshots(messages):
-                if snapshot.version <= state.version:
-                    continue  # a repeat or a late arrival: the stream never goes back
-                # Membership may end mid-fight (a player leaves, the campaign is deleted).
-                still = await encounters.watcher_of(
-                    runtime.uow(), viewer.user_id, snapshot.campaign_id
-                )
-                if still is None:
-                    raise _gone()
-                unseen = _same_view(state, snapshot, still)
-                state = snapshot
-                if unseen:
-                    continue  # only hidden combatants changed: players must not notice
-                yield Encounter.of(state, still)
-                if state.status == EncounterStatus.ENDED:
-                    return
+            try:
+                async for update in updates:
+                    # Membership may end mid-fight (a player leaves, the campaign is deleted);
+                    # the standing is as of now, whatever the snapshot's version.
+                    if update.watcher is None:
+                        raise _gone()
+                    if update.state.version <= state.version:
+                        continue  # a repeat or a late arrival: the stream never goes back
+                    unseen = _same_view(state, update.state, update.watcher)
+                    state = update.state
+                    if unseen:
+                        continue  # only hidden combatants changed: players must not notice
+                    yield Encounter.of(state, update.watcher)
+                    if state.status == EncounterStatus.ENDED:
+                        return
+            except combat_hub.ListenerLost as lost:
+                raise graphql_error(ErrorCode.INTERNAL_SERVER_ERROR, str(lost)) from None
 
 
 def _same_view(before: EncounterState, after: EncounterState, watcher: encounters.Watcher) -> bool:

@@ -14,7 +14,7 @@ transaction. The numbers themselves (Hit Points, turn order) come from ``rules.c
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy.orm.exc import StaleDataError
@@ -117,6 +117,15 @@ async def watcher_of(uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID
         except NotFound:
             return None
         return Watcher(game_master=campaign.game_master_id == user_id)
+
+
+async def watchers_of(
+    uow: UnitOfWork, campaign_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, Watcher]:
+    """``watcher_of`` for many users in one query; those who may no longer watch are absent."""
+    async with uow:
+        standing = await MembershipRepository(uow.session).standing_of_users(campaign_id, user_ids)
+    return {user: Watcher(game_master=game_master) for user, game_master in standing.items()}
 
 
 # ------------------------------------------------------------------ changing

@@ -5,13 +5,14 @@ The path of one change::
     mutation -> outbox row (same transaction) -> outbox relay -> event bus
              -> this service's consumer group "campaign-combat-state" (one replica gets it)
              -> cache pub/sub channel "campaign:encounter:<id>" (Redis: every replica hears it)
-             -> each ``combatState`` subscription on any replica -> the router -> the client
+             -> one listener per channel per replica (``combat_hub``)
+             -> each ``combatState`` subscription on that replica -> the router -> the client
 
 The bus gives each event to one replica of the group; the pub/sub channel then fans it out to all
 of them, so a subscriber sees every change whichever replica holds its WebSocket. Delivery may
-repeat or arrive late (redelivery); a subscriber keeps only snapshots newer than the last it sent,
-so the stream never goes backwards. In the embedded topology the bus and the cache are in-process
-and the same path runs inside one process.
+repeat or arrive late (redelivery); the listener and each subscriber keep only snapshots newer
+than the last they handed on, so the stream never goes backwards. In the embedded topology the
+bus and the cache are in-process and the same path runs inside one process.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import Select, func, select
 
@@ -103,6 +103,26 @@ class MembershipRepository(Repository[MembershipRow]):
             MembershipRow.campaign_id == campaign_id, MembershipRow.character_id == character_id
         )
         return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def standing_of_users(
+        self, campaign_id: uuid.UUID, user_ids: Collection[uuid.UUID]
+    ) -> dict[uuid.UUID, bool]:
+        """Of ``user_ids``, those with a live membership in the live campaign, each with
+        whether they are its game master (one query for many, for the live combat hub)."""
+        if not user_ids:
+            return {}
+        statement = (
+            select(MembershipRow.user_id, CampaignRow.game_master_id)
+            .join(CampaignRow, CampaignRow.id == MembershipRow.campaign_id)
+            .where(
+                MembershipRow.campaign_id == campaign_id,
+                MembershipRow.user_id.in_(list(user_ids)),
+                MembershipRow.is_deleted.is_(False),
+                CampaignRow.is_deleted.is_(False),
+            )
+        )
+        rows = (await self.session.execute(statement)).all()
+        return {user: user == game_master for user, game_master in rows}
 
     async def count_players(self, campaign_id: uuid.UUID) -> int:
         statement = (
