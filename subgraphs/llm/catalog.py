@@ -48,6 +48,11 @@ class ConsideredEntry:
     name: str
     score: float
 
+    @property
+    def label(self) -> str:
+        """How a generator is told about it: "Monk (class)"."""
+        return f"{self.name} ({self.kind})"
+
     def as_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "slug": self.slug, "name": self.name, "score": self.score}
 

@@ -6,6 +6,7 @@ by implementing ``TextGenerator``. The service layer only sees this interface.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -26,5 +27,13 @@ class TextGenerationFailed(Exception):
 
 class TextGenerator(Protocol):
     async def generate(
-        self, prompt: str, *, max_tokens: int, purpose: str = "GENERAL"
-    ) -> Completion: ...
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        purpose: str = "GENERAL",
+        references: Sequence[str] = (),
+    ) -> Completion:
+        """``references``: existing catalog content that fits the prompt ("Monk (class)"),
+        best first, for the text to build on rather than invent (reuse first)."""
+        ...

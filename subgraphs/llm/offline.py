@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 
 from subgraphs.llm.generator import Completion
 from subgraphs.llm.tokens import count_tokens, cut_after
@@ -80,7 +81,7 @@ def _pick(options: list[str], digest: bytes, position: int) -> str:
     return options[digest[position] % len(options)]
 
 
-def sketch(prompt: str, purpose: str) -> str:
+def sketch(prompt: str, purpose: str, references: Sequence[str] = ()) -> str:
     words = keywords(prompt)
     # Longer words are more often the nouns that carry the idea; keep them in prompt order.
     longest = sorted(sorted(words, key=len, reverse=True)[:3], key=words.index)
@@ -104,6 +105,7 @@ def sketch(prompt: str, purpose: str) -> str:
             f"- Tension: {fill(TENSIONS, 1)}",
             f"- Hook: {fill(HOOKS, 2)}",
             f"- Open question: {fill(QUESTIONS, 3)}",
+            *([f"- Build on the SRD: {', '.join(references)}"] if references else []),
         ]
     )
 
@@ -112,9 +114,14 @@ class OfflineTextGenerator:
     """``TextGenerator`` that needs nothing installed or online, and says so in its output."""
 
     async def generate(
-        self, prompt: str, *, max_tokens: int, purpose: str = "GENERAL"
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        purpose: str = "GENERAL",
+        references: Sequence[str] = (),
     ) -> Completion:
-        text, truncated = cut_after(sketch(prompt, purpose), max_tokens)
+        text, truncated = cut_after(sketch(prompt, purpose, references), max_tokens)
         return Completion(
             text=text,
             provider=PROVIDER,

@@ -113,7 +113,10 @@ async def _generate(
     """The generated text as an unsaved row; runs outside any transaction (see the module doc)."""
     try:
         completion = await generator.generate(
-            prompt, max_tokens=MAX_COMPLETION_TOKENS, purpose=request.purpose.value
+            prompt,
+            max_tokens=MAX_COMPLETION_TOKENS,
+            purpose=request.purpose.value,
+            references=[entry.label for entry in consultation.entries],
         )
     except TextGenerationFailed as exc:
         raise Rejected(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -236,7 +236,12 @@ class CannedGenerator:
         self.calls: list[tuple[str, int, str]] = []
 
     async def generate(
-        self, prompt: str, *, max_tokens: int, purpose: str = "GENERAL"
+        self,
+        prompt: str,
+        *,
+        max_tokens: int,
+        purpose: str = "GENERAL",
+        references: Sequence[str] = (),
     ) -> Completion:
         self.calls.append((prompt, max_tokens, purpose))
         if self.fail:

@@ -150,7 +150,7 @@ async def test_the_catalog_is_asked_first_and_its_entries_are_kept(llm: Llm) -> 
 
     catalog = made["catalog"]
     assert catalog["status"] == "CONSULTED"
-    # Best first across kinds; a tie goes to the slug that sorts first.
+    # Every kind's best, then every kind's second best.
     assert [e["slug"] for e in catalog["entries"]] == [
         "class/monk",
         "species/dragonborn",
@@ -158,6 +158,11 @@ async def test_the_catalog_is_asked_first_and_its_entries_are_kept(llm: Llm) -> 
         "species/human",
     ]
     assert catalog["entries"][0] == option("class", "class/monk", "Monk", 0.81)
+    # The generator is told to build on them (the offline one says so in its sketch).
+    assert made["output"].splitlines()[-1] == (
+        "- Build on the SRD: Monk (class), Dragonborn (species), Burning Hands (spell), "
+        "Human (species)"
+    )
 
     # Kept with the generation, and announced with it.
     again = await gql(llm.http, ONE, {"id": made["id"]}, llm.user)
@@ -224,6 +229,7 @@ async def test_without_a_router_the_catalog_is_not_consulted(
     made = result["data"]["generate"]["generation"]
     assert made["catalog"] == {"status": "NOT_CONSULTED", "entries": []}
     assert made["output"]
+    assert "Build on the SRD" not in made["output"]  # nothing to build on was found
 
 
 def test_client_credentials_from_the_environment_make_a_router_client(
