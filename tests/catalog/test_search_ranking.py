@@ -19,11 +19,12 @@ from subgraphs.catalog.search.concept import (
     NAMED_WEIGHT,
     OTHER_SENSE,
     Reason,
+    blend,
     classes_named,
     expand,
+    explain,
     match,
     same_family,
-    score,
     specificity,
 )
 from subgraphs.catalog.search.profiles import Profiles, Vocabulary, split_compound
@@ -79,18 +80,18 @@ async def test_reasons_name_the_word_the_relative_and_the_field() -> None:
     weights = {group.word: 1.0 for group in groups}
     dragonborn = profiles.get("species/dragonborn")
     assert dragonborn is not None
-    scored = score(dragonborn, found["species/dragonborn"], weights, 0.0, 0.0)
-    assert '"dragons" ~ "dragonborn" (dragon) in its name' in scored.reasons
-    assert len(scored.reasons) == 1  # one reason per word: its best match
+    reasons = explain(found["species/dragonborn"], 0.0)
+    assert '"dragons" ~ "dragonborn" (dragon) in its name' in reasons
+    assert len(reasons) == 1  # one reason per word: its best match
     exhale = profiles.get("feat/exhale")
     assert exhale is not None
-    phrase = score(exhale, found["feat/exhale"], weights, 0.0, 0.0)
-    assert phrase.reasons == ('"dragons" ~ "breath weapon" (dragon) in its description',)
+    assert explain(found["feat/exhale"], 0.0) == (
+        '"dragons" ~ "breath weapon" (dragon) in its description',
+    )
     monk = profiles.get("class/monk")
     assert monk is not None
-    direct = score(monk, found["class/monk"], weights, 0.0, 0.0)
-    assert direct.reasons[0] == '"monk" in its name'
-    assert direct.score > 0
+    assert explain(found["class/monk"], 0.0)[0] == '"monk" in its name'
+    assert blend(monk, found["class/monk"], weights, 0.0, 0.0) > 0
 
 
 async def _profiles(*documents: SearchDocument) -> Profiles:
@@ -183,7 +184,7 @@ async def test_an_entry_named_outright_and_one_of_a_named_class_rank_higher() ->
     def total(slug: str, classes: frozenset[str] = classes) -> float:
         profile = profiles.get(slug)
         assert profile is not None
-        return score(profile, found[slug], weights, 0.0, 0.0, asked, classes).score
+        return blend(profile, found[slug], weights, 0.0, 0.0, asked, classes)
 
     # Same words in name and text; only Rope is named outright.
     assert total("equipment/rope") == pytest.approx(total("equipment/pack") + NAMED_WEIGHT)

@@ -353,17 +353,3 @@ def explain(matches: Sequence[Reason], similarity: float) -> tuple[str, ...]:
     if not reasons and similarity > 0:
         reasons.append(f"close in meaning to the concept (similarity {similarity:.2f})")
     return tuple(reasons)
-
-
-def score(
-    profile: Profile,
-    matches: Sequence[Reason],
-    weights: Mapping[str, float],
-    similarity: float,
-    rank: float,
-    asked: frozenset[str] = frozenset(),
-    classes: frozenset[str] = frozenset(),
-) -> Scored:
-    """An entry's score (:func:`blend`) with its reasons (:func:`explain`)."""
-    total = blend(profile, matches, weights, similarity, rank, asked, classes)
-    return Scored(profile=profile, score=total, reasons=explain(matches, similarity))
