@@ -21,6 +21,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 
+from infra.gc_tuning import settle_after_startup
 from tests.catalog.eval.evaluate import load_cases
 from tests.catalog.eval.loaded import loaded_catalog
 
@@ -84,6 +85,7 @@ async def main(argv: list[str]) -> int:
     async with loaded_catalog(os.environ) as (_, search):
         search.freshness.check_every = 1.0  # as served: the outbox is checked once a second
         concepts = [case.concept for case in load_cases()]
+        settle_after_startup()  # as the served process does once it has started
         full_text = await timed(
             [functools.partial(search.search, q, None, 10, None) for q in TEXT_QUERIES],
             args.rounds,

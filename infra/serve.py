@@ -6,12 +6,29 @@ python -m infra.serve character --host 0.0.0.0 --port 4101
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import AsyncIterator
 
 import uvicorn
+from starlette.applications import Starlette
 
 from infra.config import Settings
+from infra.gc_tuning import settle_after_startup
 from infra.logs import configure
 from subgraphs.registry import SERVICES
+
+
+def _settle_once_started(app: Starlette) -> None:
+    """Run ``settle_after_startup`` when the app's start-up (migrations, imports) is done."""
+    started = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with started(app):
+            settle_after_startup()
+            yield
+
+    app.router.lifespan_context = lifespan
 
 
 def main() -> None:
@@ -24,6 +41,7 @@ def main() -> None:
     service = by_name[args.service]
     configure()
     app = service.module("app").build(Settings.from_env())
+    _settle_once_started(app)
     # log_config=None: uvicorn's own loggers (access lines included) go through the redacting
     # handler ``configure`` installed, instead of handlers of uvicorn's that would bypass it.
     uvicorn.run(

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 
 from auth.tokens import JwksVerifier
 from infra.config import Settings, var_dir
+from infra.gc_tuning import settle_after_startup
 from infra.logs import configure
 from subgraphs.kit.hub import MintedTokens, RouterClient
 from subgraphs.registry import ROUTER_PORT, SERVICES
@@ -133,6 +134,7 @@ async def serve(host: str, router_port: int, seed_demo: bool) -> None:
             loop.add_signal_handler(sig, stack.stop)
         if seed_demo:
             await seed(stack.router_url)
+        settle_after_startup()
         print(f"dndcreator is up (state in {var_dir()})")
         print(f"  GraphQL and GraphiQL: {stack.router_url}")
         print(f"  health:               http://{host}:{router_port}/health")

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from graphql import GraphQLSyntaxError, parse, validate
 
 from auth.tokens import JwksVerifier, TokenVerifier
+from infra.gc_tuning import settle_after_startup
 from infra.logs import configure
 from router.api_schema import build_api_schema
 from router.edge.cli import EdgeSettings, add_edge_arguments, parse_pairs
@@ -136,11 +136,7 @@ def serve_command(argv: Sequence[str]) -> int:
     except (SupergraphError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    # The schema, plans and app built above live as long as the process: move them out of the
-    # collector's sight, and collect young objects less often (requests allocate many, briefly).
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 50)
+    settle_after_startup()  # the schema, plans and app built above live as long as the process
     # Per-request access lines cost measurable CPU under load; /metrics counts requests instead.
     # Through the redacting log handler, uvicorn's access lines included (log_config=None).
     configure()
