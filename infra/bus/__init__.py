@@ -19,7 +19,7 @@ handed out again by :meth:`EventBus.redeliver`, so handlers must be idempotent::
   the cache port.
 """
 
-from infra.bus.consumer import process_deliveries, run_consumer
+from infra.bus.consumer import consumer_name, process_deliveries, run_consumer
 from infra.bus.event import (
     Event,
     EventDecodingError,
@@ -52,6 +52,7 @@ __all__ = [
     "InMemoryProcessedEvents",
     "ProcessedEvents",
     "RedisStreamsEventBus",
+    "consumer_name",
     "create_event_bus",
     "decode_event",
     "encode_event",

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 from collections.abc import Sequence
 
 from infra.bus.idempotency import Handler, ProcessedEvents, handle_once
@@ -23,6 +25,11 @@ from infra.cache.port import raise_if_cancel_requested
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_BUS_ERROR = 1.0
+
+
+def consumer_name(service: str) -> str:
+    """This process's name within a consumer group (unique per host and process)."""
+    return f"{service}-{socket.gethostname()}-{os.getpid()}"
 
 
 async def process_deliveries(

@@ -18,14 +18,12 @@ bus and the cache are in-process and the same path runs inside one process.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import uuid
 from collections.abc import AsyncIterator
 
 import orjson
 
-from infra.bus import Event, EventBus, InMemoryProcessedEvents, run_consumer
+from infra.bus import Event, EventBus, InMemoryProcessedEvents, consumer_name, run_consumer
 from infra.cache import Cache
 from subgraphs.campaign.combat_state import EncounterState
 from subgraphs.campaign.encounters import EVENT_PREFIX
@@ -58,10 +56,6 @@ async def forward(cache: Cache, event: Event) -> bool:
     return True
 
 
-def _consumer_name(service: str) -> str:
-    return f"{service}-{socket.gethostname()}-{os.getpid()}"
-
-
 async def relay_combat_state(runtime: Runtime) -> None:
     """Forward encounter events to the pub/sub channels until cancelled (a kit consumer)."""
     bus: EventBus | None = runtime.ports.get("bus")
@@ -77,7 +71,7 @@ async def relay_combat_state(runtime: Runtime) -> None:
         await run_consumer(
             bus,
             group=GROUP,
-            consumer=_consumer_name(runtime.name),
+            consumer=consumer_name(runtime.name),
             handler=handle,
             # Only saves a repeat publish: subscribers drop snapshots they have seen anyway.
             processed=InMemoryProcessedEvents(capacity=10_000),

@@ -33,8 +33,6 @@ forever: retrying cannot fix its content.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,7 +42,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from infra.bus import Event, EventBus, InMemoryProcessedEvents, run_consumer
+from infra.bus import Event, EventBus, InMemoryProcessedEvents, consumer_name, run_consumer
 from infra.db.model import utcnow
 from subgraphs.catalog.models import CampaignMembershipRow, ProcessedEventRow
 from subgraphs.kit.runtime import Runtime
@@ -225,11 +223,6 @@ async def apply_campaign_event(sessions: async_sessionmaker[AsyncSession], event
             ProcessedEventRow(consumer_group=GROUP, event_id=event.id, event_type=event.type)
         )
     return True
-
-
-def consumer_name(service: str) -> str:
-    """This process's name within the consumer group (unique per host and process)."""
-    return f"{service}-{socket.gethostname()}-{os.getpid()}"
 
 
 async def consume_campaign_membership(runtime: Runtime) -> None:
