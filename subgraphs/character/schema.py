@@ -4,10 +4,11 @@ Each folder is one capability with its own GraphQL fields and use cases; this mo
 their root fields together:
 
 * ``records``  — read, list, rename, share, delete and restore characters;
-* ``creation`` — create characters.
+* ``creation`` — create characters from a build, import them from documents.
 
-Shared by all of them: ``types`` (the ``Character`` entity), ``writes`` (what every write does),
-``repository`` and ``models`` (storage) and ``migrations``.
+Shared by all of them: ``types`` (the ``Character`` entity), ``documents`` (the base data in the
+rules format, judged by ``rules``), ``writes`` (the one path every change takes), ``access``
+(who may read what), ``repository`` and ``models`` (storage) and ``migrations``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """The ``Character`` entity as the graph shows it, and the references it holds to other services.
 
 Every capability of the subgraph (reads, creation, the sheet) returns these types, so they live
-here rather than inside one capability's folder.
+here rather than inside one capability's folder. A ``Character`` object is made only for a
+viewer who may see it at all; it carries that viewer's ``Access`` and each field beyond the
+public face checks it.
 """
 
 from __future__ import annotations
@@ -9,14 +11,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import Enum
+from typing import Any, cast
 
 import strawberry
 from strawberry.federation.schema_directives import Key
 from strawberry.federation.types import FieldSet
+from strawberry.scalars import JSON
 
+from subgraphs.character.access import Access, access_of, require_access, viewer_id
+from subgraphs.character.documents import starting_class
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.repository import CharacterRepository
-from subgraphs.kit.context import ContextInfo, require_viewer
+from subgraphs.kit.context import ContextInfo
 from subgraphs.kit.errors import UserError
 from subgraphs.kit.loaders import load_entity
 from subgraphs.kit.references import User
@@ -24,8 +30,21 @@ from subgraphs.kit.references import User
 
 @strawberry.enum(description="Who may read a character.")
 class Visibility(Enum):
-    PRIVATE = strawberry.enum_value("PRIVATE", description="Only its owner.")
-    PUBLIC = strawberry.enum_value("PUBLIC", description="Anyone, signed in or not.")
+    PRIVATE = strawberry.enum_value(
+        "PRIVATE",
+        description="Its owner, and in campaigns it plays in: the game master (its sheet) and "
+        "the other players (its public face).",
+    )
+    PUBLIC = strawberry.enum_value(
+        "PUBLIC", description="Anyone, signed in or not, reads its sheet; only its owner edits it."
+    )
+
+
+@strawberry.enum(description="What a character is; all kinds share one model and one sheet.")
+class CharacterKind(Enum):
+    PC = strawberry.enum_value("PC", description="A player character.")
+    NPC = strawberry.enum_value("NPC", description="A non-player character a game master runs.")
+    MONSTER = strawberry.enum_value("MONSTER", description="A creature a game master runs.")
 
 
 @strawberry.federation.type(
@@ -39,6 +58,7 @@ class CharacterClass:
 @strawberry.federation.type(keys=["id"], description="A player character.")
 class Character:
     id: strawberry.ID = strawberry.field(description="The character's ID.")
+    kind: CharacterKind = strawberry.field(description="Player character, NPC or monster.")
     name: str = strawberry.field(description="What the character is called.")
     level: int = strawberry.field(description="Total character level, 1 to 20.")
     version: int = strawberry.field(
@@ -47,39 +67,57 @@ class Character:
     visibility: Visibility = strawberry.field(description="Who may read the character.")
     created_at: datetime = strawberry.field(description="When the character was created.")
     owner_id: strawberry.Private[uuid.UUID]
-    class_slug: strawberry.Private[str | None]
+    access: strawberry.Private[Access]
+    base: strawberry.Private[dict[str, Any]]
 
-    @strawberry.field(description="The character's class in the catalog.", name="class")
+    @strawberry.field(
+        description="The starting class (the first one taken) in the catalog.", name="class"
+    )
     def character_class(self) -> CharacterClass | None:
-        return None if self.class_slug is None else CharacterClass(slug=self.class_slug)
+        class_id = starting_class(self.base)
+        return None if class_id is None else CharacterClass(slug=f"class/{class_id}")
 
     @strawberry.field(description="The player who owns the character.")
     def owner(self) -> User:
         return User.of(self.owner_id)
 
+    @strawberry.field(
+        description="The character's base data: one JSON document in the rules engine's format "
+        "(`python -m rules schema`), in canonical form. Everything a player chooses or records "
+        "is here and nothing derived; `importCharacter` takes it back unchanged. Readable by "
+        "those who may read the sheet."
+    )
+    def document(self) -> JSON:
+        require_access(self.access, Access.SHEET, "document")
+        return cast(JSON, self.base)
+
     @classmethod
-    def from_row(cls, row: CharacterRow) -> Character:
+    def from_row(cls, row: CharacterRow, access: Access = Access.OWNER) -> Character:
         return cls(
             id=strawberry.ID(str(row.id)),
+            kind=CharacterKind(row.kind),
             name=row.name,
             level=row.level,
             version=row.version,
             visibility=Visibility(row.visibility),
             created_at=row.created_at,
             owner_id=row.owner_id,
-            class_slug=row.class_slug,
+            access=access,
+            base=row.document,
         )
 
     @classmethod
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Character | None:
-        # Another subgraph holds a reference it has already authorized (e.g. a campaign's party):
-        # any signed-in viewer may read the character it points at; a public one, anyone.
         row = await load_entity(info.context, CharacterRepository, id)
         if row is None:
             return None
-        if row.visibility != "PUBLIC":
-            require_viewer(info)
-        return cls.from_row(row)
+        viewer = viewer_id(info)
+        access = access_of(viewer, row)
+        if access is Access.NONE and viewer is not None:
+            # Another subgraph holds a reference it has already authorized (a campaign's party):
+            # a signed-in viewer may read the character's public face.
+            access = Access.FACE
+        return None if access is Access.NONE else cls.from_row(row, access)
 
 
 @strawberry.type(description="The result of a character mutation.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.scalars import JSON
 
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.records import services
@@ -15,9 +16,15 @@ from subgraphs.kit.outcomes import attempt, parse_id
 class UpdateCharacterInput:
     id: strawberry.ID = strawberry.field(description="The character to change.")
     expected_version: int = strawberry.field(description="The `version` you last read.")
-    name: str | None = strawberry.field(default=None, description="A new name.")
-    level: int | None = strawberry.field(default=None, description="A new level, 1 to 20.")
-    class_slug: str | None = strawberry.field(default=None, description="A new class slug.")
+    document: JSON | None = strawberry.field(
+        default=None,
+        description="A whole new document (see `Character.document`), checked by the rules "
+        "engine; an illegal one is refused with userErrors under `input.document` and "
+        "changes nothing.",
+    )
+    name: str | None = strawberry.field(
+        default=None, description="A new name (without `document`): sets `identity.name`."
+    )
     visibility: Visibility | None = strawberry.field(
         default=None, description="PUBLIC shares the character with everyone; PRIVATE hides it."
     )
@@ -31,7 +38,10 @@ class CharacterVersionInput:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Change one of your characters (name, level, class, sharing).")
+    @strawberry.mutation(
+        description="Change one of your characters: its whole document, its name or who may "
+        "read it."
+    )
     async def update_character(
         self, info: ContextInfo, input: UpdateCharacterInput
     ) -> CharacterPayload:
@@ -41,9 +51,8 @@ class Mutation:
             changes = services.CharacterChanges(
                 parse_id(input.id, "input", "id"),
                 input.expected_version,
+                document=input.document,
                 name=input.name,
-                level=input.level,
-                class_slug=input.class_slug,
                 visibility=None if input.visibility is None else input.visibility.name,
             )
             return await services.update_character(

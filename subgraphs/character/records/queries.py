@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from subgraphs.character.access import Access, access_of, viewer_id
 from subgraphs.character.repository import CharacterRepository
 from subgraphs.character.types import Character
 from subgraphs.kit.context import ContextInfo, require_viewer
@@ -14,17 +15,18 @@ from subgraphs.kit.relay import Connection, paged_connection
 @strawberry.type
 class Query:
     @strawberry.field(
-        description="A character by ID: yours, or anyone's public one; null when there is none."
+        description="A character by ID, if you may see it (yours, a public one, one in a "
+        "campaign you take part in); null otherwise, or when there is none."
     )
     async def character(self, info: ContextInfo, id: strawberry.ID) -> Character | None:
         key = parse_id_or_error(id, "id")
+        viewer = viewer_id(info)
         async with info.context.runtime.sessions() as session:
             row = await CharacterRepository(session).get(key)
         if row is None:
             return None
-        if row.visibility != "PUBLIC" and row.owner_id != require_viewer(info).user_id:
-            return None
-        return Character.from_row(row)
+        access = access_of(viewer, row)
+        return None if access is Access.NONE else Character.from_row(row, access)
 
     @strawberry.field(description="Characters their owners shared publicly, oldest first.")
     async def public_characters(
@@ -34,7 +36,7 @@ class Query:
             info.context.runtime,
             first,
             lambda session: CharacterRepository(session).page_public(first, after),
-            Character.from_row,
+            lambda row: Character.from_row(row, access_of(viewer_id(info), row)),
         )
 
     @strawberry.field(description="Your characters, oldest first.")

@@ -4,64 +4,68 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from infra.db.unit_of_work import UnitOfWork
+from subgraphs.character.documents import CheckedDocument, check_document, with_name
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.repository import CharacterRepository
-from subgraphs.character.writes import (
-    VISIBILITIES,
-    check_class,
-    check_level,
-    check_name,
-    event_payload,
-    owned,
-)
+from subgraphs.character.writes import check_visibility, owned, save, store
 from subgraphs.kit.outcomes import Problem, Rejected
 
 
 @dataclass(frozen=True)
 class CharacterChanges:
+    """What to change; ``None`` leaves a field as it is. ``name`` renames inside the document."""
+
     id: uuid.UUID
     expected_version: int
+    document: Any = None
     name: str | None = None
-    level: int | None = None
-    class_slug: str | None = None
     visibility: str | None = None
 
 
 async def update_character(
     uow: UnitOfWork, owner_id: uuid.UUID, changes: CharacterChanges
 ) -> CharacterRow:
-    problems: list[Problem] = []
-    if changes.name is not None:
-        problems += check_name(changes.name)
-    if changes.level is not None:
-        problems += check_level(changes.level)
-    problems += check_class(changes.class_slug)
-    if changes.visibility is not None and changes.visibility not in VISIBILITIES:
-        problems.append(
-            Problem(
-                ("input", "visibility"), "VISIBILITY_INVALID", "Visibility is PRIVATE or PUBLIC."
-            )
-        )
+    problems = check_visibility(changes.visibility)
     if problems:
         raise Rejected(*problems)
+    if changes.document is not None and changes.name is not None:
+        raise Rejected(
+            Problem(
+                ("input", "name"),
+                "NAME_WITH_DOCUMENT",
+                "Rename in the document (identity.name) when you send a whole document.",
+            )
+        )
     async with uow:
         characters = CharacterRepository(uow.session)
-        row = await owned(characters, owner_id, changes.id)
-        characters.check_version(row, changes.expected_version)
-        if changes.name is not None:
-            row.name = changes.name.strip()
-        if changes.level is not None:
-            row.level = changes.level
-        if changes.class_slug is not None:
-            row.class_slug = changes.class_slug
+        row = await owned(characters, owner_id, changes.id, changes.expected_version)
+        if changes.document is not None:
+            store(row, check_document(changes.document))
+        elif changes.name is not None:
+            store(row, _renamed(row, changes.name))
         if changes.visibility is not None:
             row.visibility = changes.visibility
-        await uow.session.flush()
-        uow.emit("character.updated", row.id, event_payload(row))
-        await uow.commit()
-        return row
+        return await save(uow, row, "updated")
+
+
+NAME_IN_DOCUMENT = ("input", "document", "identity", "name")
+
+
+def _renamed(row: CharacterRow, name: str) -> CheckedDocument:
+    """The stored document with a new name, checked whole: a problem with the name is the
+    input's ``name``; any other is the stored document's, which a whole new one must fix."""
+    try:
+        return check_document(with_name(row.document, name.strip()))
+    except Rejected as exc:
+        raise Rejected(
+            *(
+                Problem(("input", "name"), p.code, p.message) if p.path == NAME_IN_DOCUMENT else p
+                for p in exc.problems
+            )
+        ) from None
 
 
 async def delete_character(
@@ -69,11 +73,9 @@ async def delete_character(
 ) -> CharacterRow:
     async with uow:
         characters = CharacterRepository(uow.session)
-        row = await owned(characters, owner_id, id)
-        await characters.soft_delete(row, expected_version=expected_version)
-        uow.emit("character.deleted", row.id, event_payload(row))
-        await uow.commit()
-        return row
+        row = await owned(characters, owner_id, id, expected_version)
+        await characters.soft_delete(row)
+        return await save(uow, row, "deleted")
 
 
 async def restore_character(
@@ -81,8 +83,6 @@ async def restore_character(
 ) -> CharacterRow:
     async with uow:
         characters = CharacterRepository(uow.session)
-        row = await owned(characters, owner_id, id, including_deleted=True)
-        await characters.restore(row, expected_version=expected_version)
-        uow.emit("character.restored", row.id, event_payload(row))
-        await uow.commit()
-        return row
+        row = await owned(characters, owner_id, id, expected_version, including_deleted=True)
+        await characters.restore(row)
+        return await save(uow, row, "restored")
