@@ -80,9 +80,7 @@ def _service_limits(sheet: Sheet) -> list[RuleError]:
     """What this service cannot store although the rules would allow it."""
     if len(sheet.identity.name) > MAX_NAME:
         return [
-            RuleError(
-                "identity.name", "name_too_long", f"Names are at most {MAX_NAME} characters."
-            )
+            RuleError("identity.name", "name_too_long", f"Names are at most {MAX_NAME} characters.")
         ]
     return []
 

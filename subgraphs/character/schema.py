@@ -18,7 +18,8 @@ from strawberry.tools import merge_types
 from subgraphs.character.creation import mutations as creation
 from subgraphs.character.records import mutations as records
 from subgraphs.character.records.queries import Query as RecordQueries
-from subgraphs.character.types import Character, CharacterClass
+from subgraphs.character.references import CharacterClass
+from subgraphs.character.types import Character
 from subgraphs.kit.federation import subgraph_schema
 from subgraphs.kit.references import User
 

@@ -14,14 +14,16 @@ from enum import Enum
 from typing import Any, cast
 
 import strawberry
-from strawberry.federation.schema_directives import Key
-from strawberry.federation.types import FieldSet
 from strawberry.scalars import JSON
 
+from rules.errors import RuleError
 from subgraphs.character.access import Access, access_of, require_access, viewer_id
-from subgraphs.character.documents import starting_class
+from subgraphs.character.documents import rule_path, starting_class, stored_problems
 from subgraphs.character.models import CharacterRow
+from subgraphs.character.references import CharacterClass
 from subgraphs.character.repository import CharacterRepository
+from subgraphs.character.sheet.derivation import SheetCache
+from subgraphs.character.sheet.types import CharacterSheet
 from subgraphs.kit.context import ContextInfo
 from subgraphs.kit.errors import UserError
 from subgraphs.kit.loaders import load_entity
@@ -47,12 +49,17 @@ class CharacterKind(Enum):
     MONSTER = strawberry.enum_value("MONSTER", description="A creature a game master runs.")
 
 
-@strawberry.federation.type(
-    keys=[Key(fields=FieldSet("slug"), resolvable=False)],
-    description="A class from the catalog (SRD or homebrew), referenced by its slug.",
-)
-class CharacterClass:
-    slug: str = strawberry.field(description="The class's catalog slug, e.g. `class/wizard`.")
+@strawberry.type(description="Something the rules engine finds wrong with a document.")
+class SheetProblem:
+    path: list[str] = strawberry.field(
+        description='Where in the document, e.g. ["classes", "1", "subclass"].'
+    )
+    code: str = strawberry.field(description="The rule, e.g. SUBCLASS_TOO_EARLY.")
+    message: str = strawberry.field(description="What is wrong, in words a player understands.")
+
+    @classmethod
+    def of(cls, error: RuleError) -> SheetProblem:
+        return cls(path=list(rule_path(error.path)), code=error.code.upper(), message=error.message)
 
 
 @strawberry.federation.type(keys=["id"], description="A player character.")
@@ -66,6 +73,7 @@ class Character:
     )
     visibility: Visibility = strawberry.field(description="Who may read the character.")
     created_at: datetime = strawberry.field(description="When the character was created.")
+    key: strawberry.Private[uuid.UUID]
     owner_id: strawberry.Private[uuid.UUID]
     access: strawberry.Private[Access]
     base: strawberry.Private[dict[str, Any]]
@@ -75,7 +83,7 @@ class Character:
     )
     def character_class(self) -> CharacterClass | None:
         class_id = starting_class(self.base)
-        return None if class_id is None else CharacterClass(slug=f"class/{class_id}")
+        return None if class_id is None else CharacterClass.of(class_id)
 
     @strawberry.field(description="The player who owns the character.")
     def owner(self) -> User:
@@ -91,9 +99,30 @@ class Character:
         require_access(self.access, Access.SHEET, "document")
         return cast(JSON, self.base)
 
+    @strawberry.field(
+        description="The derived sheet: every number the rules engine computes from `document`, "
+        "each with its breakdown. Computed on read (cached per version), never stored. Readable "
+        "by the owner, the game master of a campaign the character plays in, and anyone when "
+        "it is PUBLIC."
+    )
+    def sheet(self, info: ContextInfo) -> CharacterSheet:
+        require_access(self.access, Access.SHEET, "sheet")
+        cache: SheetCache = info.context.runtime.ports["sheets"]
+        return cache.sheet((self.key, self.version), self.base)
+
+    @strawberry.field(
+        description="What the rules engine finds wrong with `document` now; empty when it is "
+        "legal. Writes refuse illegal documents, so this is empty unless the document predates "
+        "a rule (a migrated character, a stricter rules engine)."
+    )
+    def problems(self) -> list[SheetProblem]:
+        require_access(self.access, Access.SHEET, "problems")
+        return [SheetProblem.of(error) for error in stored_problems(self.base)]
+
     @classmethod
     def from_row(cls, row: CharacterRow, access: Access = Access.OWNER) -> Character:
         return cls(
+            key=row.id,
             id=strawberry.ID(str(row.id)),
             kind=CharacterKind(row.kind),
             name=row.name,

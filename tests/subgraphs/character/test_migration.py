@@ -80,9 +80,7 @@ async def test_old_rows_become_documents_and_come_back(database_url: str) -> Non
                 sa.column("version", sa.Integer()),
                 sa.column("document", sa.JSON()),
             )
-            migrated = {
-                row.id: row for row in (await connection.execute(sa.select(new))).all()
-            }
+            migrated = {row.id: row for row in (await connection.execute(sa.select(new))).all()}
             await connection.run_sync(_migrate, "0001", down=True)
             restored = {
                 row["id"]: row

@@ -335,9 +335,7 @@ async def test_idempotency_keys_and_choices_are_checked(service: Service) -> Non
         service.http, CREATE, {"input": {"document": example(), "kind": "DRAGON"}}, auth
     )
     assert bad_kind["errors"] and not bad_kind.get("data")  # not an enum value: not even run
-    assert (await gql(service.http, LIST, {"first": 10}, auth))["data"]["characters"][
-        "edges"
-    ] == []
+    assert (await gql(service.http, LIST, {"first": 10}, auth))["data"]["characters"]["edges"] == []
 
 
 async def test_an_oversized_document_is_refused(service: Service) -> None:

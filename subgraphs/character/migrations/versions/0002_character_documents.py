@@ -93,9 +93,7 @@ def downgrade() -> None:
     connection = op.get_bind()
     for id, document in connection.execute(sa.select(table.c.id, table.c.document)).all():
         connection.execute(
-            table.update()
-            .where(table.c.id == id)
-            .values(class_slug=starting_class_slug(document))
+            table.update().where(table.c.id == id).values(class_slug=starting_class_slug(document))
         )
 
     with op.batch_alter_table("characters", schema=None) as batch_op:
