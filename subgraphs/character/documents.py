@@ -85,16 +85,24 @@ def _service_limits(sheet: Sheet) -> list[RuleError]:
     return []
 
 
-def check_document(data: object, at: tuple[str, ...] = ("input", "document")) -> CheckedDocument:
-    """The legal, canonical form of ``data``, or ``Rejected`` naming every problem under ``at``."""
+def size_error(data: object) -> RuleError | None:
+    """Why ``data`` is too big (or too odd) to judge at all, if it is."""
     try:
         size = len(json.dumps(data))
     except (ValueError, TypeError, RecursionError):
-        raise Rejected(Problem(at, "DOCUMENT_INVALID", "The document is not plain JSON.")) from None
+        return RuleError("", "document_invalid", "The document is not plain JSON.")
     if size > MAX_DOCUMENT_BYTES:
-        raise Rejected(
-            Problem(at, "DOCUMENT_TOO_LARGE", f"A document is at most {MAX_DOCUMENT_BYTES} bytes.")
+        return RuleError(
+            "", "document_too_large", f"A document is at most {MAX_DOCUMENT_BYTES} bytes."
         )
+    return None
+
+
+def check_document(data: object, at: tuple[str, ...] = ("input", "document")) -> CheckedDocument:
+    """The legal, canonical form of ``data``, or ``Rejected`` naming every problem under ``at``."""
+    too_big = size_error(data)
+    if too_big is not None:
+        raise Rejected(as_problem(too_big, at))
     sheet, errors = rule_errors(data)
     if errors or sheet is None:
         raise Rejected(*(as_problem(error, at) for error in errors))
