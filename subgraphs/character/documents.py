@@ -22,10 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rules.classes import CLASSES
 from rules.errors import RuleError, SheetParseError
 from rules.parse import parse_sheet
 from rules.serialize import sheet_to_dict
 from rules.sheet import Sheet
+from rules.species import SPECIES, species_info
+from rules.subclasses import subclass_info
 from rules.validation import validate
 from subgraphs.kit.outcomes import Problem, Rejected
 
@@ -73,16 +76,40 @@ def rule_errors(data: object) -> tuple[Sheet | None, list[RuleError]]:
         sheet = parse_sheet(data)
     except SheetParseError as exc:
         return None, list(exc.errors)
-    return sheet, validate(sheet) + _service_limits(sheet)
+    return sheet, validate(sheet) + _service_rules(sheet)
 
 
-def _service_limits(sheet: Sheet) -> list[RuleError]:
-    """What this service cannot store although the rules would allow it."""
+def _service_rules(sheet: Sheet) -> list[RuleError]:
+    """What this service refuses although ``rules.validate`` lets it pass: a name wider than its
+    column, and a species or subclass the rules engine does not know (its numbers would be
+    silently wrong: no traits, no subclass features)."""
+    errors = []
     if len(sheet.identity.name) > MAX_NAME:
-        return [
+        errors.append(
             RuleError("identity.name", "name_too_long", f"Names are at most {MAX_NAME} characters.")
-        ]
-    return []
+        )
+    if species_info(sheet.identity.species) is None:
+        known = ", ".join(sorted(SPECIES))
+        errors.append(
+            RuleError(
+                "identity.species",
+                "unknown_species",
+                f"'{sheet.identity.species}' is not a species the rules know ({known}).",
+            )
+        )
+    for index, entry in enumerate(sheet.classes):
+        info = CLASSES[entry.class_id]
+        if entry.subclass and not (
+            subclass_info(entry.subclass) or entry.subclass in info.third_caster_subclasses
+        ):
+            errors.append(
+                RuleError(
+                    f"classes[{index}].subclass",
+                    "unknown_subclass",
+                    f"'{entry.subclass}' is not a {info.name} subclass the rules know.",
+                )
+            )
+    return errors
 
 
 def size_error(data: object) -> RuleError | None:

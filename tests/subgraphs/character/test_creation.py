@@ -89,9 +89,7 @@ async def test_a_draft_that_breaks_rules_shows_its_numbers_and_every_problem(
         unreadable = level_one("point-buy", POINT_BUY)
         del unreadable["background"]
         unreadable["classes"] = [{"class": "necromancer", "level": 1}]
-        shown = (await gql(http, PREVIEW, {"draft": unreadable}, auth))["data"][
-            "previewCharacter"
-        ]
+        shown = (await gql(http, PREVIEW, {"draft": unreadable}, auth))["data"]["previewCharacter"]
         assert (shown["valid"], shown["sheet"], shown["document"]) == (False, None, None)
         assert {(tuple(p["path"]), p["code"]) for p in shown["problems"]} == {
             (("background",), "REQUIRED"),
