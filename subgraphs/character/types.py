@@ -18,7 +18,7 @@ from strawberry.scalars import JSON
 
 from rules.errors import RuleError
 from subgraphs.character import stitching
-from subgraphs.character.access import Access, access_of, require_access, viewer_id
+from subgraphs.character.access import Access, access_to, require_access
 from subgraphs.character.documents import rule_path, starting_class, stored_problems
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.references import Background, CharacterClass, Lineage, Species
@@ -171,15 +171,12 @@ class Character:
 
     @classmethod
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Character | None:
+        # Another subgraph's reference (a campaign's party, a combatant, a portrait) gives no
+        # right of its own: the same policy as every read decides, and absent means null.
         row = await load_entity(info.context, CharacterRepository, id)
         if row is None:
             return None
-        viewer = viewer_id(info)
-        access = access_of(viewer, row)
-        if access is Access.NONE and viewer is not None:
-            # Another subgraph holds a reference it has already authorized (a campaign's party):
-            # a signed-in viewer may read the character's public face.
-            access = Access.FACE
+        access = await access_to(info, row)
         return None if access is Access.NONE else cls.from_row(row, access)
 
 

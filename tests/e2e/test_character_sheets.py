@@ -5,6 +5,7 @@ never to an error."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
@@ -176,3 +177,58 @@ async def test_the_readmes_creation_flow_works_as_pasted(stack: Stack) -> None:
     dagger = next(a for a in character["sheet"]["attacks"] if a["name"] == "Dagger")
     assert dagger["mastery"] == "NICK"
     assert dagger["toHit"] == sum(p["value"] for p in dagger["toHitBreakdown"])
+
+
+async def _until(check: Any, seconds: float = 15.0) -> None:
+    """Wait for the character service's projection to catch up with campaign events."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, "the projection never caught up"
+        await asyncio.sleep(0.1)
+
+
+async def test_campaign_roles_travel_from_the_campaign_service_to_the_sheet(stack: Stack) -> None:
+    game_master = await _player(stack, "roles-gm@example.com")
+    owner = await _player(stack, "roles-owner@example.com")
+    fellow = await _player(stack, "roles-fellow@example.com")
+    stranger = await _player(stack, "roles-stranger@example.com")
+    character = await _import(stack, owner, example("bard-5-halfling"))
+    fellows_character = await _import(stack, fellow, example("cleric-8-dwarf"))
+    created = await _post(
+        stack,
+        """mutation($i: CreateCampaignInput!) {
+          createCampaign(input: $i) { campaign { id } userErrors { code } }
+        }""",
+        {"i": {"name": "Roles", "type": "TRADITIONAL"}},
+        game_master,
+    )
+    campaign = created["data"]["createCampaign"]["campaign"]["id"]
+    join = """mutation($i: JoinCampaignInput!) {
+      joinCampaign(input: $i) { campaign { id } userErrors { code message } }
+    }"""
+    for token, brought in [(owner, character), (fellow, fellows_character)]:
+        joined = await _post(
+            stack, join, {"i": {"campaignId": campaign, "characterId": brought}}, token
+        )
+        assert joined["data"]["joinCampaign"]["userErrors"] == []
+
+    sheet = "query($id: ID!) { character(id: $id) { name sheet { hitPoints { max } } } }"
+
+    async def game_master_reads_the_sheet() -> bool:
+        body = await _post(stack, sheet, {"id": character}, game_master)
+        return bool(body["data"]["character"])
+
+    await _until(game_master_reads_the_sheet)
+    party = await _post(
+        stack,
+        "query($id: ID!) { campaign(id: $id) { party { name level } } }",
+        {"id": campaign},
+        fellow,
+    )
+    assert {"name": "Pip Thistledown", "level": 5} in party["data"]["campaign"]["party"]
+    refused = await _post(stack, sheet, {"id": character}, fellow)
+    assert refused["data"]["character"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    for nobody in (stranger, None):
+        absent = await _post(stack, sheet, {"id": character}, nobody)
+        assert absent["data"] == {"character": None} and "errors" not in absent
