@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from subgraphs.kit.outcomes import Problem
+from subgraphs.kit.text import check_single_line
 
 MAX_EMAIL = 254
 MIN_PASSWORD = 10
@@ -77,7 +78,7 @@ def check_display_name(name: str) -> list[Problem]:
     if len(cleaned) > MAX_DISPLAY_NAME:
         message = f"Display names are at most {MAX_DISPLAY_NAME} characters."
         return [Problem(DISPLAY_NAME_PATH, "DISPLAY_NAME_TOO_LONG", message)]
-    return []
+    return check_single_line(cleaned, DISPLAY_NAME_PATH)
 
 
 def check_password(password: str, email: str, display_name: str) -> list[Problem]:
