@@ -68,7 +68,7 @@ def check_email(email: str) -> list[Problem]:
     cleaned = email.strip()
     if len(cleaned) > MAX_EMAIL or not _EMAIL.fullmatch(cleaned):
         return [Problem(EMAIL_PATH, "EMAIL_INVALID", "That is not a valid email address.")]
-    return []
+    return check_single_line(cleaned, EMAIL_PATH, code="EMAIL_INVALID")
 
 
 def check_display_name(name: str) -> list[Problem]:
