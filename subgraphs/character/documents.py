@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,7 @@ from rules.species import SPECIES, species_info
 from rules.subclasses import subclass_info
 from rules.validation import validate
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_multi_line, check_single_line
 
 MAX_NAME = 120  # the width of the name column
 MAX_DOCUMENT_BYTES = 256 * 1024  # a level-20 sheet with a full pack is about 10 KB
@@ -71,12 +72,29 @@ def as_problem(error: RuleError, at: tuple[str, ...]) -> Problem:
 
 
 def rule_errors(data: object) -> tuple[Sheet | None, list[RuleError]]:
-    """Parse and validate: the sheet (when it parses) and every problem, parse problems first."""
+    """Parse and validate: the sheet (when it parses) and every problem, parse problems first.
+    Text a person typed must be plain text (the kit's text rules) wherever it is."""
+    typed = list(_text_errors(data, ""))
     try:
         sheet = parse_sheet(data)
     except SheetParseError as exc:
-        return None, list(exc.errors)
-    return sheet, validate(sheet) + _service_rules(sheet)
+        return None, list(exc.errors) + typed
+    return sheet, validate(sheet) + _service_rules(sheet) + typed
+
+
+def _text_errors(value: object, path: str) -> Iterator[RuleError]:
+    """Every string of the document, judged by the kit's rules: one line, except notes."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_errors(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_errors(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        segments = rule_path(path)
+        check = check_multi_line if segments[-1:] == ("notes",) else check_single_line
+        for problem in check(value, segments):
+            yield RuleError(path, problem.code.lower(), problem.message)
 
 
 def _service_rules(sheet: Sheet) -> list[RuleError]:
