@@ -386,6 +386,8 @@ async def test_concurrent_deletes_one_wins_the_other_conflicts(service: Service)
     character = await create(service, auth)
     request = {"input": {"id": character["id"], "expectedVersion": 1}}
     results = await asyncio.gather(*(gql(service.http, DELETE, request, auth) for _ in range(4)))
-    codes = sorted(e["code"] for r in results for e in r["data"]["deleteCharacter"]["userErrors"])
-    assert codes == ["VERSION_CONFLICT"] * 3
+    codes = [[e["code"] for e in r["data"]["deleteCharacter"]["userErrors"]] for r in results]
+    assert codes.count([]) == 1  # one delete won
+    # The others read it before (a conflict) or after (gone) the winner committed.
+    assert all(c in (["VERSION_CONFLICT"], ["NOT_FOUND"]) for c in codes if c)
     assert await service.event_types() == ["character.created", "character.deleted"]
