@@ -218,7 +218,14 @@ async def test_campaign_roles_travel_from_the_campaign_service_to_the_sheet(stac
         body = await _post(stack, sheet, {"id": character}, game_master)
         return bool(body["data"]["character"])
 
+    async def fellow_sees_the_face() -> bool:
+        body = await _post(stack, "query($id: ID!) { character(id: $id) { name } }",
+                           {"id": character}, fellow)  # fmt: skip
+        return bool(body["data"]["character"])
+
+    # Each membership reaches the character service's projection on its own event.
     await _until(game_master_reads_the_sheet)
+    await _until(fellow_sees_the_face)
     party = await _post(
         stack,
         "query($id: ID!) { campaign(id: $id) { party { name level } } }",
