@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from auth.tokens import TokenVerifier
 from infra.config import Settings
@@ -12,9 +13,11 @@ from subgraphs.kit.app import create_app
 from subgraphs.kit.hub import RouterClient, router_from_env
 from subgraphs.kit.runtime import build_runtime
 from subgraphs.llm.catalog import CatalogLookup, NoCatalog, RouterCatalog
+from subgraphs.llm.config import LlmSettings
 from subgraphs.llm.generator import TextGenerator
+from subgraphs.llm.metrics import LlmMetrics
 from subgraphs.llm.models import OutboxEvent
-from subgraphs.llm.offline import OfflineTextGenerator
+from subgraphs.llm.providers.assembly import build_generator
 from subgraphs.llm.schema import schema
 
 NAME = "llm"
@@ -27,11 +30,16 @@ def build(
     *,
     text_generator: TextGenerator | None = None,
     router: RouterClient | None = None,
+    llm_settings: LlmSettings | None = None,
 ) -> Starlette:
     """The llm service. ``router`` is how it asks the catalog before generating; without one it
     is made from the ``LLM_CLIENT_*`` environment (``subgraphs.kit.hub.router_from_env``), and
-    without those the catalog is not consulted."""
+    without those the catalog is not consulted. Models, limits and quotas come from
+    ``llm_settings`` (default: the environment, ``config.LlmSettings``); ``text_generator``
+    replaces the configured chain (tests)."""
     router = router or router_from_env(settings, NAME)
+    llm = llm_settings or LlmSettings.from_env()
+    metrics = LlmMetrics()
     catalog: CatalogLookup = NoCatalog() if router is None else RouterCatalog(router)
     runtime = build_runtime(
         NAME,
@@ -39,7 +47,9 @@ def build(
         MIGRATIONS,
         settings,
         verifier,
-        text_generator=text_generator or OfflineTextGenerator(),
+        text_generator=text_generator or build_generator(llm, metrics),
         catalog=catalog,
+        llm_settings=llm,
+        metrics=metrics,
     )
-    return create_app(schema, runtime)
+    return create_app(schema, runtime, extra_routes=[Route("/metrics", metrics.endpoint)])

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 import strawberry
+from strawberry.scalars import JSON
 
 from subgraphs.kit.context import ContextInfo, require_viewer
 from subgraphs.kit.errors import UserError
@@ -18,7 +19,7 @@ from subgraphs.kit.references import User
 from subgraphs.kit.relay import Connection, paged_connection
 from subgraphs.llm import models, services
 from subgraphs.llm.catalog import CatalogLookup, ConsideredEntry
-from subgraphs.llm.generator import TextGenerator
+from subgraphs.llm.generator import Attempt, TextGenerator
 from subgraphs.llm.models import GenerationRow
 from subgraphs.llm.repository import GenerationRepository
 
@@ -95,6 +96,47 @@ class CatalogConsultation:
     )
 
 
+@strawberry.enum(description="Why a try at generating did not give the answer.")
+class AttemptFailure(Enum):
+    TIMEOUT = strawberry.enum_value("TIMEOUT", description="The model did not answer in time.")
+    RATE_LIMITED = strawberry.enum_value(
+        "RATE_LIMITED", description="The provider said 429 Too Many Requests."
+    )
+    SERVER_ERROR = strawberry.enum_value(
+        "SERVER_ERROR", description="The provider failed (5xx) or could not be reached."
+    )
+    INVALID_OUTPUT = strawberry.enum_value(
+        "INVALID_OUTPUT", description="The answer was not the JSON the purpose's schema asks for."
+    )
+    REFUSED = strawberry.enum_value(
+        "REFUSED", description="The provider rejected the request (bad key, unknown model...)."
+    )
+    CIRCUIT_OPEN = strawberry.enum_value(
+        "CIRCUIT_OPEN", description="The provider failed repeatedly just before; not tried."
+    )
+    DEADLINE = strawberry.enum_value(
+        "DEADLINE", description="The request's deadline left no time to try this model."
+    )
+
+
+@strawberry.type(description="One failed try before a generation's answer.")
+class GenerationAttempt:
+    provider: str = strawberry.field(description='The provider tried, e.g. "openai".')
+    model: str = strawberry.field(description="The model tried.")
+    failure: AttemptFailure = strawberry.field(description="Why it did not answer.")
+    message: str = strawberry.field(description="What went wrong, in words.")
+
+    @classmethod
+    def from_stored(cls, value: dict[str, Any]) -> GenerationAttempt:
+        attempt = Attempt.from_json(value)
+        return cls(
+            provider=attempt.provider,
+            model=attempt.model,
+            failure=AttemptFailure(attempt.kind.value),
+            message=attempt.message,
+        )
+
+
 @strawberry.federation.type(keys=["id"], description="A piece of generated text and its origin.")
 class Generation:
     id: strawberry.ID = strawberry.field(description="The generation's ID.")
@@ -123,6 +165,18 @@ class Generation:
     catalog: CatalogConsultation = strawberry.field(
         description="Which existing catalog entries were considered before generating."
     )
+    data: JSON | None = strawberry.field(
+        description="The answer as data, for purposes that answer with data (its shape is the "
+        "purpose's schema); null for prose."
+    )
+    attempts: list[GenerationAttempt] = strawberry.field(
+        description="The failed tries before the answer (timeouts, rate limits, invalid output, "
+        "open circuits), in order; empty when the first candidate answered."
+    )
+    cached: bool = strawberry.field(
+        description="True when an identical earlier request was answered from the cache: no "
+        "model was called and no tokens were spent."
+    )
     owner_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="The user who asked for it.")
@@ -147,6 +201,9 @@ class Generation:
                 status=CatalogConsultationStatus(row.catalog_status),
                 entries=[ConsideredCatalogEntry.from_stored(e) for e in row.catalog_entries],
             ),
+            data=row.data,
+            attempts=[GenerationAttempt.from_stored(a) for a in row.attempts],
+            cached=row.cached,
             owner_id=row.owner_id,
         )
 

@@ -15,12 +15,12 @@ from infra.db.unit_of_work import UnitOfWork
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 from subgraphs.llm.catalog import CatalogLookup, Consultation
-from subgraphs.llm.generator import TextGenerationFailed, TextGenerator
+from subgraphs.llm.generator import Completion, TextGenerationFailed, TextGenerator, TextRequest
 from subgraphs.llm.models import GenerationRow, GenerationStatus, Purpose
+from subgraphs.llm.purposes import PURPOSES
 from subgraphs.llm.repository import GenerationRepository
 
 MAX_PROMPT_CHARS = 4000
-MAX_COMPLETION_TOKENS = 400
 ALLOWED_CONTROL = frozenset("\n\r\t")
 
 
@@ -111,18 +111,10 @@ async def _generate(
     consultation: Consultation,
 ) -> GenerationRow:
     """The generated text as an unsaved row; runs outside any transaction (see the module doc)."""
-    try:
-        completion = await generator.generate(
-            prompt,
-            max_tokens=MAX_COMPLETION_TOKENS,
-            purpose=request.purpose.value,
-            references=[entry.label for entry in consultation.entries],
-        )
-    except TextGenerationFailed as exc:
-        raise Rejected(
-            Problem(("input", "prompt"), "GENERATION_FAILED", f"Nothing was generated: {exc}")
-        ) from None
-    status = GenerationStatus.TRUNCATED if completion.truncated else GenerationStatus.COMPLETED
+    text_request = PURPOSES[request.purpose.value].request(
+        {"prompt": prompt}, [entry.label for entry in consultation.entries]
+    )
+    completion = await _complete(generator, text_request)
     return GenerationRow(
         id=uuid.uuid4(),
         prompt=prompt,
@@ -132,9 +124,26 @@ async def _generate(
         model=completion.model,
         prompt_tokens=completion.prompt_tokens,
         completion_tokens=completion.completion_tokens,
-        status=status.value,
+        status=_status(completion).value,
         owner_id=owner_id,
         idempotency_key=request.idempotency_key,
         catalog_status=consultation.status.value,
         catalog_entries=[entry.as_json() for entry in consultation.entries],
+        inputs=dict(text_request.inputs),
+        data=completion.data,
+        attempts=[attempt.as_json() for attempt in completion.attempts],
+        cached=completion.cached,
     )
+
+
+def _status(completion: Completion) -> GenerationStatus:
+    return GenerationStatus.TRUNCATED if completion.truncated else GenerationStatus.COMPLETED
+
+
+async def _complete(generator: TextGenerator, request: TextRequest) -> Completion:
+    try:
+        return await generator.generate(request)
+    except TextGenerationFailed as exc:
+        raise Rejected(
+            Problem(("input",), "GENERATION_FAILED", f"Nothing was generated: {exc}")
+        ) from None
