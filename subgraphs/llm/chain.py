@@ -84,8 +84,10 @@ class FallbackGenerator:
         policy: ChainPolicy = ChainPolicy(),
         metrics: LlmMetrics | None = None,
         clock: Callable[[], float] = time.monotonic,
+        purposes: Sequence[str] = (),
     ) -> None:
         self.candidates = candidates
+        self.purposes = purposes  # every purpose whose candidates ``close`` should close
         self.offline = offline
         self.policy = policy
         self.metrics = metrics
@@ -97,6 +99,15 @@ class FallbackGenerator:
         """Who would be asked for ``purpose``, in order: part of the cache key."""
         tail = ("offline",) if self.offline is not None else ()
         return (*(candidate.label for candidate in self.candidates(purpose)), *tail)
+
+    async def close(self) -> None:
+        """Close every provider's client (at shutdown)."""
+        providers: dict[str, TextProvider] = {}
+        for purpose in self.purposes:
+            for candidate in self.candidates(purpose):
+                providers.setdefault(candidate.provider.name, candidate.provider)
+        for provider in providers.values():
+            await provider.close()
 
     def _breaker(self, provider: str) -> CircuitBreaker:
         if provider not in self.breakers:

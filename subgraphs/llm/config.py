@@ -52,6 +52,7 @@ class LlmSettings:
     text_per_minute: int = 100
     image_per_minute: int = 10
     daily_token_quota: int = 200_000  # per user and day; 0 = unlimited
+    cache_prefix: str = "llm:"  # keys in the shared cache (answers, rate-limit windows)
 
     @property
     def openai_enabled(self) -> bool:
@@ -96,4 +97,5 @@ class LlmSettings:
             text_per_minute=int(_number(env, "LLM_TEXT_PER_MINUTE", cls.text_per_minute)),
             image_per_minute=int(_number(env, "LLM_IMAGE_PER_MINUTE", cls.image_per_minute)),
             daily_token_quota=int(_number(env, "LLM_DAILY_TOKEN_QUOTA", cls.daily_token_quota)),
+            cache_prefix=env.get("LLM_CACHE_PREFIX") or cls.cache_prefix,
         )

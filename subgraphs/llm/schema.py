@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from collections.abc import Awaitable
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -11,27 +12,35 @@ import strawberry
 from strawberry.scalars import JSON
 
 from subgraphs.kit.context import ContextInfo, require_viewer
-from subgraphs.kit.errors import UserError
+from subgraphs.kit.errors import ErrorCode, UserError, graphql_error
 from subgraphs.kit.federation import subgraph_schema
 from subgraphs.kit.loaders import load_entity
 from subgraphs.kit.outcomes import attempt, parse_id_or_error
 from subgraphs.kit.references import User
 from subgraphs.kit.relay import Connection, paged_connection
-from subgraphs.llm import models, services
-from subgraphs.llm.catalog import CatalogLookup, ConsideredEntry
-from subgraphs.llm.generator import Attempt, TextGenerator
+from subgraphs.llm import models, services, usage
+from subgraphs.llm.catalog import ConsideredEntry
+from subgraphs.llm.generator import Attempt
+from subgraphs.llm.limits import RateLimited
 from subgraphs.llm.models import GenerationRow
+from subgraphs.llm.pipeline import Generating, QuotaExceeded
 from subgraphs.llm.repository import GenerationRepository
 
 
-def text_generator(info: ContextInfo) -> TextGenerator:
-    generator: TextGenerator = info.context.runtime.ports["text_generator"]
-    return generator
+def generating(info: ContextInfo) -> Generating:
+    ports: Generating = info.context.runtime.ports["generating"]
+    return ports
 
 
-def catalog_lookup(info: ContextInfo) -> CatalogLookup:
-    lookup: CatalogLookup = info.context.runtime.ports["catalog"]
-    return lookup
+async def produced(work: Awaitable[GenerationRow]) -> GenerationPayload:
+    """A generation use case's outcome as a payload; limits and quotas as GraphQL errors."""
+    try:
+        row, errors = await attempt(work)
+    except (RateLimited, QuotaExceeded) as exc:
+        raise exc.as_graphql() from None
+    return GenerationPayload(
+        generation=None if row is None else Generation.from_row(row), user_errors=errors
+    )
 
 
 @strawberry.enum(description="What generated text is for.")
@@ -235,8 +244,60 @@ class GenerationPayload:
     user_errors: list[UserError] = strawberry.field(description="What was wrong with the input.")
 
 
+@strawberry.type(description="Tokens one purpose used on one day.")
+class UsageEntry:
+    day: date = strawberry.field(description="The day (UTC).")
+    purpose: GenerationPurpose = strawberry.field(description="What the generations were for.")
+    requests: int = strawberry.field(description="Generations asked for, cache hits included.")
+    prompt_tokens: int = strawberry.field(description="Tokens read by models.")
+    completion_tokens: int = strawberry.field(description="Tokens written by models.")
+
+
+@strawberry.type(description="What you spent on generation, and what is left today.")
+class TokenUsage:
+    quota_tokens: int | None = strawberry.field(
+        description="Tokens you may use per day; null when there is no quota."
+    )
+    used_today: int = strawberry.field(description="Tokens used today (UTC), all purposes.")
+    remaining_today: int | None = strawberry.field(
+        description="Tokens left today; null when there is no quota. At 0, generation is "
+        "refused with QUOTA_EXCEEDED until midnight UTC."
+    )
+    resets_at: datetime = strawberry.field(description="When today's count starts over.")
+    entries: list[UsageEntry] = strawberry.field(
+        description="Per day and purpose, newest day first."
+    )
+
+
 @strawberry.type
 class Query:
+    @strawberry.field(description="Your token usage over the last `days` days (1-90).")
+    async def my_usage(self, info: ContextInfo, days: int = 7) -> TokenUsage:
+        viewer = require_viewer(info)
+        if not 1 <= days <= 90:
+            raise graphql_error(ErrorCode.BAD_USER_INPUT, "days must be between 1 and 90.")
+        quota = generating(info).daily_token_quota or None
+        today = usage.today()
+        async with info.context.runtime.sessions() as session:
+            rows = await usage.usage_since(session, viewer.user_id, today - timedelta(days - 1))
+        used = sum(r.prompt_tokens + r.completion_tokens for r in rows if r.day == today)
+        return TokenUsage(
+            quota_tokens=quota,
+            used_today=used,
+            remaining_today=None if quota is None else max(quota - used, 0),
+            resets_at=usage.next_midnight(),
+            entries=[
+                UsageEntry(
+                    day=r.day,
+                    purpose=GenerationPurpose(r.purpose),
+                    requests=r.requests,
+                    prompt_tokens=r.prompt_tokens,
+                    completion_tokens=r.completion_tokens,
+                )
+                for r in rows
+            ],
+        )
+
     @strawberry.field(description="One of your generations by ID; null when there is none.")
     async def generation(self, info: ContextInfo, id: strawberry.ID) -> Generation | None:
         viewer = require_viewer(info)
@@ -279,17 +340,8 @@ class Mutation:
             purpose=models.Purpose(input.purpose.name),
             idempotency_key=input.idempotency_key,
         )
-        row, errors = await attempt(
-            services.generate(
-                info.context.runtime.uow(),
-                text_generator(info),
-                catalog_lookup(info),
-                viewer.user_id,
-                request,
-            )
-        )
-        return GenerationPayload(
-            generation=None if row is None else Generation.from_row(row), user_errors=errors
+        return await produced(
+            services.generate(info.context.runtime.uow(), generating(info), viewer.user_id, request)
         )
 
 

@@ -26,6 +26,8 @@ from subgraphs.llm.tokens import count_tokens, cut_after, tokenize
 from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
 from tests.support import TokenFactory, asgi_client, gql
 
+# Whatever keys a developer has set, these tests use the offline provider.
+OFFLINE_ONLY = dict.fromkeys(("OPENAI_API_KEY", "LLM_BASE_URL", "ANTHROPIC_API_KEY"))
 GENERATE = """
 mutation($input: GenerateInput!) {
   generate(input: $input) {
@@ -76,7 +78,8 @@ async def service(
     async with backend_database(request.param, sqlite_file) as database_url:
         engine = create_engine(database_url)
         try:
-            async with serve_subgraph(build, {"LLM_DATABASE_URL": database_url}) as (http, tokens):
+            env = {"LLM_DATABASE_URL": database_url, **OFFLINE_ONLY}
+            async with serve_subgraph(build, env) as (http, tokens):
                 yield LlmService(http, tokens, engine)
         finally:
             await engine.dispose()

@@ -53,4 +53,5 @@ def build_generator(settings: LlmSettings, metrics: LlmMetrics | None = None) ->
         offline=OfflineTextGenerator() if settings.offline_fallback or not default else None,
         policy=settings.policy,
         metrics=metrics,
+        purposes=["", *routes],  # "" has the default candidates
     )

@@ -1,0 +1,59 @@
+"""Per-user rate limits, shared by every replica through the cache port (Redis in production).
+
+A fixed window per user, kind of work and minute: the first request of a window creates its
+counter with a one-minute expiry (``Cache.incr`` with ``ttl``, atomic on Redis), each request
+adds one, and a request past the limit is refused with the seconds until the window ends.
+``text`` counts generations, ``image`` is there for image generation to share the same rule.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from graphql import GraphQLError
+
+from infra.cache.port import Cache
+
+WINDOW_SECONDS = 60
+
+
+class RateLimited(Exception):
+    def __init__(self, kind: str, limit: int, retry_after: float) -> None:
+        super().__init__(
+            f"Too many {kind} requests: at most {limit} a minute. "
+            f"Try again in {math.ceil(retry_after)} s."
+        )
+        self.kind, self.limit, self.retry_after = kind, limit, retry_after
+
+    def as_graphql(self) -> GraphQLError:
+        return GraphQLError(
+            str(self),
+            extensions={
+                "code": "RATE_LIMITED",
+                "retryAfterSeconds": math.ceil(self.retry_after),
+                "limitPerMinute": self.limit,
+            },
+        )
+
+
+@dataclass
+class RateLimiter:
+    cache: Cache
+    limits: Mapping[str, int]  # kind -> requests per minute; 0 = unlimited
+    prefix: str = "llm:"
+    clock: Callable[[], float] = time.time
+
+    async def admit(self, user: uuid.UUID, kind: str) -> None:
+        limit = self.limits.get(kind, 0)
+        if limit <= 0:
+            return
+        now = self.clock()
+        window = int(now // WINDOW_SECONDS)
+        key = f"{self.prefix}rate:{kind}:{user}:{window}"
+        count = await self.cache.incr(key, ttl=WINDOW_SECONDS * 2)
+        if count > limit:
+            raise RateLimited(kind, limit, (window + 1) * WINDOW_SECONDS - now)
