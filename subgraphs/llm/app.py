@@ -25,6 +25,7 @@ from subgraphs.llm.pipeline import Generating
 from subgraphs.llm.providers.assembly import build_generator
 from subgraphs.llm.response_cache import ResponseCache
 from subgraphs.llm.schema import schema
+from subgraphs.llm.streams import Streams
 
 NAME = "llm"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -59,6 +60,7 @@ def build(
         ),
         daily_token_quota=llm.daily_token_quota,
         metrics=metrics,
+        streams=Streams(cache, llm.cache_prefix),
     )
     runtime = build_runtime(
         NAME,
@@ -76,6 +78,7 @@ def build(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with service_lifespan(app):
             yield
+            await generating.streams.wait()  # let streams that are being written finish
         close = getattr(generating.generator, "close", None)
         if close is not None:
             await close()  # the providers' HTTP clients

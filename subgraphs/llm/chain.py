@@ -145,9 +145,13 @@ class FallbackGenerator:
             # The client has its own timeout; this one also covers waiting for a slot.
             async with asyncio.timeout(timeout + 0.5):
                 async with self._gate(candidate.provider.name).slot(request.priority):
-                    return await candidate.provider.complete(request, candidate.model, timeout)
+                    completion = await candidate.provider.complete(
+                        request, candidate.model, timeout
+                    )
         except TimeoutError:
             raise ProviderError(FailureKind.TIMEOUT, f"no answer within {timeout:.1f} s") from None
+        checked(request, completion)
+        return completion
 
     def _wait(self, deadline: float) -> Callable[[RetryCallState], float]:
         backoff = wait_exponential_jitter(
@@ -256,6 +260,7 @@ class FallbackGenerator:
             try:
                 async for event in self._stream_once(candidate, request, deadline):
                     if isinstance(event, Completion):
+                        checked(request, event)
                         breaker.succeeded()
                         yield self._answered(request, event, attempts)
                         return
@@ -282,3 +287,10 @@ class FallbackGenerator:
                         yield event
         except TimeoutError:
             raise ProviderError(FailureKind.TIMEOUT, "the stream ran past the deadline") from None
+
+
+def checked(request: TextRequest, completion: Completion) -> None:
+    """The purpose's last look at an answer (``TextRequest.check``)."""
+    problem = request.check(completion.text) if request.check is not None else None
+    if problem is not None:
+        raise ProviderError(FailureKind.INVALID_OUTPUT, problem)

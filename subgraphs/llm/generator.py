@@ -11,7 +11,7 @@ The service layer only sees ``TextGenerator``; ``chain.FallbackGenerator`` is th
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from typing import Any, Literal, Protocol
@@ -46,6 +46,8 @@ class TextRequest:
     schema: Mapping[str, Any] | None = None  # the answer is JSON matching this schema
     temperature: float = 0.7
     priority: Priority = Priority.INTERACTIVE
+    # A reason to reject a model's answer text, or None (see ``purposes.base.Purpose.check``).
+    check: Callable[[str], str | None] | None = field(default=None, compare=False)
 
     @property
     def prompt_text(self) -> str:

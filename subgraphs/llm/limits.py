@@ -1,8 +1,10 @@
 """Per-user rate limits, shared by every replica through the cache port (Redis in production).
 
-A fixed window per user, kind of work and minute: the first request of a window creates its
-counter with a one-minute expiry (``Cache.incr`` with ``ttl``, atomic on Redis), each request
-adds one, and a request past the limit is refused with the seconds until the window ends.
+A window per user and kind of work, opened by the first request: it creates the counter with a
+one-minute expiry (``Cache.incr`` with ``ttl``, atomic on Redis) and notes when it opened; each
+request adds one, and a request past the limit is refused with the seconds until the window
+closes. (Windows opened by use rather than aligned to the clock's minutes: a burst straddling a
+minute boundary cannot get twice the limit through.)
 ``text`` counts generations, ``image`` is there for image generation to share the same rule.
 """
 
@@ -52,8 +54,11 @@ class RateLimiter:
         if limit <= 0:
             return
         now = self.clock()
-        window = int(now // WINDOW_SECONDS)
-        key = f"{self.prefix}rate:{kind}:{user}:{window}"
-        count = await self.cache.incr(key, ttl=WINDOW_SECONDS * 2)
+        key = f"{self.prefix}rate:{kind}:{user}"
+        count = await self.cache.incr(key, ttl=WINDOW_SECONDS)
+        if count == 1:
+            await self.cache.set(f"{key}:opened", str(now).encode(), ttl=WINDOW_SECONDS)
         if count > limit:
-            raise RateLimited(kind, limit, (window + 1) * WINDOW_SECONDS - now)
+            opened = await self.cache.get(f"{key}:opened")
+            closes = (float(opened) if opened else now) + WINDOW_SECONDS
+            raise RateLimited(kind, limit, max(closes - now, 1.0))

@@ -28,6 +28,7 @@ from subgraphs.llm.generator import (
 from subgraphs.llm.limits import RateLimiter
 from subgraphs.llm.metrics import LlmMetrics
 from subgraphs.llm.response_cache import ResponseCache, request_key
+from subgraphs.llm.streams import Streams
 
 
 class QuotaExceeded(Exception):
@@ -58,6 +59,7 @@ class Generating:
     limiter: RateLimiter
     daily_token_quota: int  # 0 = unlimited
     metrics: LlmMetrics
+    streams: Streams
 
     def route(self, purpose: str) -> tuple[str, ...]:
         route = getattr(self.generator, "route", None)

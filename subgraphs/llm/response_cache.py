@@ -2,9 +2,9 @@
 models get the stored answer instead of a new model call.
 
 Keys are a digest of everything that shapes an answer: the route (which models, in order),
-purpose, messages, schema, token limit and temperature. Answers are stored in the cache port
-with a TTL (``LLM_CACHE_TTL_SECONDS``). Offline answers are not stored: they cost nothing and
-come out the same anyway.
+purpose, messages, schema, token limit, temperature and the purpose's inputs. Answers are
+stored in the cache port with a TTL (``LLM_CACHE_TTL_SECONDS``). Offline answers are not
+stored: they cost nothing and come out the same anyway.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ def request_key(prefix: str, route: Sequence[str], request: TextRequest) -> str:
         "schema": request.schema,
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
+        # Inputs that never reach the messages (an NPC's secrets) still decide the answer.
+        "inputs": request.inputs,
     }
     digest = hashlib.sha256(orjson.dumps(shape, option=orjson.OPT_SORT_KEYS)).hexdigest()
     return f"{prefix}answer:{digest}"

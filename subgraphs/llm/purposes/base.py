@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from subgraphs.llm.generator import Message, Priority, TextRequest
@@ -17,6 +18,11 @@ HOUSE_RULES = (
     "you are given before inventing any; never state game numbers you were not given."
 )
 
+REVISE = (
+    "Revise your last answer: {instruction}. Keep everything that was not asked to change, "
+    "and answer in the same form."
+)
+
 
 @dataclass(frozen=True)
 class Purpose:
@@ -27,7 +33,14 @@ class Purpose:
     schema: Mapping[str, Any] | None = None  # the answer is JSON of this shape
     max_tokens: int = 400
     temperature: float = 0.8
-    prose: bool = True  # long prose may stream
+    # A last look at a model's answer text: a reason to reject it (then the next candidate is
+    # asked), or None. E.g. an NPC line that gives away a secret.
+    check: Callable[[Inputs, str], str | None] | None = None
+
+    @property
+    def streams(self) -> bool:
+        """Prose purposes can stream; data purposes answer whole."""
+        return self.schema is None
 
     def request(
         self,
@@ -35,8 +48,11 @@ class Purpose:
         references: Sequence[str] = (),
         *,
         history: Sequence[Message] = (),
+        revise: str | None = None,
         priority: Priority = Priority.INTERACTIVE,
     ) -> TextRequest:
+        """``history`` is the thread so far (the first ask, answers, earlier revisions);
+        ``revise`` the player's newest instruction, which then is the last message."""
         system = f"{HOUSE_RULES}\n\n{self.instructions}"
         if references:
             system += "\n\nExisting catalog content that fits (reuse it): " + ", ".join(references)
@@ -44,8 +60,8 @@ class Purpose:
             purpose=self.name,
             messages=(
                 Message("system", system),
-                *history,
-                Message("user", self.render(inputs)),
+                *(history or [Message("user", self.render(inputs))]),
+                *([Message("user", REVISE.format(instruction=revise))] if revise else []),
             ),
             max_tokens=self.max_tokens,
             inputs=inputs,
@@ -53,6 +69,7 @@ class Purpose:
             schema=self.schema,
             temperature=self.temperature,
             priority=priority,
+            check=None if self.check is None else partial(self.check, inputs),
         )
 
 

@@ -16,9 +16,11 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from infra.cache import create_cache
 from infra.config import Settings
 from subgraphs.llm.app import build
 from subgraphs.llm.config import LlmSettings
+from subgraphs.llm.limits import RateLimited, RateLimiter
 from tests.conftest import REDIS_HOST, REDIS_PORT, require_redis
 from tests.subgraphs.llm.loopback_models import OpenAIServer
 from tests.support import TokenFactory, asgi_client, gql
@@ -213,3 +215,18 @@ async def test_usage_is_counted_and_the_quota_refuses_before_any_model_call(
         assert stranger["myUsage"]["usedToday"] == 0 and stranger["myUsage"]["entries"] == []
         bad = await gql(llm.http, "{ myUsage(days: 0) { usedToday } }", {}, auth)
         assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_the_retry_time_counts_down_from_the_window_s_first_request() -> None:
+    now = [1000.0]
+    limiter = RateLimiter(create_cache(None), {"text": 2, "image": 0}, "t:", clock=lambda: now[0])
+    user = uuid.uuid4()
+    await limiter.admit(user, "text")
+    now[0] += 20
+    await limiter.admit(user, "text")
+    now[0] += 15
+    with pytest.raises(RateLimited) as limited:
+        await limiter.admit(user, "text")
+    assert limited.value.retry_after == pytest.approx(25.0)
+    for _ in range(50):
+        await limiter.admit(user, "image")  # 0 means no limit
