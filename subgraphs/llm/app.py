@@ -15,6 +15,7 @@ from infra.config import Settings
 from subgraphs.kit.app import create_app
 from subgraphs.kit.hub import RouterClient, router_from_env
 from subgraphs.kit.runtime import build_runtime
+from subgraphs.llm.builds.facts import RouterFacts
 from subgraphs.llm.catalog import CatalogLookup, NoCatalog, RouterCatalog
 from subgraphs.llm.config import LlmSettings
 from subgraphs.llm.generator import TextGenerator
@@ -48,6 +49,7 @@ def build(
     llm = llm_settings or LlmSettings.from_env()
     metrics = LlmMetrics()
     catalog: CatalogLookup = NoCatalog() if router is None else RouterCatalog(router)
+    build_facts = None if router is None else RouterFacts(router)
     cache = create_cache(settings.redis_url)
     generating = Generating(
         generator=text_generator or build_generator(llm, metrics),
@@ -70,6 +72,7 @@ def build(
         verifier,
         generating=generating,
         cache=cache,
+        build_facts=build_facts,
     )
     app = create_app(schema, runtime, extra_routes=[Route("/metrics", metrics.endpoint)])
     service_lifespan = app.router.lifespan_context

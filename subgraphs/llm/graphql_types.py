@@ -49,6 +49,9 @@ class GenerationPurpose(Enum):
     PLOT_OUTLINE = strawberry.enum_value(
         "PLOT_OUTLINE", description="A plot outline in acts (`outlinePlot`)."
     )
+    BUILD_PROPOSALS = strawberry.enum_value(
+        "BUILD_PROPOSALS", description="Legal character builds for a concept (`buildFromConcept`)."
+    )
 
 
 @strawberry.enum(description="How a generation ended.")
@@ -411,3 +414,131 @@ class GenerationChunk:
     generation: Generation | None = strawberry.field(
         description="The finished generation, on the last chunk."
     )
+
+
+@strawberry.enum(description="How ability scores are generated for a build.")
+class AbilityMethod(Enum):
+    STANDARD_ARRAY = strawberry.enum_value(
+        "standard-array", description="15, 14, 13, 12, 10, 8, one per ability."
+    )
+    POINT_BUY = strawberry.enum_value("point-buy", description="27 points, scores 8 to 15.")
+
+
+@strawberry.input(description="What a build must be, whatever the concept says.")
+class BuildConstraintsInput:
+    class_name: str | None = strawberry.field(
+        default=None, description='The class, by name or slug ("Monk", "class/monk").'
+    )
+    species: str | None = strawberry.field(
+        default=None, description="The species, by name or slug."
+    )
+    background: str | None = strawberry.field(
+        default=None, description="The background, by name or slug."
+    )
+    ability_method: AbilityMethod = strawberry.field(
+        default=AbilityMethod.STANDARD_ARRAY, description="How the scores are generated."
+    )
+    max_proposals: int = strawberry.field(default=3, description="At most this many (1-3).")
+
+
+@strawberry.input(description="A character concept to turn into legal builds.")
+class BuildFromConceptInput:
+    concept: str = strawberry.field(
+        description='Any idea, in plain words: "a fire-wielding monk raised by dragons" '
+        "(1-500 characters)."
+    )
+    level: int = strawberry.field(default=1, description="The character level, 1-20.")
+    constraints: BuildConstraintsInput | None = strawberry.field(
+        default=None, description="Choices the build must keep."
+    )
+    idempotency_key: str | None = strawberry.field(default=None, description=KEY_DESCRIPTION)
+
+
+@strawberry.type(description="Why one part of a build is what it is.")
+class BuildReason:
+    part: str = strawberry.field(description='"class", "species", "lineage", "spells", ...')
+    choice: str = strawberry.field(description='What was chosen, e.g. "Monk".')
+    because: str = strawberry.field(description="Why, naming the concept's words it answers.")
+    slug: str | None = strawberry.field(description='The catalog entry reused, e.g. "class/monk".')
+    words: list[str] = strawberry.field(description="The concept's words this choice answers.")
+
+
+@strawberry.enum(description="How a build covers what the SRD lacks.")
+class AdaptationKind(Enum):
+    RESKIN = strawberry.enum_value(
+        "RESKIN",
+        description="An SRD entry played under another name and look; the catalog's "
+        "`adaptEntry` makes it, branching from `ofSlug`.",
+    )
+    HOMEBREW = strawberry.enum_value(
+        "HOMEBREW", description="Something new, balance-checked by the rules engine."
+    )
+
+
+@strawberry.type(description="A part of a build the SRD does not have as such.")
+class BuildAdaptation:
+    part: str = strawberry.field(description='Which part: "species", "equipment", ...')
+    kind: AdaptationKind = strawberry.field(description="Reskin or homebrew.")
+    name: str = strawberry.field(description='What the concept calls it: "Clockwork Golem".')
+    note: str = strawberry.field(description="How it is played.")
+    of_slug: str | None = strawberry.field(description="The SRD entry a reskin branches from.")
+    balance_warnings: list[str] = strawberry.field(
+        description="The rules engine's balance warnings for homebrew (empty when in line)."
+    )
+
+
+@strawberry.type(
+    description="A complete character in the rules format that `rules.validate` accepts; "
+    "create it with the character service's `createCharacter` (its `document`)."
+)
+class BuildProposal:
+    title: str = strawberry.field(description="A working name for the character.")
+    summary: str = strawberry.field(description='E.g. "Dragonborn Monk 1" as the rules derive it.')
+    document: JSON = strawberry.field(description="The character in the rules format.")
+    spells: list[str] = strawberry.field(
+        description="Spell slugs it knows or prepares (checked against class lists and levels)."
+    )
+    reasons: list[BuildReason] = strawberry.field(description="Why each part was chosen.")
+    adaptations: list[BuildAdaptation] = strawberry.field(
+        description="Reskins and homebrew the concept needs beyond the SRD."
+    )
+    source: str = strawberry.field(
+        description='"planner" (the offline concept planner) or "model:<provider>:<model>".'
+    )
+    repairs: int = strawberry.field(
+        description="Rounds of repair from the rules' errors it needed (model proposals)."
+    )
+
+    @classmethod
+    def from_stored(cls, value: dict[str, Any]) -> BuildProposal:
+        return cls(
+            title=value["title"],
+            summary=value["summary"],
+            document=value["document"],
+            spells=value["spells"],
+            reasons=[BuildReason(**r) for r in value["reasons"]],
+            adaptations=[
+                BuildAdaptation(
+                    part=a["part"],
+                    kind=AdaptationKind(a["kind"]),
+                    name=a["name"],
+                    note=a["note"],
+                    of_slug=a["ofSlug"],
+                    balance_warnings=a["balance"],
+                )
+                for a in value["adaptations"]
+            ],
+            source=value["source"],
+            repairs=value["repairs"],
+        )
+
+
+@strawberry.type(description="Build proposals for a concept.")
+class BuildProposalsPayload:
+    generation: Generation | None = strawberry.field(
+        description="The proposals as kept (purpose BUILD_PROPOSALS), when it worked."
+    )
+    proposals: list[BuildProposal] = strawberry.field(
+        description="Legal builds, best first; empty when the input was refused."
+    )
+    user_errors: list[UserError] = strawberry.field(description="What was wrong with the input.")

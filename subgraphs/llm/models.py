@@ -32,7 +32,7 @@ class Purpose(StrEnum):
     ENTRY_DESCRIPTION = "ENTRY_DESCRIPTION"
     STORY_HOOKS = "STORY_HOOKS"
     PLOT_OUTLINE = "PLOT_OUTLINE"
-    BUILD_PROPOSALS = "BUILD_PROPOSALS"
+    BUILD_PROPOSALS = "BUILD_PROPOSALS"  # buildFromConcept (builds/)
 
 
 class GenerationStatus(StrEnum):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -16,9 +17,14 @@ from subgraphs.kit.outcomes import attempt, parse_id_or_error
 from subgraphs.kit.references import User
 from subgraphs.kit.relay import Connection, paged_connection
 from subgraphs.llm import models, orders, services, usage
+from subgraphs.llm.builds.service import BuildRequest, build_from_concept
 from subgraphs.llm.generator import Priority
 from subgraphs.llm.graphql_types import (
     BackstoryInput,
+    BuildConstraintsInput,
+    BuildFromConceptInput,
+    BuildProposal,
+    BuildProposalsPayload,
     DescriptionInput,
     GenerateInput,
     Generation,
@@ -236,6 +242,45 @@ class Mutation:
             lambda: orders.plot_outline(
                 input.theme, input.premise, input.acts, input.idempotency_key
             ),
+        )
+
+    @strawberry.mutation(
+        description="Any concept to legal characters: up to three build proposals, each a "
+        "complete rules-format document that `rules.validate` accepts, with reasons tying "
+        "each choice to the concept's words and the catalog entries reused, and the reskins "
+        "or homebrew the SRD lacks. Offline, a deterministic planner builds them; with a "
+        "model configured, the model proposes and the rules dispose."
+    )
+    async def build_from_concept(
+        self, info: ContextInfo, input: BuildFromConceptInput
+    ) -> BuildProposalsPayload:
+        viewer = require_viewer(info)
+        constraints = input.constraints or BuildConstraintsInput()
+        request = BuildRequest(
+            concept=input.concept,
+            level=input.level,
+            class_name=constraints.class_name,
+            species=constraints.species,
+            background=constraints.background,
+            method=str(constraints.ability_method.value),
+            max_proposals=constraints.max_proposals,
+            idempotency_key=input.idempotency_key,
+        )
+        payload = await produced(
+            build_from_concept(
+                info.context.runtime.uow(),
+                generating(info),
+                info.context.runtime.ports.get("build_facts"),
+                viewer.user_id,
+                request,
+            )
+        )
+        data = payload.generation.data if payload.generation else None
+        stored: dict[str, Any] = data if isinstance(data, dict) else {}
+        return BuildProposalsPayload(
+            generation=payload.generation,
+            proposals=[BuildProposal.from_stored(p) for p in stored.get("proposals", [])],
+            user_errors=payload.user_errors,
         )
 
     @strawberry.mutation(

@@ -148,7 +148,7 @@ async def produce(
         if order.stream:
             return await _start_stream(uow, generating, owner_id, order, consultation)
         completion = await _complete(generating, order, consultation)
-        row = _row(owner_id, order, consultation, completion)
+        row = new_row(owner_id, order, consultation, completion)
         await save(uow, row, completion)
         return row
 
@@ -186,7 +186,7 @@ def _status(completion: Completion) -> GenerationStatus:
     return GenerationStatus.TRUNCATED if completion.truncated else GenerationStatus.COMPLETED
 
 
-def _row(
+def new_row(
     owner_id: uuid.UUID, order: Order, consultation: Consultation, completion: Completion
 ) -> GenerationRow:
     row_id = uuid.uuid4()
@@ -238,7 +238,7 @@ async def _start_stream(
             Problem(("input", "stream"), "STREAM_NOT_SUPPORTED", "Only prose can stream.")
         )
     request = _request(order, consultation)
-    row = _row(owner_id, order, consultation, PENDING)
+    row = new_row(owner_id, order, consultation, PENDING)
     row.status = GenerationStatus.STREAMING.value
     async with uow:
         await GenerationRepository(uow.session).add(row)
@@ -337,7 +337,7 @@ async def refine(
                 "Only a finished generation can be refined.",
             )
         )
-    if parent.purpose not in PURPOSES:
+    if parent.purpose not in PURPOSES or parent.purpose == Purpose.BUILD_PROPOSALS.value:
         raise Rejected(
             Problem(
                 ("input", "generationId"), "NOT_REFINABLE", "This generation cannot be refined."

@@ -4,6 +4,7 @@ offline generator share."""
 
 from __future__ import annotations
 
+from subgraphs.llm.builds.model import BUILD
 from subgraphs.llm.purposes.base import Purpose
 from subgraphs.llm.purposes.character import BACKSTORY
 from subgraphs.llm.purposes.free_text import FREE_TEXT
@@ -13,7 +14,7 @@ from subgraphs.llm.purposes.table import DESCRIPTION, NARRATION
 
 PURPOSES: dict[str, Purpose] = {
     purpose.name: purpose
-    for purpose in (*FREE_TEXT, BACKSTORY, DIALOGUE, NARRATION, DESCRIPTION, HOOKS, OUTLINE)
+    for purpose in (*FREE_TEXT, BACKSTORY, DIALOGUE, NARRATION, DESCRIPTION, HOOKS, OUTLINE, BUILD)
 }
 
 __all__ = ["PURPOSES", "Purpose"]
