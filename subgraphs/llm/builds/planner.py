@@ -25,6 +25,12 @@ MAX_PROPOSALS = 3
 ALTERNATIVE_SHARE = 0.6  # a second class is offered when it scores this much of the first
 STRONG_SPECIES = 0.3  # below this, the concept did not really name a species
 SPELL_FITS = 0.35  # a spell this close to the concept is named as answering it
+# Choosing the class from everything concept search found (``class_votes``).
+PLACE_WEIGHTS = (("in its name", 1.0), ("in its tags", 0.8), ("", 0.6))
+SUBCLASS_VOTE = 0.5
+SPELL_VOTE = 0.15
+SPELL_VOTERS = 6
+SPELL_VOTE_FLOOR = 0.4
 # Classes that suit a background when the concept does not choose one.
 BACKGROUND_AFFINITY: dict[str, tuple[ClassId, ...]] = {
     "background/acolyte": (ClassId.CLERIC, ClassId.PALADIN, ClassId.MONK, ClassId.DRUID),
@@ -81,28 +87,73 @@ def _classes(
                 1.0,
             )
         ]
-    picks = [o for o in concept.ranked("class") if o.slug in facts.classes]
-    if not picks:
+    votes = class_votes(concept, facts)
+    if not votes:
         fighter = "class/fighter"
-        return [
-            (
-                fighter,
-                Reason(
-                    "class",
-                    "Fighter",
-                    "no class fits the concept; a Fighter fits any story",
-                    fighter,
-                ),
-                0.0,
-            )
-        ]
-    best = picks[0]
-    chosen = [(best.slug, Reason("class", best.name, _because(best), best.slug), best.score)]
-    for other in picks[1:2]:
-        if other.score >= ALTERNATIVE_SHARE * best.score:
-            why = f"the concept also reads as a {other.name} ({'; '.join(other.reasons[:1])})"
-            chosen.append((other.slug, Reason("class", other.name, why, other.slug), other.score))
+        why = "nothing in the catalog points at a class; a Fighter fits any story"
+        return [(fighter, Reason("class", "Fighter", why, fighter), 0.0)]
+    ranked = sorted(votes.items(), key=lambda item: (-item[1].total, item[0]))
+    chosen = []
+    best_total = ranked[0][1].total
+    for slug, vote in ranked[:2]:
+        if vote.total < ALTERNATIVE_SHARE * best_total:
+            break
+        name = facts.classes[slug].name
+        chosen.append((slug, Reason("class", name, vote.because(name), slug), vote.total))
     return chosen
+
+
+def _where(option: Option) -> float:
+    """How much a match counts by where the catalog found the concept's words: an entry named
+    by the concept beats one whose tags or description merely mention them."""
+    return max(
+        next(weight for place, weight in PLACE_WEIGHTS if place in reason)
+        for reason in option.reasons or ("",)
+    )
+
+
+@dataclass
+class ClassVote:
+    """Everything in concept search that points at one class."""
+
+    total: float = 0.0
+    evidence: list[str] = field(default_factory=list)
+
+    def add(self, amount: float, what: str) -> None:
+        self.total += amount
+        self.evidence.append(what)
+
+    def because(self, name: str) -> str:
+        return f"concept search points at {name}: " + "; ".join(self.evidence[:3])
+
+
+def class_votes(concept: Concept, facts: CatalogFacts) -> dict[str, ClassVote]:
+    """Class options, their subclasses' options (half weight) and the class lists of the
+    best-fitting spells (a little each): the class most of the catalog agrees on wins."""
+    votes: dict[str, ClassVote] = {}
+
+    def vote(slug: str, amount: float, what: str) -> None:
+        if slug in facts.classes and amount > 0:
+            votes.setdefault(slug, ClassVote()).add(amount, what)
+
+    for option in concept.ranked("class"):
+        why = option.reasons[0] if option.reasons else option.name
+        vote(option.slug, option.score * _where(option), f"{option.name}: {why}")
+    by_subclass = {slug: cls for cls, (slug, _name) in facts.subclasses.items()}
+    for option in concept.ranked("subclass"):
+        if option.slug in by_subclass:
+            why = option.reasons[0] if option.reasons else option.name
+            amount = SUBCLASS_VOTE * option.score * _where(option)
+            vote(by_subclass[option.slug], amount, f"its subclass {option.name}: {why}")
+    spells = {s.slug: s for s in facts.spells}
+    for option in concept.ranked("spell")[:SPELL_VOTERS]:
+        spell = spells.get(option.slug)
+        if spell is None or option.score < SPELL_VOTE_FLOOR or not spell.classes:
+            continue
+        share = SPELL_VOTE * option.score * _where(option) / len(spell.classes)
+        for listed in sorted(spell.classes):
+            vote(f"class/{listed}", share, f"{option.name} is on its spell list")
+    return votes
 
 
 SpeciesPick = tuple[str, Reason, float, "Adaptation | None"]
@@ -120,6 +171,11 @@ def _species(concept: Concept, facts: CatalogFacts, constraints: Constraints) ->
     named = [
         o for o in picks if bare(o.slug) in concept.words or o.name.lower() in concept.text.lower()
     ]
+    for word in sorted(concept.words & tables.SPECIES_WORDS.keys()):
+        slug = tables.SPECIES_WORDS[word]
+        if slug in facts.species and slug not in {o.slug for o in named}:
+            because = (f'"{word}" names a {facts.species[slug].name}',)
+            named.append(Option("species", slug, facts.species[slug].name, 1.0, because))
     if named:
         best = named[0]
         return (

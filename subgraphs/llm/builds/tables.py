@@ -173,3 +173,12 @@ CLASSIC_DRAGONS = frozenset({"red", "blue", "green", "black", "white"})
 PREFERRED_SKILLS: dict[ClassId, tuple[Skill, ...]] = {
     ClassId.BARD: (Skill.PERFORMANCE, Skill.PERSUASION, Skill.DECEPTION, Skill.INSIGHT),
 }
+# Words that name a species without its name: adjectives and lineages.
+SPECIES_WORDS = {
+    "dwarven": "species/dwarf",
+    "elven": "species/elf",
+    "elvish": "species/elf",
+    "drow": "species/elf",
+    "gnomish": "species/gnome",
+    "orcish": "species/orc",
+}
