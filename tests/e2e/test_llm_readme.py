@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from infra.stack import Stack
 from rules.validation import validate_data
