@@ -33,9 +33,12 @@ class Checks:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def text(self, value: str, *path: str, limit: int = MEDIUM, code: str) -> str:
+    def text(
+        self, value: str, *path: str, limit: int = MEDIUM, code: str, single_line: bool = False
+    ) -> str:
         value = value.strip()
-        self.problems += check_text(value, ("input", *path), limit=limit, code=code)
+        where = ("input", *path)
+        self.problems += check_text(value, where, limit=limit, code=code, single_line=single_line)
         return value
 
     def optional(self, value: str | None, *path: str, limit: int = SHORT, code: str) -> str | None:
@@ -121,7 +124,7 @@ def npc_dialogue(
     persona: Persona, player_line: str, situation: str | None, key: str | None
 ) -> Order:
     checks = Checks()
-    name = checks.text(persona.name, "persona", "name", limit=SHORT, code="NAME")
+    name = checks.text(persona.name, "persona", "name", limit=SHORT, code="NAME", single_line=True)
     description = checks.text(
         persona.description, "persona", "description", limit=MEDIUM, code="DESCRIPTION"
     )
@@ -164,7 +167,7 @@ def description(
     kind: str, name: str, facts: Any, style: str | None, key: str | None, priority: Priority
 ) -> Order:
     checks = Checks()
-    name = checks.text(name, "name", limit=120, code="NAME")
+    name = checks.text(name, "name", limit=120, code="NAME", single_line=True)
     style = checks.optional(style, "style", code="STYLE")
     if facts is not None and (
         not isinstance(facts, Mapping) or len(orjson.dumps(facts)) > MAX_FACTS_CHARS
@@ -185,7 +188,7 @@ def description(
 
 def story_hooks(theme: str, premise: str | None, count: int, key: str | None) -> Order:
     checks = Checks()
-    theme = checks.text(theme, "theme", limit=SHORT, code="THEME")
+    theme = checks.text(theme, "theme", limit=SHORT, code="THEME", single_line=True)
     premise = checks.optional(premise, "premise", limit=2000, code="PREMISE")
     checks.between(count, 1, 6, "count", code="COUNT_OUT_OF_RANGE")
     checks.key(key)
@@ -196,7 +199,7 @@ def story_hooks(theme: str, premise: str | None, count: int, key: str | None) ->
 
 def plot_outline(theme: str, premise: str | None, acts: int, key: str | None) -> Order:
     checks = Checks()
-    theme = checks.text(theme, "theme", limit=SHORT, code="THEME")
+    theme = checks.text(theme, "theme", limit=SHORT, code="THEME", single_line=True)
     premise = checks.optional(premise, "premise", limit=2000, code="PREMISE")
     checks.between(acts, 3, 5, "acts", code="ACTS_OUT_OF_RANGE")
     checks.key(key)

@@ -19,6 +19,7 @@ import orjson
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_multi_line, check_single_line
 from subgraphs.llm import usage
 from subgraphs.llm.catalog import NOT_CONSULTED, ConsideredEntry, Consultation
 from subgraphs.llm.generator import (
@@ -37,7 +38,6 @@ from subgraphs.llm.purposes.base import REVISE
 from subgraphs.llm.repository import GenerationRepository
 
 MAX_PROMPT_CHARS = 4000
-ALLOWED_CONTROL = frozenset("\n\r\t")
 
 
 @dataclass(frozen=True)
@@ -66,15 +66,16 @@ class Order:
     stream: bool = False  # answer at once with a STREAMING generation (``streams.py``)
 
 
-def _has_control_characters(text: str) -> bool:
-    # NUL and friends: invisible, useless to a model, and PostgreSQL text cannot even hold NUL.
-    return any((ord(ch) < 32 or ord(ch) == 127) and ch not in ALLOWED_CONTROL for ch in text)
-
-
 def check_text(
-    text: str, path: tuple[str, ...], *, limit: int = MAX_PROMPT_CHARS, code: str = "PROMPT"
+    text: str,
+    path: tuple[str, ...],
+    *,
+    limit: int = MAX_PROMPT_CHARS,
+    code: str = "PROMPT",
+    single_line: bool = False,
 ) -> list[Problem]:
-    """A free-text field: present, not too long, no control characters."""
+    """A free-text field: present, not too long, only the characters the kit's text rules allow
+    (``subgraphs.kit.text``: names are single-line, the rest may have line breaks)."""
     if not text:
         return [Problem(path, f"{code}_REQUIRED", f"Fill in {path[-1]}: it cannot be empty.")]
     if len(text) > limit:
@@ -85,16 +86,8 @@ def check_text(
                 f"{path[-1]} is at most {limit} characters (this one has {len(text)}).",
             )
         ]
-    if _has_control_characters(text):
-        return [
-            Problem(
-                path,
-                f"{code}_INVALID_CHARACTERS",
-                f"{path[-1]} contains control characters; "
-                "only text, line breaks and tabs are allowed.",
-            )
-        ]
-    return []
+    check = check_single_line if single_line else check_multi_line
+    return check(text, path, code=f"{code}_INVALID_CHARACTERS")
 
 
 def _event_payload(row: GenerationRow) -> dict[str, object]:

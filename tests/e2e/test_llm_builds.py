@@ -26,6 +26,12 @@ BUILD = """mutation($input: BuildFromConceptInput!) {
     userErrors { path code message }
   }
 }"""
+CREATE = """mutation($input: CreateCharacterInput!) {
+  createCharacter(input: $input) {
+    character { name level class { name } problems { code } }
+    userErrors { path code message }
+  }
+}"""
 REGISTER = """mutation($input: RegisterInput!) { register(input: $input) { accessToken } }"""
 FIRE_SPELLS = {"spell/fire-bolt", "spell/burning-hands", "spell/produce-flame", "spell/fireball"}
 
@@ -140,3 +146,17 @@ async def test_constraints_and_bad_input(stack: tuple[Stack, str]) -> None:
         (["input", "constraints", "className"], "UNKNOWN_CLASS")
     ]
     assert "Monk" in unknown["userErrors"][0]["message"]  # it lists what exists
+
+
+async def test_accepting_a_proposal_creates_the_character(stack: tuple[Stack, str]) -> None:
+    """One sentence to a playable sheet in two operations, both through the router."""
+    running, token = stack
+    for level in (1, 5):
+        made = await build(stack, concept="a fire-wielding monk raised by dragons", level=level)
+        for proposal in made["proposals"]:
+            data = await post(running, CREATE, {"input": {"document": proposal["document"]}}, token)
+            created = data["createCharacter"]
+            assert created["userErrors"] == [], created["userErrors"]
+            character = created["character"]
+            assert character["level"] == level and character["problems"] == []
+        assert made["proposals"][0]["document"]["classes"][0]["class"] == "monk"
