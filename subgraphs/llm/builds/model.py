@@ -13,16 +13,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from rules.enums import Skill
+from rules.enums import DamageType, Skill
 from subgraphs.llm.builds.assemble import assemble, bare
 from subgraphs.llm.builds.choices import Choices, Proposal, Reason
 from subgraphs.llm.builds.facts import CatalogFacts
+from subgraphs.llm.builds.homebrew import signature_weapon
 from subgraphs.llm.builds.planner import Concept, Constraints, plan_one, species_choice
 from subgraphs.llm.generator import Completion, Message, TextGenerationFailed
 from subgraphs.llm.pipeline import Generating
 from subgraphs.llm.purposes.base import Inputs, OfflineAnswer, Purpose, strict_object
 
 REPAIR_ROUNDS = 2
+DAMAGE_TYPES = [damage.value for damage in DamageType]
 
 
 def render(inputs: Inputs) -> str:
@@ -72,6 +74,21 @@ def schema(facts: CatalogFacts) -> dict[str, Any]:
             "spells": {"type": "array", "items": {"type": "string"}, "maxItems": 30},
             "reasons": {"type": "array", "items": reason, "maxItems": 12},
             "name": {"type": "string"},
+            # Something the SRD lacks that the concept needs; null when the SRD has it all.
+            "signature_weapon": {
+                "anyOf": [
+                    {"type": "null"},
+                    strict_object(
+                        {
+                            "name": {"type": "string"},
+                            "category": {"type": "string", "enum": ["simple", "martial"]},
+                            "damage_dice": {"type": "string"},
+                            "damage_type": {"type": "string", "enum": DAMAGE_TYPES},
+                            "ranged": {"type": "boolean"},
+                        }
+                    ),
+                ]
+            },
         }
     )
     return strict_object(
@@ -113,12 +130,18 @@ def _choices(
     reasons = tuple(
         Reason(str(r["part"]), str(r["choice"]), str(r["because"])) for r in answer["reasons"]
     )
+    equipment, adaptations = planned.equipment, planned.adaptations
+    if answer.get("signature_weapon"):
+        item, adaptation = signature_weapon(answer["signature_weapon"])
+        equipment, adaptations = (item, *equipment), (*adaptations, adaptation)
     return replace(
         planned,
         lineage=_lineage(species_slug, answer["lineage"]) if answer["lineage"] else planned.lineage,
         skills=tuple(Skill(s) for s in answer["skills"]) or planned.skills,
         spells=tuple(answer["spells"]) or planned.spells,
         name=str(answer["name"]) or planned.name,
+        equipment=equipment,
+        adaptations=adaptations,
         # The model's words, then the planner's for the parts the model did not explain.
         reasons=reasons
         + tuple(r for r in planned.reasons if r.part not in {m.part for m in reasons}),

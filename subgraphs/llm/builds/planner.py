@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from rules.classes import CLASSES
 from rules.enums import Ability, ClassId, Skill
@@ -511,10 +511,6 @@ def _fighting_style(
 # -- the plan --------------------------------------------------------------------------------
 
 
-def _name(concept: Concept, class_name: str, species_name: str) -> str:
-    return f"{species_name} {class_name}"
-
-
 def plan_one(
     concept: Concept,
     facts: CatalogFacts,
@@ -559,7 +555,7 @@ def plan_one(
         spells=spells,
         equipment=equipment,
         feats=_fighting_style(cid, concept.level, priority),
-        name=_name(concept, facts.classes[class_slug].name, species_reason.choice),
+        name=f"{species_reason.choice} {facts.classes[class_slug].name}",
         reasons=tuple(r for r in reasons if r is not None),
         adaptations=tuple(a for a in (species_adaptation, *gear_adaptations) if a is not None),
     )
@@ -591,7 +587,3 @@ def plan(
         if proposal.document not in [p.document for p in unique]:
             unique.append(proposal)
     return unique[: constraints.max_proposals]
-
-
-def with_level(concept: Concept, level: int) -> Concept:
-    return replace(concept, level=level)

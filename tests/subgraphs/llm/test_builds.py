@@ -67,6 +67,7 @@ def legal_answer(**changes: Any) -> dict[str, Any]:
         "spells": ["spell/fire-bolt", "spell/acid-splash", "spell/burning-hands"],
         "reasons": [{"part": "class", "choice": "Monk", "because": '"monk" names it'}],
         "name": "Ember",
+        "signature_weapon": None,
     }
     return {**answer, **changes}
 
@@ -156,3 +157,45 @@ async def test_the_model_proposes_and_the_rules_repair_or_drop(
             assert server.calls_to("main") == calls + 3  # one answer and two repairs
             assert kept["proposals"] and all(p["source"] == "planner" for p in kept["proposals"])
             assert all(validate_data(p["document"]) == [] for p in kept["proposals"])
+
+
+async def test_homebrew_from_a_model_is_balance_checked(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LLM_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'llm.db'}")
+    server = OpenAIServer()
+    async with server.serve() as base_url:
+        settings = LlmSettings.from_env({"LLM_BASE_URL": base_url, "LLM_MODELS": "main"})
+        app = build_llm(
+            Settings.from_env(),
+            catalog.tokens.verifier,
+            router=catalog.router,
+            llm_settings=settings,
+        )
+        async with asgi_client(app) as http:
+            fair = {"name": "Ember Chain", "category": "simple", "damage_dice": "1d6",
+                    "damage_type": "fire", "ranged": False}  # fmt: skip
+            mighty = {**fair, "name": "Sunbreaker", "damage_dice": "4d12"}
+            answers = [legal_answer(signature_weapon=fair), legal_answer(signature_weapon=mighty)]
+            server.script("main", Reply(json.dumps({"proposals": answers})))
+            query = BUILD.replace(
+                "source repairs", "source repairs adaptations { kind name note balanceWarnings }"
+            )
+            body = await gql(
+                http, query, {"input": {"concept": MONK}}, catalog.tokens.headers(uuid.uuid4())
+            )
+            modelled = [
+                p for p in body["data"]["buildFromConcept"]["proposals"] if p["source"] != "planner"
+            ]
+            assert len(modelled) == 2
+            fair_one, mighty_one = (
+                next(a for a in p["adaptations"] if a["kind"] == "HOMEBREW") for p in modelled
+            )
+            assert fair_one["name"] == "Ember Chain" and fair_one["balanceWarnings"] == []
+            assert "in line with" in fair_one["note"]
+            assert mighty_one["name"] == "Sunbreaker"
+            assert any("above the strongest" in w for w in mighty_one["balanceWarnings"])
+            for proposal in modelled:
+                assert validate_data(proposal["document"]) == []
+                weapon = proposal["document"]["equipment"][0]
+                assert weapon["weapon"]["damage_type"] == "fire"
