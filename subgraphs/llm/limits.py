@@ -10,6 +10,7 @@ minute boundary cannot get twice the limit through.)
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 import uuid
@@ -21,6 +22,7 @@ from graphql import GraphQLError
 from infra.cache.port import Cache
 
 WINDOW_SECONDS = 60
+log = logging.getLogger("dndcreator.llm.limits")
 
 
 class RateLimited(Exception):
@@ -55,10 +57,14 @@ class RateLimiter:
             return
         now = self.clock()
         key = f"{self.prefix}rate:{kind}:{user}"
-        count = await self.cache.incr(key, ttl=WINDOW_SECONDS)
-        if count == 1:
-            await self.cache.set(f"{key}:opened", str(now).encode(), ttl=WINDOW_SECONDS)
+        try:
+            count = await self.cache.incr(key, ttl=WINDOW_SECONDS)
+            if count == 1:
+                await self.cache.set(f"{key}:opened", str(now).encode(), ttl=WINDOW_SECONDS)
+            opened = await self.cache.get(f"{key}:opened") if count > limit else None
+        except Exception as exc:  # a cache outage must not stop every generation: let it pass
+            log.warning("rate limit not checked, the cache is unavailable: %r", exc)
+            return
         if count > limit:
-            opened = await self.cache.get(f"{key}:opened")
             closes = (float(opened) if opened else now) + WINDOW_SECONDS
             raise RateLimited(kind, limit, max(closes - now, 1.0))

@@ -25,7 +25,7 @@ from subgraphs.llm.generator import (
     TextGenerator,
     TextRequest,
 )
-from subgraphs.llm.limits import RateLimiter
+from subgraphs.llm.limits import RateLimited, RateLimiter
 from subgraphs.llm.metrics import LlmMetrics
 from subgraphs.llm.response_cache import ResponseCache, request_key
 from subgraphs.llm.streams import Streams
@@ -69,7 +69,7 @@ class Generating:
         """Refuse before any model is called: too many requests this minute, or quota used up."""
         try:
             await self.limiter.admit(owner_id, "text")
-        except Exception:
+        except RateLimited:
             self.metrics.requests.labels(purpose, "none", "rate_limited").inc()
             raise
         if self.daily_token_quota <= 0:

@@ -230,3 +230,16 @@ async def test_the_retry_time_counts_down_from_the_window_s_first_request() -> N
     assert limited.value.retry_after == pytest.approx(25.0)
     for _ in range(50):
         await limiter.admit(user, "image")  # 0 means no limit
+
+
+class BrokenCache:
+    """A cache whose server is gone."""
+
+    async def incr(self, key: str, *, amount: int = 1, ttl: float | None = None) -> int:
+        raise ConnectionError("cache unreachable")
+
+
+async def test_a_cache_outage_lets_requests_through_rather_than_refusing_all() -> None:
+    limiter = RateLimiter(BrokenCache(), {"text": 1}, "t:")  # type: ignore[arg-type]
+    for _ in range(3):
+        await limiter.admit(uuid.uuid4(), "text")
