@@ -17,9 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy.orm.exc import StaleDataError
-
-from infra.db.errors import ConcurrencyConflict, NotFound
+from infra.db.errors import NotFound
 from infra.db.model import utcnow
 from infra.db.unit_of_work import UnitOfWork
 from rules import combat_tracker as tracker
@@ -156,14 +154,11 @@ async def _change(
                 Problem(("input", "encounterId"), "ENCOUNTER_ENDED", "This encounter is over.")
             )
         combatants = await CombatantRepository(uow.session).of_encounter(encounter.id)
-        try:
-            details = await change(uow, encounter, combatants)
-            encounter.updated_at = utcnow()  # the aggregate's version moves with every change
-            await uow.session.flush()
-        except StaleDataError:
-            # Another change of this encounter committed after our version check: its UPDATE
-            # moved the version our UPDATE expected, so ours matched no row.
-            raise ConcurrencyConflict("Encounter", encounter_id) from None
+        # Another change committing after our version check moves the version our UPDATE
+        # expects; the unit of work reports that as a conflict about this encounter.
+        details = await change(uow, encounter, combatants)
+        encounter.updated_at = utcnow()  # the aggregate's version moves with every change
+        await uow.session.flush()
         state = EncounterState.of(encounter, combatants)
         uow.emit(
             EVENT_PREFIX + kind,
