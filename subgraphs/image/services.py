@@ -17,7 +17,6 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from infra.storage import ObjectStorage
 from subgraphs.image.generator import ImageGenerationFailed, ImageGenerator, ImageRequest
@@ -292,10 +291,11 @@ async def delete_asset(
     """Soft delete: the record and the bytes stay (restorable); the asset stops being served."""
     async with uow:
         assets = AssetRepository(uow.session)
-        row = await assets.require(id)
-        if row.owner_id != owner_id:
-            raise NotFound("Asset", id)  # someone else's asset: do not reveal that it exists
-        await assets.soft_delete(row, expected_version=expected_version)
+        # Someone else's asset is NotFound: its existence is not revealed.
+        row = await assets.require_for_change(
+            id, expected_version, allowed=lambda asset: asset.owner_id == owner_id
+        )
+        await assets.soft_delete(row)
         uow.emit("asset.deleted", row.id, _event_payload(row))
         await uow.commit()
         return row

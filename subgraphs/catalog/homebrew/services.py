@@ -24,7 +24,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.catalog.homebrew.balance import balance_warnings
 from subgraphs.catalog.homebrew.mechanics import READERS, check_mechanics, srd_mechanics
@@ -319,11 +318,14 @@ async def create_entry(uow: UnitOfWork, author_id: uuid.UUID, new: NewEntry) -> 
     return await _retrying_slug_races(attempt)
 
 
-async def _owned(repo: HomebrewRepository, author_id: uuid.UUID, id: uuid.UUID) -> HomebrewEntryRow:
-    row = await repo.require(id)
-    if row.author_id != author_id:
-        raise NotFound("Homebrew entry", id)  # someone else's: do not reveal it exists
-    return row
+async def _owned(
+    repo: HomebrewRepository, author_id: uuid.UUID, id: uuid.UUID, expected_version: int
+) -> HomebrewEntryRow:
+    """The author's live entry at ``expected_version``; someone else's is ``NotFound`` (its
+    existence is not revealed), one changed or deleted since is a ``ConcurrencyConflict``."""
+    return await repo.require_for_change(
+        id, expected_version, allowed=lambda row: row.author_id == author_id
+    )
 
 
 async def update_entry(
@@ -338,8 +340,7 @@ async def update_entry(
     problems.raise_any()
     async with uow:
         repo = HomebrewRepository(uow.session)
-        row = await _owned(repo, author_id, changes.id)
-        repo.check_version(row, changes.expected_version)
+        row = await _owned(repo, author_id, changes.id, changes.expected_version)
         if changes.mechanics is not None:
             if row.origin == "adapted":
                 raise Rejected(
@@ -371,8 +372,8 @@ async def delete_entry(
 ) -> HomebrewEntryRow:
     async with uow:
         repo = HomebrewRepository(uow.session)
-        row = await _owned(repo, author_id, id)
-        await repo.soft_delete(row, expected_version=expected_version)
+        row = await _owned(repo, author_id, id, expected_version)
+        await repo.soft_delete(row)
         uow.emit("homebrew.deleted", row.id, event_payload(row))
         await uow.commit()
         return row
@@ -383,8 +384,7 @@ async def publish_entry(
 ) -> HomebrewEntryRow:
     async with uow:
         repo = HomebrewRepository(uow.session)
-        row = await _owned(repo, author_id, id)
-        repo.check_version(row, expected_version)
+        row = await _owned(repo, author_id, id, expected_version)
         row.visibility = "PUBLISHED"
         await uow.session.flush()
         uow.emit("homebrew.published", row.id, event_payload(row))
@@ -411,8 +411,7 @@ async def share_entry(
         )
     async with uow:
         repo = HomebrewRepository(uow.session)
-        row = await _owned(repo, author_id, id)
-        repo.check_version(row, expected_version)
+        row = await _owned(repo, author_id, id, expected_version)
         row.shared_campaign_ids = cleaned
         await uow.session.flush()
         uow.emit("homebrew.updated", row.id, event_payload(row))
