@@ -14,6 +14,7 @@ import asyncio
 import base64
 import io
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -71,6 +72,52 @@ def data(body: dict[str, Any], field: str) -> dict[str, Any]:
     return payload
 
 
+@dataclass(frozen=True)
+class Rename:
+    """How an aggregate is renamed and read back: most probes race renames."""
+
+    aggregate: str  # as the figures call it
+    mutation: str  # e.g. updateCharacter, taking Update<...>Input
+    result: str  # the payload's field holding the aggregate
+    read: str  # the query field reading it by id
+    outbox: type[OutboxMixin]
+    event: str  # the event one rename writes
+
+
+async def rename_race(
+    http: httpx.AsyncClient,
+    auth: dict[str, str],
+    rename: Rename,
+    entity: dict[str, Any],
+    database_url: str,
+) -> None:
+    """``WRITERS`` renames of ``entity`` from its version at once; the figures checked."""
+    input_type = rename.mutation[0].upper() + rename.mutation[1:] + "Input"
+    mutation = (
+        f"mutation($i: {input_type}!) {{ {rename.mutation}(input: $i) "
+        f"{{ {rename.result} {{ name }} userErrors {{ path code message }} }} }}"
+    )
+
+    async def send(index: int) -> dict[str, Any]:
+        input = {"id": entity["id"], "expectedVersion": entity["version"], "name": f"W{index}"}
+        return await gql(http, mutation, {"i": input}, auth)
+
+    tally = await race(rename.aggregate, send, lambda b: b["data"][rename.mutation], rename.result)
+    final = await gql(
+        http,
+        f"query($id: ID!) {{ {rename.read}(id: $id) {{ name version }} }}",
+        {"id": entity["id"]},
+        auth,
+    )
+    stored = final["data"][rename.read]
+    events = await events_of(database_url, rename.outbox, rename.event, entity["id"])
+    lost = sum(
+        stored != {"name": f"W{w}", "version": entity["version"] + 1} or events != 1
+        for w in tally.winners
+    )
+    check(tally, backend(database_url), lost_updates=lost)
+
+
 # --- character ------------------------------------------------------------------------------
 
 
@@ -86,30 +133,15 @@ async def test_character_writers(database_url: str) -> None:
             owner,
         )
         character = data(created, "createCharacter")["character"]
-
-        async def send(index: int) -> dict[str, Any]:
-            input = {"id": character["id"], "expectedVersion": 1, "name": f"Writer {index}"}
-            return await gql(
-                http,
-                "mutation($i: UpdateCharacterInput!) { updateCharacter(input: $i) "
-                "{ character { name } userErrors { path code message } } }",
-                {"i": input},
-                owner,
-            )
-
-        tally = await race("character", send, lambda b: b["data"]["updateCharacter"], "character")
-        final = await gql(
-            http,
-            "query($id: ID!) { character(id: $id) { name version } }",
-            {"id": character["id"]},
-            owner,
+        rename = Rename(
+            "character",
+            "updateCharacter",
+            "character",
+            "character",
+            CharacterEvent,
+            "character.updated",
         )
-        stored = final["data"]["character"]
-        events = await events_of(database_url, CharacterEvent, "character.updated", character["id"])
-        lost = sum(
-            stored != {"name": f"Writer {w}", "version": 2} or events != 1 for w in tally.winners
-        )
-        check(tally, backend(database_url), lost_updates=lost)
+        await rename_race(http, owner, rename, character, database_url)
 
 
 # --- campaign and encounter -----------------------------------------------------------------
@@ -125,36 +157,14 @@ async def _campaign(http: httpx.AsyncClient, gm: dict[str, str]) -> dict[str, An
 
 
 async def test_campaign_writers(database_url: str) -> None:
-    async with serve_subgraph(build_campaign, {"CAMPAIGN_DATABASE_URL": database_url}) as (
-        http,
-        tokens,
-    ):
+    env = {"CAMPAIGN_DATABASE_URL": database_url}
+    async with serve_subgraph(build_campaign, env) as (http, tokens):
         gm = tokens.headers()
         campaign = await _campaign(http, gm)
-
-        async def send(index: int) -> dict[str, Any]:
-            input = {"id": campaign["id"], "expectedVersion": 1, "name": f"Writer {index}"}
-            return await gql(
-                http,
-                "mutation($i: UpdateCampaignInput!) { updateCampaign(input: $i) "
-                "{ campaign { name } userErrors { path code message } } }",
-                {"i": input},
-                gm,
-            )
-
-        tally = await race("campaign", send, lambda b: b["data"]["updateCampaign"], "campaign")
-        final = await gql(
-            http,
-            "query($id: ID!) { campaign(id: $id) { name version } }",
-            {"id": campaign["id"]},
-            gm,
+        rename = Rename(
+            "campaign", "updateCampaign", "campaign", "campaign", CampaignEvent, "campaign.updated"
         )
-        stored = final["data"]["campaign"]
-        events = await events_of(database_url, CampaignEvent, "campaign.updated", campaign["id"])
-        lost = sum(
-            stored != {"name": f"Writer {w}", "version": 2} or events != 1 for w in tally.winners
-        )
-        check(tally, backend(database_url), lost_updates=lost)
+        await rename_race(http, gm, rename, campaign, database_url)
 
 
 ENCOUNTER = "encounter { id version combatants { id currentHp } } userErrors { path code message }"
@@ -294,35 +304,15 @@ async def test_homebrew_writers(database_url: str) -> None:
         )
         entry = data(created, "createHomebrew")["entry"]
 
-        async def send(index: int) -> dict[str, Any]:
-            input = {
-                "id": entry["id"],
-                "expectedVersion": entry["version"],
-                "name": f"Writer {index}",
-            }
-            return await gql(
-                http,
-                "mutation($i: UpdateHomebrewInput!) { updateHomebrew(input: $i) { "
-                + HOMEBREW
-                + " } }",
-                {"i": input},
-                author,
-            )
-
-        tally = await race("homebrew entry", send, lambda b: b["data"]["updateHomebrew"], "entry")
-        final = await gql(
-            http,
-            "query($id: ID!) { homebrewEntry(id: $id) { name version } }",
-            {"id": entry["id"]},
-            author,
+        rename = Rename(
+            "homebrew entry",
+            "updateHomebrew",
+            "entry",
+            "homebrewEntry",
+            CatalogEvent,
+            "homebrew.updated",
         )
-        stored = final["data"]["homebrewEntry"]
-        events = await events_of(database_url, CatalogEvent, "homebrew.updated", entry["id"])
-        lost = sum(
-            stored != {"name": f"Writer {w}", "version": entry["version"] + 1} or events != 1
-            for w in tally.winners
-        )
-        check(tally, backend(database_url), lost_updates=lost)
+        await rename_race(http, author, rename, entry, database_url)
 
 
 # --- llm records (create-only: one generation per idempotency key) -----------------------------
