@@ -19,6 +19,7 @@ from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
+from subgraphs.kit.foreign_ids import Caller, ForeignIds, require_own_character
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 from subgraphs.kit.text import check_multi_line, check_single_line
@@ -165,14 +166,21 @@ async def as_game_master(
 
 
 async def join_campaign(
-    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID, character_id: uuid.UUID
+    uow: UnitOfWork,
+    ids: ForeignIds,
+    caller: Caller,
+    campaign_id: uuid.UUID,
+    character_id: uuid.UUID,
 ) -> CampaignRow:
-    """``user_id`` joins as a player, bringing ``character_id`` into the party.
+    """The caller joins as a player, bringing ``character_id`` into the party.
 
-    The character lives in the character service, which this service never calls. We record the
-    player's user ID next to the character ID; that the player owns the character is verified
-    through the router in a later step (an entity lookup of the character's owner), not here.
+    The character service owns characters: before the party (and so every member) can read
+    one, the character service itself must say, through the graph and to the caller, that the
+    character exists and is theirs (``require_own_character``). Someone else's character, a
+    deleted one and an ID nobody created are the same ``NOT_FOUND`` on ``characterId``.
     """
+    user_id = caller.user_id
+    await require_own_character(ids, caller, character_id, ("input", "characterId"))
     async with uow:
         campaign = await CampaignRepository(uow.session).get_locked(campaign_id)
         if campaign is None:

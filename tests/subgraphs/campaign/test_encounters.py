@@ -14,6 +14,7 @@ from sqlalchemy import select
 from infra.db.engine import create_engine
 from subgraphs.campaign.app import build
 from subgraphs.campaign.models import CombatantRow, OutboxEvent
+from tests.graph import BackgroundGraph
 from tests.subgraphs.campaign.encounter_support import Table, combatant, step
 from tests.subgraphs.harness import serve_subgraph
 from tests.support import TokenFactory, gql
@@ -57,9 +58,10 @@ class Served:
 
 
 @pytest.fixture
-async def served(database_url: str) -> AsyncIterator[Served]:
-    async with serve_subgraph(build, {"CAMPAIGN_DATABASE_URL": database_url}) as (http, tokens):
-        table = await Table.open(http, tokens.headers(), tokens.headers())
+async def served(database_url: str, graph: BackgroundGraph) -> AsyncIterator[Served]:
+    env = {"CAMPAIGN_DATABASE_URL": database_url}
+    async with serve_subgraph(build, env, graph=graph) as (http, tokens):
+        table = await Table.open(http, graph)
         yield Served(table, tokens, database_url)
 
 
