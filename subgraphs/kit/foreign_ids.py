@@ -20,7 +20,7 @@ deleted a moment ago is refused at once (a projection fed by events would lag be
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,9 +74,17 @@ class ForeignIds:
         self.router_url, self._http = router_url, http
 
     async def _ask(self, caller: Caller, query: str, variables: Mapping[str, Any]) -> Any:
+        """The one root field ``query`` asks for, as the caller."""
         client = RouterClient(self.router_url, _Forwarded(caller.token), http=self._http)
+        data = await self._execute(client, query, variables)
+        return next(iter(data.values()), None)
+
+    @staticmethod
+    async def _execute(
+        client: RouterClient, query: str, variables: Mapping[str, Any]
+    ) -> dict[str, Any]:
         try:
-            data = await client.execute(query, variables)
+            return await client.execute(query, variables)
         except HubAuthFailed:
             raise Unavailable(
                 "Your sign-in could not be used to check that; sign in again."
@@ -85,7 +93,6 @@ class ForeignIds:
             raise Unavailable(
                 "That could not be checked right now; nothing was changed, try again shortly."
             ) from exc
-        return next(iter(data.values()), None)
 
     async def character_owner(self, caller: Caller, character_id: uuid.UUID) -> uuid.UUID | None:
         """Who owns the character, if the caller may see it at all."""
@@ -97,6 +104,25 @@ class ForeignIds:
     async def is_campaign_member(self, caller: Caller, campaign_id: uuid.UUID) -> bool:
         """Whether the caller takes part in the campaign (only members see one)."""
         return await self._ask(caller, CAMPAIGN_MEMBER, {"id": str(campaign_id)}) is not None
+
+    async def campaigns_of_caller(
+        self, caller: Caller, campaign_ids: Sequence[uuid.UUID]
+    ) -> set[uuid.UUID]:
+        """Those of ``campaign_ids`` the caller takes part in, asked in one request."""
+        if not campaign_ids:
+            return set()
+        wanted = list(dict.fromkeys(campaign_ids))
+        variables = ", ".join(f"$c{index}: ID!" for index in range(len(wanted)))
+        fields = " ".join(
+            f"c{index}: campaign(id: $c{index}) {{ id }}" for index in range(len(wanted))
+        )
+        client = RouterClient(self.router_url, _Forwarded(caller.token), http=self._http)
+        data = await self._execute(
+            client,
+            f"query ForeignIdCampaigns({variables}) {{ {fields} }}",
+            {f"c{index}": str(value) for index, value in enumerate(wanted)},
+        )
+        return {value for index, value in enumerate(wanted) if data.get(f"c{index}") is not None}
 
     async def user_exists(self, caller: Caller, user_id: uuid.UUID) -> bool:
         return await self._ask(caller, USER, {"id": str(user_id)}) is not None

@@ -54,6 +54,10 @@ async def test_campaign_membership_users_and_generations(graph: BackgroundGraph)
     campaign = uuid.UUID(created["createCampaign"]["campaign"]["id"])
     assert await ids.is_campaign_member(gm, campaign)
     assert not await ids.is_campaign_member(stranger, campaign)
+    unknown = uuid.uuid4()
+    assert await ids.campaigns_of_caller(gm, [campaign, unknown, campaign]) == {campaign}
+    assert await ids.campaigns_of_caller(stranger, [campaign]) == set()
+    assert await ids.campaigns_of_caller(stranger, []) == set()
 
     user = await graph.user()
     assert await ids.user_exists(stranger, user)
