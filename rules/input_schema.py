@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from rules.class_choices import CHOICES
 from rules.enums import (
     Ability,
     Alignment,
@@ -83,6 +84,9 @@ def _identity() -> Schema:
                               "ancestry/lineage/legacy slug, e.g. red, wood-elf, infernal"}),
         "size": _optional(_enum(Size)),
         "alignment": _optional(_enum(Alignment)),
+        "lineage_ability": _optional(_enum(
+            Ability, "Elf, Gnome and Tiefling: the spellcasting ability (int, wis or cha) of "
+                     "lineage spells")),
     }, required=("name", "species"))
 
 
@@ -93,6 +97,11 @@ def _class_level() -> Schema:
         "subclass": _optional(_TEXT),
         "hp_rolls": _optional({**_list(_INT), "description":
                                "one roll per level gained after character level 1"}),
+        "choices": {"type": "object", "description":
+                    "feature options by choice id (divine-order, primal-order, metamagic, "
+                    "invocations): an option slug or a list of them",
+                    "propertyNames": {"enum": sorted(CHOICES)},
+                    "additionalProperties": {"anyOf": [_TEXT, _list(_TEXT)]}},
     }, required=("class", "level"))
 
 
@@ -182,6 +191,9 @@ def sheet_schema() -> Schema:
             "abilities": _obj({
                 "method": _enum(ScoreMethod),
                 "base": {**_ability_map(_INT), "required": [a.value for a in Ability]},
+                "seed": _optional({"anyOf": [_INT, _TEXT], "description":
+                                   "rolled: the server's 4d6-drop-lowest seed "
+                                   "(rules.creation.roll_ability_scores)"}),
             }, required=("method", "base")),
             "background": _obj({
                 "name": _TEXT,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
 from rules.breakdown import as_dicts
+from rules.class_numbers import weapon_mastery_count
+from rules.creation import CreationOptions, CreationResult, mastery_weapons
 from rules.derive import DerivedSheet
+from rules.enums import ClassId
 from rules.equipment import Item
 from rules.roll_modes import AttackedSummary, RollModes, RollSummary
 from rules.sheet import Sheet
@@ -68,6 +72,8 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
         identity["lineage"] = ident.lineage
     if ident.alignment:
         identity["alignment"] = ident.alignment.value
+    if ident.lineage_ability:
+        identity["lineage_ability"] = ident.lineage_ability.value
     classes = []
     for entry in sheet.classes:
         row: dict[str, Any] = {"class": entry.class_id.value, "level": entry.level}
@@ -75,6 +81,8 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
             row["subclass"] = entry.subclass
         if entry.hp_rolls is not None:
             row["hp_rolls"] = list(entry.hp_rolls)
+        if entry.choices:
+            row["choices"] = {key: list(values) for key, values in sorted(entry.choices.items())}
         classes.append(row)
     improvements = []
     for imp in sheet.improvements:
@@ -118,7 +126,8 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
         "identity": identity,
         "classes": classes,
         "abilities": {"method": sheet.abilities.method.value,
-                      "base": _enum_map(sheet.abilities.base)},
+                      "base": _enum_map(sheet.abilities.base),
+                      **({} if sheet.abilities.seed is None else {"seed": sheet.abilities.seed})},
         "background": background,
         "improvements": improvements,
         "feats": [{"name": f.name, "source": f.source} if f.source else f.name
@@ -308,3 +317,34 @@ def _roll_modes_to_dict(modes: RollModes) -> dict[str, Any]:
         "attacked_within_5ft": _attacked_to_dict(modes.attacked_within_5ft),
         "attacked_beyond_5ft": _attacked_to_dict(modes.attacked_beyond_5ft),
     }
+
+
+def to_plain(value: Any) -> Any:
+    """Any rules value (dataclasses, enums, tuples, frozensets, mappings) as JSON-ready data."""
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k.value if isinstance(k, Enum) else k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(to_plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def creation_options_to_dict(options: CreationOptions) -> dict[str, Any]:
+    """What ``python -m rules options DRAFT.json`` prints."""
+    data: dict[str, Any] = to_plain(options)
+    data["complete"] = options.complete
+    for row in data["classes"]:
+        row["weapon_masteries"] = weapon_mastery_count(ClassId(row["class_id"]), 1)
+        row["mastery_weapons"] = list(mastery_weapons(ClassId(row["class_id"])))
+    return data
+
+
+def creation_result_to_dict(result: CreationResult) -> dict[str, Any]:
+    """What ``python -m rules create DRAFT.json`` prints."""
+    return {"valid": not result.errors, "errors": [e.as_dict() for e in result.errors],
+            "pending": to_plain(result.pending), "document": result.document}

@@ -30,6 +30,8 @@ class Identity:
     lineage: str | None = None  # e.g. "high-elf", "red" dragon ancestry
     size: Size = Size.MEDIUM
     alignment: Alignment | None = None
+    # Elf, Gnome and Tiefling lineage spells use Int, Wis or Cha, chosen with the lineage.
+    lineage_ability: Ability | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class ClassLevel:
     # Hit-point rolls for levels gained in this class after character level 1 (one per level,
     # in order). ``None`` means the fixed value was taken for every such level.
     hp_rolls: tuple[int, ...] | None = None
+    # Options picked for the class's features (``rules.class_choices``): Divine Order,
+    # Primal Order, Metamagic, Eldritch Invocations. Choice id -> option slugs.
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,9 @@ class Improvement:
 class AbilityScores:
     method: ScoreMethod
     base: Mapping[Ability, int]
+    # For ``rolled``: the seed the server rolled 4d6-drop-lowest with (``rules.creation``), so
+    # the six scores can be checked against the roll. None: rolled at the table, not checked.
+    seed: int | str | None = None
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,11 @@ sheet is legal. Paths follow the JSON input format (``classes[0].level``, ``stat
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from rules import abilities as ab
+from rules.class_choices import CHOICES, specs_for
 from rules.class_numbers import weapon_mastery_count
 from rules.classes import (
     CLASSES,
@@ -19,18 +20,24 @@ from rules.classes import (
     prerequisite_text,
 )
 from rules.conditions import MAX_EXHAUSTION
+from rules.creation_data import LINEAGE_ABILITIES, LINEAGE_ABILITY_SPECIES
 from rules.derive import final_scores, resource_states
 from rules.dice import DiceNotationError, parse
 from rules.enums import Ability, ClassId, ImprovementKind, ScoreMethod
 from rules.errors import RuleError, SheetParseError
-from rules.feats import FeatCategory, feat_info
+from rules.feats import PREREQUISITE_SCORE, FeatCategory, feat_info
 from rules.hit_points import hit_dice_pools, max_hit_points
 from rules.parse import parse_sheet
 from rules.progression import MAX_LEVEL, MIN_LEVEL
 from rules.sheet import Sheet, slugify
 from rules.species import species_info
 from rules.species_traits import LINEAGES, lineage_info, species_has_lineages
-from rules.spellcasting import CREATING_SPELL_SLOTS, CasterLevels, pact_slots, spell_slots
+from rules.spellcasting import (
+    CREATING_SPELL_SLOTS,
+    CasterLevels,
+    pact_slots,
+    spell_slots,
+)
 from rules.subclasses import subclass_info
 
 MAX_ATTUNED = 3
@@ -75,10 +82,53 @@ def _classes(sheet: Sheet) -> Iterator[RuleError]:
                 if not 1 <= roll <= info.hit_die:
                     yield _err(f"{path}.hp_rolls[{n}]", "hp_roll_out_of_range",
                                f"A d{info.hit_die} roll must be 1-{info.hit_die}, not {roll}.")
+        yield from _class_choices(entry.class_id, entry.level, entry.choices, path)
     total = sheet.total_level
     if not MIN_LEVEL <= total <= MAX_LEVEL:
         yield _err("classes", "total_level_out_of_range",
                    f"Total character level must be 1-20, not {total}.")
+
+
+def _class_choices(class_id: ClassId, level: int, choices: Mapping[str, tuple[str, ...]],
+                   path: str) -> Iterator[RuleError]:
+    """Feature options: a choice the class has, reached, within its count, known options whose
+    level and invocation prerequisites are met, repeated only where allowed."""
+    name = CLASSES[class_id].name
+    for choice_id, picked in sorted(choices.items()):
+        where = f"{path}.choices.{choice_id}"
+        spec = CHOICES.get(choice_id)
+        if spec is None or spec.class_id is not class_id:
+            known = ", ".join(s.id for s in specs_for(class_id)) or "none"
+            yield _err(where, "unknown_choice",
+                       f"{name} has no '{choice_id}' choice (its choices: {known}).")
+            continue
+        if level < spec.level:
+            yield _err(where, "choice_too_early",
+                       f"{spec.name} comes at {name} level {spec.level}; this one is {level}.")
+            continue
+        allowed = spec.count(level)
+        if len(picked) > allowed:
+            yield _err(where, "too_many_choices",
+                       f"{name} {level} has {allowed} {spec.name} option(s); "
+                       f"{len(picked)} are listed.")
+        for index, slug in enumerate(picked):
+            option = spec.option(slug)
+            at = f"{where}[{index}]"
+            if option is None:
+                choices_text = ", ".join(o.slug for o in spec.options)
+                yield _err(at, "unknown_choice_option",
+                           f"'{slug}' is not a {spec.name} option ({choices_text}).")
+                continue
+            if level < option.min_level:
+                yield _err(at, "choice_option_too_early",
+                           f"{option.name} needs {name} level {option.min_level}.")
+            if option.requires is not None and option.requires not in picked:
+                needed = spec.option(option.requires)
+                yield _err(at, "choice_option_prerequisite",
+                           f"{option.name} needs {needed.name if needed else option.requires}.")
+            if not option.repeatable and picked.count(slug) > 1 and picked.index(slug) != index:
+                yield _err(at, "choice_option_repeated",
+                           f"{option.name} can be chosen only once.")
 
 
 # ------------------------------------------------------------------ ability scores
@@ -100,6 +150,15 @@ def _base_scores(sheet: Sheet) -> Iterator[RuleError]:
         elif not ab.MIN_SCORE <= score <= ab.MAX_SCORE:
             yield _err(path, "score_out_of_range",
                        f"Ability scores must be 1-30; {ability.value.upper()} is {score}.")
+    seed = sheet.abilities.seed
+    if seed is not None and method is not ScoreMethod.ROLLED:
+        yield _err("abilities.seed", "seed_not_applicable",
+                   "A seed records 4d6 rolls; remove it or use the rolled method.")
+    elif seed is not None and sorted(values) != sorted(ab.roll_ability_scores(seed).scores):
+        rolled = ab.roll_ability_scores(seed).scores
+        yield _err("abilities.base", "rolled_scores_mismatch",
+                   f"The scores must be the six rolled for this seed, in any order: "
+                   f"{', '.join(map(str, rolled))}; got {', '.join(map(str, values))}.")
     if method is ScoreMethod.STANDARD_ARRAY and not ab.is_standard_array(values):
         yield _err("abilities.base", "standard_array_mismatch",
                    "The standard array is exactly 15, 14, 13, 12, 10 and 8, one per ability; "
@@ -211,13 +270,20 @@ def _feats(sheet: Sheet) -> Iterator[RuleError]:
         for entry in sheet.classes
         for _lvl, name in features_up_to(entry.class_id, entry.level)
     )
-    sources: list[tuple[str, str]] = []
+    # The Spellcasting feature (not Pact Magic) is exactly what gives Spellcasting slots.
+    has_spellcasting = any(spell_slots([CasterLevels(e.class_id, e.level, e.subclass)
+                                        for e in sheet.classes]))
+    # (path, feat name, scores when it was taken: an improvement's own increase comes after)
+    sources: list[tuple[str, str, dict[Ability, int]]] = []
     for index, imp in enumerate(sheet.improvements):
         if imp.feat:
-            sources.append((f"improvements[{index}].feat", imp.feat))
+            before = ab.add_increases(sheet.abilities.base, sheet.background.increases,
+                                      *(i.increases for i in sheet.improvements[:index]))
+            sources.append((f"improvements[{index}].feat", imp.feat, before))
+    scores = final_scores(sheet)
     for index, feat in enumerate(sheet.feats):
-        sources.append((f"feats[{index}]", feat.name))
-    for path, name in sources:
+        sources.append((f"feats[{index}]", feat.name, scores))
+    for path, name, had in sources:
         info = feat_info(slugify(name))
         if info is None:
             continue
@@ -227,8 +293,17 @@ def _feats(sheet: Sheet) -> Iterator[RuleError]:
         if info.needs_fighting_style and not has_fighting_style:
             yield _err(path, "feat_needs_fighting_style",
                        f"{name} needs the Fighting Style feature (Fighter, Paladin or Ranger).")
+        if info.ability_prerequisite and not any(
+            had[a] >= PREREQUISITE_SCORE for a in info.ability_prerequisite
+        ):
+            needed = " or ".join(f"{a.value.upper()} {PREREQUISITE_SCORE}"
+                                 for a in info.ability_prerequisite)
+            yield _err(path, "feat_ability_prerequisite", f"{name} needs {needed} or higher.")
+        if info.needs_spellcasting and not has_spellcasting:
+            yield _err(path, "feat_needs_spellcasting",
+                       f"{name} needs the Spellcasting feature.")
     all_slugs = [slugify(sheet.background.feat)] if sheet.background.feat else []
-    all_slugs += [slugify(name) for _path, name in sources]
+    all_slugs += [slugify(name) for _path, name, _had in sources]
     for slug, count in Counter(all_slugs).items():
         info = feat_info(slug)
         if count > 1 and info is not None and not info.repeatable:
@@ -330,6 +405,13 @@ def _lineage(sheet: Sheet) -> Iterator[RuleError]:
     elif lineage is not None:
         yield _err("identity.lineage", "lineage_not_applicable",
                    f"A {name} has no lineage choice; remove '{lineage}'.")
+    chosen = sheet.identity.lineage_ability
+    if chosen is not None and species not in LINEAGE_ABILITY_SPECIES:
+        yield _err("identity.lineage_ability", "lineage_ability_not_applicable",
+                   f"A {name}'s traits use no spellcasting ability; remove it.")
+    elif chosen is not None and chosen not in LINEAGE_ABILITIES:
+        yield _err("identity.lineage_ability", "lineage_ability_not_allowed",
+                   "Lineage spells use Intelligence, Wisdom or Charisma.")
 
 
 # ------------------------------------------------------------------ play state
