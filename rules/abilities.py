@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rules.dice import DiceRoller
-from rules.enums import Ability
+from rules.enums import ABILITIES, Ability
 
 MIN_SCORE = 1
 MAX_SCORE = 30
@@ -42,7 +42,7 @@ def add_increases(
     base: Mapping[Ability, int], *increase_sets: Mapping[Ability, int]
 ) -> dict[Ability, int]:
     """Sum base scores and any number of increase maps (no capping: validation reports excess)."""
-    total = {ability: base.get(ability, 10) for ability in Ability}
+    total = {ability: base.get(ability, 10) for ability in ABILITIES}
     for increases in increase_sets:
         for ability, amount in increases.items():
             total[ability] += amount

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.breakdown import MODIFIER_SOURCES, PROFICIENCY, Breakdown, Contribution
+from rules.breakdown import MODIFIER_SOURCES, PROFICIENCY, Breakdown, Contribution, total
 from rules.class_numbers import class_numbers
 from rules.classes import CLASSES
 from rules.damage import average_damage
@@ -21,7 +21,7 @@ from rules.sheet import Sheet
 from rules.training import TrainingSummary, is_weapon_trained, item_slug
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attack:
     name: str
     ability: Ability
@@ -71,11 +71,7 @@ def _die_size(dice: str) -> int:
     return int(sides) if sides.isdigit() else 0
 
 
-def _sum(parts: list[Contribution]) -> int:
-    return sum(p.value for p in parts)
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AttackContext:
     """What every attack of one character shares."""
 
@@ -139,7 +135,7 @@ def _weapon_attack(ctx: AttackContext, sheet: Sheet, item: Item, weapons: list[I
     versatile_parts: Breakdown = ()
     if has_versatile and weapon.versatile_dice:
         versatile_parts = tuple(base_damage)
-        versatile_bonus = _sum(base_damage)
+        versatile_bonus = total(base_damage)
         versatile = format_damage(weapon.versatile_dice, versatile_bonus, damage_type)
         versatile_avg = average_damage(weapon.versatile_dice, versatile_bonus,
                                        great_weapon_fighting=gwf)
@@ -160,7 +156,7 @@ def _weapon_attack(ctx: AttackContext, sheet: Sheet, item: Item, weapons: list[I
             # The Light property's extra attack adds no positive modifier: say so, as a 0.
             off_parts.append(Contribution(f"{MODIFIER_SOURCES[ability]} (not added)", 0))
         off_parts.extend(magic)
-        off_bonus = _sum(off_parts)
+        off_bonus = total(off_parts)
         off_hand = format_damage(dice, off_bonus, damage_type)
         off_hand_avg = average_damage(dice, off_bonus)
     if weapon.normal_range and weapon.ranged:
@@ -174,12 +170,12 @@ def _weapon_attack(ctx: AttackContext, sheet: Sheet, item: Item, weapons: list[I
         item_slug(item) in masteries or item.name.lower() in masteries
     ):
         mastery = weapon.mastery.value
-    damage_bonus = _sum(damage_parts)
+    damage_bonus = total(damage_parts)
     return Attack(
         name=item.name,
         ability=ability,
         proficient=proficient,
-        to_hit=_sum(hit_parts),
+        to_hit=total(hit_parts),
         damage=format_damage(dice, damage_bonus, damage_type),
         versatile_damage=versatile,
         range=reach,
@@ -221,7 +217,7 @@ def unarmed_strike(ctx: AttackContext) -> Attack:
     hit_parts = (ability_part, Contribution(PROFICIENCY, ctx.pb), *ctx.penalty_parts)
     return Attack(
         name="Unarmed Strike", ability=ability, proficient=True,
-        to_hit=sum(p.value for p in hit_parts),
+        to_hit=total(hit_parts),
         damage=damage, versatile_damage=None, range="5 ft", properties=(), mastery=None,
         average_damage=average_damage(dice, mod),
         to_hit_breakdown=hit_parts, damage_bonus=mod, damage_bonus_breakdown=(ability_part,),

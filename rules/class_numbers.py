@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rules.enums import ClassId
 
 _WEAPON_MASTERY: dict[ClassId, tuple[tuple[int, int], ...]] = {
@@ -29,7 +31,12 @@ def weapon_mastery_count(class_id: ClassId, level: int) -> int:
 
 
 def class_numbers(class_id: ClassId, level: int) -> dict[str, int | str]:
-    """Level-scaled numbers for one class (empty for classes without any)."""
+    """Level-scaled numbers for one class (empty for classes without any); a fresh dict."""
+    return dict(_class_numbers(class_id, level))
+
+
+@lru_cache(maxsize=512)
+def _class_numbers(class_id: ClassId, level: int) -> dict[str, int | str]:
     numbers: dict[str, int | str] = {}
     mastery = weapon_mastery_count(class_id, level)
     if mastery:

@@ -7,6 +7,7 @@ one die becomes the mean of ``max(face, 3)`` over its faces (d6: 4, d12: 6.75).
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from rules.dice import die_average, parse
 
@@ -16,6 +17,7 @@ __all__ = ["GREAT_WEAPON_FIGHTING_FLOOR", "average_damage", "die_average"]
 GREAT_WEAPON_FIGHTING_FLOOR = 3
 
 
+@lru_cache(maxsize=4096)
 def average_damage(dice: str, bonus: int = 0, *, great_weapon_fighting: bool = False) -> float:
     """Average of ``dice`` plus ``bonus``, never below 0 (damage is never negative).
 

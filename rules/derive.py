@@ -14,6 +14,7 @@ DCs and attack bonuses, and ``feature_dcs``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules import abilities as ab
 from rules.armor import AcInputs, AcResult, armor_class
@@ -25,12 +26,16 @@ from rules.breakdown import (
     Breakdown,
     Contribution,
     exhaustion_source,
+    total,
 )
 from rules.class_numbers import class_numbers
 from rules.classes import CLASSES, CasterType, features_up_to, meets_multiclass_prerequisites
 from rules.conditions import effective_conditions, exhaustion_d20_penalty
 from rules.enums import (
+    ABILITIES,
+    DAMAGE_TYPES,
     SKILL_ABILITY,
+    SKILLS,
     Ability,
     ClassId,
     Condition,
@@ -61,7 +66,7 @@ from rules.subclasses import subclass_features_up_to, subclass_info
 from rules.training import TrainingSummary, is_armor_trained, training
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SaveLine:
     ability: Ability
     proficient: bool
@@ -69,7 +74,7 @@ class SaveLine:
     breakdown: Breakdown = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkillLine:
     skill: Skill
     ability: Ability
@@ -80,7 +85,7 @@ class SkillLine:
     passive_breakdown: Breakdown = ()  # of ``passive`` (Exhaustion left out: not a D20 Test)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassSpellcasting:
     class_id: ClassId
     ability: Ability
@@ -92,7 +97,7 @@ class ClassSpellcasting:
     attack_bonus_breakdown: Breakdown = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeatureDc:
     """The save DC of a feature that is not a spell (Breath Weapon, Focus, Grapple, ...)."""
 
@@ -102,7 +107,7 @@ class FeatureDc:
     breakdown: Breakdown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlotLine:
     level: int
     maximum: int  # from the slot tables
@@ -114,7 +119,7 @@ class SlotLine:
         return max(0, self.maximum + self.created - self.spent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PactLine:
     slot_level: int
     maximum: int
@@ -125,7 +130,7 @@ class PactLine:
         return max(0, self.maximum - self.spent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Carrying:
     carried: float
     capacity: float
@@ -133,7 +138,7 @@ class Carrying:
     over_capacity: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeatureLine:
     class_id: ClassId
     level: int  # class level at which it is gained
@@ -141,7 +146,7 @@ class FeatureLine:
     source: str  # the class slug, or the subclass slug for subclass features
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceLine:
     id: str
     name: str
@@ -154,14 +159,14 @@ class ResourceLine:
         return max(0, self.maximum - self.spent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
     xp: int
     next_level_xp: int | None
     can_level_up: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DerivedDefenses:
     """Damage defenses from every source: the sheet's own list, species, conditions."""
 
@@ -171,7 +176,7 @@ class DerivedDefenses:
     sources: dict[DamageType, tuple[str, ...]]  # why each resistance applies
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DerivedSheet:
     summary: str  # "Brenna Holt, Human Fighter 3 (Champion)"
     total_level: int
@@ -242,7 +247,7 @@ _IMPROVEMENT_SOURCE = {
 def score_breakdowns(sheet: Sheet) -> dict[Ability, Breakdown]:
     """Each final score as base + background + each later increase (sums match ``final_scores``)."""
     parts: dict[Ability, list[Contribution]] = {
-        a: [Contribution("Base score", sheet.abilities.base.get(a, 10))] for a in Ability
+        a: [Contribution("Base score", sheet.abilities.base.get(a, 10))] for a in ABILITIES
     }
     background = f"Background: {sheet.background.name}"
     for ability, amount in sheet.background.increases.items():
@@ -322,51 +327,72 @@ _PASSIVE_BASE = Contribution("Passive base", 10)
 
 
 def _skills(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty_parts: Breakdown
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, exhaustion: int
 ) -> dict[Skill, SkillLine]:
     jack = sheet.class_level(ClassId.BARD) >= 2
-    expertise_part = Contribution("Expertise (twice the Proficiency bonus)", 2 * pb)
-    proficient_part = Contribution(PROFICIENCY, pb)
-    jack_part = Contribution("Jack of All Trades (half the Proficiency bonus)", pb // 2)
-    penalty = sum(p.value for p in penalty_parts)
+    expertise = sheet.proficiencies.expertise
+    proficient = sheet.proficiencies.skills
     lines: dict[Skill, SkillLine] = {}
-    for skill in Skill:
-        ability = SKILL_ABILITY[skill]
-        check: tuple[Contribution, ...] = (Contribution(MODIFIER_SOURCES[ability],
-                                                        modifiers[ability]),)
-        if skill in sheet.proficiencies.expertise:
+    for skill in SKILLS:
+        if skill in expertise:
             kind = "expertise"
-            check += (expertise_part,)
-        elif skill in sheet.proficiencies.skills:
+        elif skill in proficient:
             kind = "proficient"
-            check += (proficient_part,)
         elif jack:
             kind = "half"
-            check += (jack_part,)
         else:
             kind = "none"
-        value = sum(p.value for p in check)
-        # Passive scores are not D20 Tests, so Exhaustion does not lower them.
-        lines[skill] = SkillLine(skill, ability, kind, value + penalty, 10 + value,
-                                 check + penalty_parts, (_PASSIVE_BASE, *check))
+        lines[skill] = _skill_line(skill, modifiers[SKILL_ABILITY[skill]], pb, kind, exhaustion)
     return lines
 
 
+_KIND_PARTS: dict[str, tuple[str, int, int]] = {
+    # kind -> (source, multiplier of the Proficiency Bonus, divisor)
+    "expertise": ("Expertise (twice the Proficiency bonus)", 2, 1),
+    "proficient": (PROFICIENCY, 1, 1),
+    "half": ("Jack of All Trades (half the Proficiency bonus)", 1, 2),
+}
+
+
+@lru_cache(maxsize=8192)
+def _skill_line(skill: Skill, mod: int, pb: int, kind: str, exhaustion: int) -> SkillLine:
+    """One skill line; a small table of inputs, so lines are shared between characters."""
+    ability = SKILL_ABILITY[skill]
+    check: Breakdown = (Contribution(MODIFIER_SOURCES[ability], mod),)
+    value = mod
+    if kind in _KIND_PARTS:
+        source, times, divisor = _KIND_PARTS[kind]
+        bonus = pb * times // divisor
+        check += (Contribution(source, bonus),)
+        value += bonus
+    penalty_parts = _exhaustion_parts(exhaustion)
+    penalty = penalty_parts[0].value if penalty_parts else 0
+    # Passive scores are not D20 Tests, so Exhaustion does not lower them.
+    return SkillLine(skill, ability, kind, value + penalty, 10 + value, check + penalty_parts,
+                     (_PASSIVE_BASE, *check))
+
+
 def _saves(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty_parts: Breakdown,
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, exhaustion: int,
     trained: TrainingSummary,
 ) -> dict[Ability, SaveLine]:
     flat = (Contribution("Save bonus (sheet)", sheet.bonuses.saves),) if sheet.bonuses.saves \
         else ()
-    lines: dict[Ability, SaveLine] = {}
-    for ability in Ability:
-        proficient = ability in trained.saves
-        parts: Breakdown = (Contribution(MODIFIER_SOURCES[ability], modifiers[ability]),)
-        if proficient:
-            parts += (Contribution(PROFICIENCY, pb),)
-        parts += flat + penalty_parts
-        lines[ability] = SaveLine(ability, proficient, sum(p.value for p in parts), parts)
-    return lines
+    return {
+        ability: _save_line(ability, modifiers[ability], ability in trained.saves, pb, flat,
+                            exhaustion)
+        for ability in ABILITIES
+    }
+
+
+@lru_cache(maxsize=8192)
+def _save_line(ability: Ability, mod: int, proficient: bool, pb: int, extra: Breakdown,
+               exhaustion: int) -> SaveLine:
+    parts: Breakdown = (Contribution(MODIFIER_SOURCES[ability], mod),)
+    if proficient:
+        parts += (Contribution(PROFICIENCY, pb),)
+    parts += extra + _exhaustion_parts(exhaustion)
+    return SaveLine(ability, proficient, total(parts), parts)
 
 
 def _initiative(sheet: Sheet, modifiers: dict[Ability, int], pb: int,
@@ -409,8 +435,8 @@ def _spellcasting(
         attack_parts = dc_parts[1:]
         per_class.append(
             ClassSpellcasting(
-                entry.class_id, ability, sum(p.value for p in dc_parts),
-                sum(p.value for p in attack_parts), cantrips_known(entry), prepared_spells(entry),
+                entry.class_id, ability, total(dc_parts),
+                total(attack_parts), cantrips_known(entry), prepared_spells(entry),
                 dc_parts, attack_parts,
             )
         )
@@ -431,7 +457,7 @@ def _spellcasting(
 
 
 def _feature_dc(id_: str, name: str, parts: Breakdown) -> FeatureDc:
-    return FeatureDc(id_, name, sum(p.value for p in parts), parts)
+    return FeatureDc(id_, name, total(parts), parts)
 
 
 def _feature_dcs(sheet: Sheet, modifiers: dict[Ability, int], pb: int,
@@ -484,16 +510,22 @@ def carrying(sheet: Sheet, strength: int) -> Carrying:
 
 
 def _features(sheet: Sheet) -> tuple[FeatureLine, ...]:
-    lines: list[FeatureLine] = []
-    for entry in sheet.classes:
-        level = min(entry.level, MAX_LEVEL)
-        merged = [(lvl, name, entry.class_id.value)
-                  for lvl, name in features_up_to(entry.class_id, level)]
-        merged += [(lvl, name, entry.subclass or "")
-                   for lvl, name in subclass_features_up_to(entry.subclass, level)]
-        merged.sort(key=lambda row: row[0])  # stable: class features first within a level
-        lines.extend(FeatureLine(entry.class_id, lvl, name, src) for lvl, name, src in merged)
-    return tuple(lines)
+    if len(sheet.classes) == 1:
+        entry = sheet.classes[0]
+        return _class_features(entry.class_id, min(entry.level, MAX_LEVEL), entry.subclass)
+    return tuple(line for entry in sheet.classes
+                 for line in _class_features(entry.class_id, min(entry.level, MAX_LEVEL),
+                                             entry.subclass))
+
+
+@lru_cache(maxsize=1024)
+def _class_features(class_id: ClassId, level: int, subclass: str | None
+                    ) -> tuple[FeatureLine, ...]:
+    merged = [(lvl, name, class_id.value) for lvl, name in features_up_to(class_id, level)]
+    merged += [(lvl, name, subclass or "")
+               for lvl, name in subclass_features_up_to(subclass, level)]
+    merged.sort(key=lambda row: row[0])  # stable: class features first within a level
+    return tuple(FeatureLine(class_id, lvl, name, src) for lvl, name, src in merged)
 
 
 def sheet_species_traits(sheet: Sheet, modifiers: dict[Ability, int]) -> SpeciesTraits:
@@ -523,8 +555,11 @@ def _resources(sheet: Sheet, modifiers: dict[Ability, int]) -> dict[str, Resourc
 # ---------------------------------------------------------------- defenses and roll modes
 
 
+_DAMAGE_BY_SLUG: dict[str, DamageType] = {t.value: t for t in DAMAGE_TYPES}
+
+
 def _damage_types(slugs: frozenset[str]) -> frozenset[DamageType]:
-    return frozenset(t for t in DamageType if t.value in slugs)
+    return frozenset(_DAMAGE_BY_SLUG[s] for s in slugs if s in _DAMAGE_BY_SLUG)
 
 
 def derived_defenses(
@@ -537,7 +572,7 @@ def derived_defenses(
     for damage, trait in traits.resistances.items():
         sources.setdefault(damage, []).append(trait)
     if Condition.PETRIFIED in conditions:
-        for damage in DamageType:
+        for damage in DAMAGE_TYPES:
             sources.setdefault(damage, []).append("Petrified")
     return DerivedDefenses(
         resistances=frozenset(sources),
@@ -562,8 +597,8 @@ def _roll_modes(
         exhaustion=sheet.state.exhaustion,
         untrained_armor=untrained,
         stealth_disadvantage_armor=stealthy,
-        save_advantages=traits.save_advantages,
-        condition_save_advantages=traits.condition_save_advantages,
+        save_advantages=tuple(traits.save_advantages.items()),
+        condition_save_advantages=tuple(traits.condition_save_advantages.items()),
         rerolls_natural_ones=traits.rerolls_natural_ones,
     ))
 
@@ -597,9 +632,9 @@ def derive(sheet: Sheet) -> DerivedSheet:
     conditions = effective_conditions(state.conditions, state.exhaustion)
     traits = sheet_species_traits(sheet, modifiers)
     styles = fighting_styles(sheet.all_feats())
-    skills = _skills(sheet, modifiers, pb, penalty_parts)
+    skills = _skills(sheet, modifiers, pb, state.exhaustion)
     hp_parts = max_hit_points_breakdown(sheet, modifiers)
-    max_hp = sum(p.value for p in hp_parts)
+    max_hp = total(hp_parts)
     current = max_hp if state.current_hp is None else max(0, min(state.current_hp, max_hp))
     initiative_parts = _initiative(sheet, modifiers, pb, penalty_parts)
     casting, slots, pact = _spellcasting(sheet, modifiers, pb)
@@ -641,12 +676,12 @@ def derive(sheet: Sheet) -> DerivedSheet:
         proficiency_bonus=pb,
         scores=scores,
         modifiers=modifiers,
-        saves=_saves(sheet, modifiers, pb, penalty_parts, trained),
+        saves=_saves(sheet, modifiers, pb, state.exhaustion, trained),
         skills=skills,
         passive_perception=perception.passive,
         passive_insight=insight.passive,
         passive_investigation=investigation.passive,
-        initiative=sum(p.value for p in initiative_parts),
+        initiative=total(initiative_parts),
         armor_class=_ac(sheet, modifiers, trained),
         speed=_speed(sheet, scores, conditions, traits),
         max_hp=max_hp,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rules.breakdown import MODIFIER_SOURCES, Breakdown, Contribution
+from rules.breakdown import MODIFIER_SOURCES, Breakdown, Contribution, total
 from rules.classes import CLASSES
 from rules.enums import Ability, ClassId
 from rules.sheet import Sheet
@@ -93,17 +93,17 @@ def max_hit_points_breakdown(sheet: Sheet, modifiers: dict[Ability, int]) -> Bre
         # Draconic Resilience: 3 at Sorcerer level 3, then 1 more per Sorcerer level.
         parts.append(Contribution("Draconic Resilience",
                                   sheet.class_level(ClassId.SORCERER)))
-    subtotal = sum(p.value for p in parts)
+    subtotal = total(parts)
     if subtotal < 1:
         parts.append(Contribution("Minimum 1 Hit Point", 1 - subtotal))
     return tuple(parts)
 
 
 def max_hit_points(sheet: Sheet, modifiers: dict[Ability, int]) -> int:
-    return sum(p.value for p in max_hit_points_breakdown(sheet, modifiers))
+    return total(max_hit_points_breakdown(sheet, modifiers))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HitDicePool:
     die: int
     total: int

@@ -17,7 +17,7 @@ class Recovery(StrEnum):
     LONG = "long-rest"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceSpec:
     id: str
     name: str
@@ -133,7 +133,7 @@ RESOURCES: tuple[ResourceSpec, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceState:
     """A resource's maximum for one character, merged across classes."""
 

@@ -316,6 +316,8 @@ def _roll_modes_to_dict(modes: RollModes) -> dict[str, Any]:
         "saves": {a.value: _summary_to_dict(s) for a, s in modes.saves.items()},
         "attacked_within_5ft": _attacked_to_dict(modes.attacked_within_5ft),
         "attacked_beyond_5ft": _attacked_to_dict(modes.attacked_beyond_5ft),
+        "death_save": _summary_to_dict(modes.death_save),
+        "concentration": _summary_to_dict(modes.concentration),
     }
 
 

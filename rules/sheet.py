@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property, lru_cache
 
 from rules.enums import (
     Ability,
@@ -193,33 +194,44 @@ class Sheet:
     armor_options: ArmorOptions = ArmorOptions()
     state: PlayState = PlayState()
 
-    @property
+    # A sheet never changes, so what is asked for again and again is worked out once.
+    @cached_property
     def total_level(self) -> int:
         return sum(entry.level for entry in self.classes)
 
     def class_level(self, class_id: ClassId) -> int:
-        return sum(entry.level for entry in self.classes if entry.class_id is class_id)
+        return self._levels.get(class_id, 0)
 
-    @property
-    def levels_by_class(self) -> dict[ClassId, int]:
+    @cached_property
+    def _levels(self) -> dict[ClassId, int]:
         result: dict[ClassId, int] = {}
         for entry in self.classes:
             result[entry.class_id] = result.get(entry.class_id, 0) + entry.level
         return result
 
+    @property
+    def levels_by_class(self) -> dict[ClassId, int]:
+        return dict(self._levels)
+
     def all_feats(self) -> list[str]:
         """Slugs of every feat the character has, from any source."""
+        return list(self.feat_slugs)
+
+    @cached_property
+    def feat_slugs(self) -> tuple[str, ...]:
+        """``all_feats`` worked out once per (immutable) sheet: derivation asks often."""
         names: list[str] = []
         if self.background.feat:
             names.append(self.background.feat)
         names.extend(imp.feat for imp in self.improvements if imp.feat)
         names.extend(feat.name for feat in self.feats)
-        return [slugify(name) for name in names]
+        return tuple(slugify(name) for name in names)
 
     def has_feat(self, slug: str) -> bool:
-        return slug in self.all_feats()
+        return slug in self.feat_slugs
 
 
+@lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lowercase hyphenated form used to match names: "Boon of Speed" -> "boon-of-speed"."""
     cleaned = "".join(ch if ch.isalnum() else " " for ch in text.lower().replace("'", ""))

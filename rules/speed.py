@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rules.armor import is_heavy
-from rules.breakdown import Breakdown, Contribution, exhaustion_source
+from rules.breakdown import Breakdown, Contribution, exhaustion_source, total
 from rules.class_numbers import class_numbers
 from rules.conditions import exhaustion_speed_penalty
 from rules.enums import Ability, ClassId, Condition
@@ -28,7 +28,7 @@ SPEED_ZERO = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpeedResult:
     walk: int
     breakdown: Breakdown  # of ``walk``
@@ -56,10 +56,10 @@ def speed(
     penalty = exhaustion_speed_penalty(sheet.state.exhaustion)
     if penalty:
         parts.append(Contribution(exhaustion_source(sheet.state.exhaustion), penalty))
-    subtotal = sum(p.value for p in parts)
+    subtotal = total(parts)
     stopping = next((c for c in SPEED_ZERO if c in conditions), None)
     if stopping is not None:
         parts.append(Contribution(f"{stopping.value.title()} (Speed 0)", -subtotal))
     elif subtotal < 0:
         parts.append(Contribution("Speed cannot go below 0", -subtotal))
-    return SpeedResult(sum(p.value for p in parts), tuple(parts))
+    return SpeedResult(total(parts), tuple(parts))

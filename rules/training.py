@@ -14,7 +14,7 @@ from rules.equipment import Item
 from rules.sheet import Sheet, slugify
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainingSummary:
     saves: frozenset[Ability]
     armor: frozenset[ArmorCategory]
