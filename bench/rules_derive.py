@@ -6,11 +6,14 @@ Each example is parsed once (not timed); then ``rules.derive.derive`` runs ``--r
 sheet, the sheets interleaved round by round so machine noise falls evenly on all of them. It
 prints per sheet the median and p99 of one derivation (breakdowns included) and of derivation
 plus ``derived_to_dict`` (what ``python -m rules derive`` prints), then the same over all
-sheets. Derivation is timed twice: by the wall clock, and by the process's CPU time, which
-leaves out the time other processes on a shared machine take the core away (the p99 of the
-wall clock is mostly that on a busy machine). ``--baseline REV`` runs the same measurement on
-the ``rules`` package of another git revision (exported to a temporary directory, run in a
-subprocess) and prints the ratio.
+sheets. Derivation is timed by the wall clock, by the process's CPU time, which leaves out the
+time other processes on a shared machine take the core away (the p99 of the wall clock is
+mostly that on a busy machine), and cold: with every memo of ``rules`` emptied and a fresh copy
+of the sheet before each call, so nothing learnt from earlier calls helps; and fresh: every
+call derives a different character (each example with its ability scores dealt anew, so the
+memos help only where characters really share inputs). ``--baseline REV`` runs the same
+measurement on the ``rules`` package of another git revision (exported to a temporary
+directory, run in a subprocess) and prints the ratio.
 ``--profile`` prints a cProfile of the derivations instead.
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import gc
 import json
 import platform
@@ -42,12 +46,64 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def _clear_caches() -> None:
+    """Empty every memo in ``rules`` (``functools.lru_cache``), for a cold derivation."""
+    for name, module in list(sys.modules.items()):
+        if name == "rules" or name.startswith("rules."):
+            for value in vars(module).values():
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear):
+                    clear()
+
+
+def _variants(sheet: Any, count: int, seed: int) -> list[Any]:
+    """``count`` different characters from one example: its base scores shuffled and moved
+    by -1..+1 each, and its name changed (all else as the example)."""
+    import random
+
+    from rules.enums import Ability
+
+    rng = random.Random(seed)
+    result = []
+    for n in range(count):
+        values = [sheet.abilities.base[a] + rng.randint(-1, 1) for a in Ability]
+        rng.shuffle(values)
+        abilities = dataclasses.replace(sheet.abilities, base=dict(zip(Ability, values,
+                                                                       strict=True)))
+        identity = dataclasses.replace(sheet.identity, name=f"{sheet.identity.name} {n}")
+        result.append(dataclasses.replace(sheet, abilities=abilities, identity=identity))
+    return result
+
+
+def measure_fresh(rounds: int) -> dict[str, list[float]]:
+    """CPU seconds per derivation when every call is a different character."""
+    from rules.derive import derive
+    from rules.parse import parse_sheet
+
+    sheets = {path.stem: parse_sheet(json.loads(path.read_text()))
+              for path in sorted(EXAMPLES.glob("*.json"))}
+    for sheet in sheets.values():  # warm-up on the examples themselves
+        for _ in range(20):
+            derive(sheet)
+    variants = {name: _variants(sheet, rounds, hash(name) & 0xFFFF)
+                for name, sheet in sheets.items()}
+    times: dict[str, list[float]] = {name: [] for name in sheets}
+    clock = time.process_time
+    for index in range(rounds):
+        for name, pool in variants.items():
+            started = clock()
+            derive(pool[index])
+            times[name].append(clock() - started)
+    return times
+
+
 def measure(rounds: int, with_json: bool, examples: Path = EXAMPLES,
-            cpu: bool = False) -> dict[str, list[float]]:
+            cpu: bool = False, cold: bool = False) -> dict[str, list[float]]:
     """Seconds per call, per example file name (runs on whichever ``rules`` is importable).
 
     ``cpu``: this process's CPU time instead of wall-clock time, so that time spent
-    descheduled by other processes on a shared machine does not count.
+    descheduled by other processes on a shared machine does not count. ``cold``: every memo
+    emptied and a fresh copy of the sheet before each derivation (nothing carried over).
     """
     from rules.derive import derive
     from rules.parse import parse_sheet
@@ -70,6 +126,9 @@ def measure(rounds: int, with_json: bool, examples: Path = EXAMPLES,
     clock = time.process_time if cpu else time.perf_counter
     for _ in range(rounds):
         for name, sheet in sheets.items():
+            if cold:
+                _clear_caches()
+                sheet = dataclasses.replace(sheet)  # no per-sheet cached properties either
             started = clock()
             call(sheet)
             times[name].append(clock() - started)
@@ -142,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     derive_summary = _report("derive(sheet), wall clock", measure(args.rounds, False))
     _report("derive(sheet), CPU time of this process", measure(args.rounds, False, cpu=True))
+    _report("derive(sheet), fresh: every call a different character, CPU time",
+            measure_fresh(args.rounds // 2))
+    _report("derive(sheet), cold: every memo emptied first, CPU time",
+            measure(args.rounds // 4, False, cpu=True, cold=True))
     _report("derive(sheet) + derived_to_dict, wall clock", measure(args.rounds // 2, True))
     if args.baseline:
         base = _baseline(args.baseline, args.rounds // 2)

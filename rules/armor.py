@@ -34,6 +34,8 @@ class AcInputs:
     extra_bonuses: Breakdown = ()
     # Named bonuses that apply only while wearing no armor and no shield (Bracers of Defense).
     unarmored_bonuses: Breakdown = ()
+    mage_armor_source: str | None = None  # Mage Armor at will (Armor of Shadows)
+    unarmored_bases: tuple[tuple[str, int], ...] = ()  # base + Dex without armor (Robe: 15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +105,11 @@ def armor_class_options(inputs: AcInputs) -> list[AcOption]:
         options.append(_unarmored(
             "draconic-resilience", "Draconic Resilience", 10, dex,
             Contribution(MODIFIER_SOURCES[Ability.CHA], mods[Ability.CHA])))
-    if inputs.mage_armor:
-        options.append(_unarmored("mage-armor", "Mage Armor", 13, dex))
+    if inputs.mage_armor or inputs.mage_armor_source:
+        source = "Mage Armor" if inputs.mage_armor else f"Mage Armor ({inputs.mage_armor_source})"
+        options.append(_unarmored("mage-armor", source, 13, dex))
+    for source, base in inputs.unarmored_bases:
+        options.append(_unarmored(f"item:{source}", source, base, dex))
     if inputs.natural_armor is not None:
         options.append(_unarmored("natural-armor", "Natural armor", inputs.natural_armor, dex))
     return options

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rules.enums import ClassId
+from rules.enums import ClassId, DamageType
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class ChoiceSpec:
     level: int  # class level at which the choice first appears
     count: Callable[[int], int]  # class level -> how many options may be chosen
     options: tuple[ChoiceOption, ...]
+    subclass: str | None = None  # a subclass's choice (Circle of the Land's land type)
 
     def option(self, slug: str) -> ChoiceOption | None:
         return next((o for o in self.options if o.slug == slug), None)
@@ -73,6 +74,26 @@ CHOICES: dict[str, ChoiceSpec] = {
             ("Protector", 1, None, False), ("Thaumaturge", 1, None, False))),
         ChoiceSpec("primal-order", "Primal Order", ClassId.DRUID, 1, _one, _options(
             ("Magician", 1, None, False), ("Warden", 1, None, False))),
+        ChoiceSpec("blessed-strikes", "Blessed Strikes", ClassId.CLERIC, 7, _one, _options(
+            ("Divine Strike", 7, None, False), ("Potent Spellcasting", 7, None, False))),
+        ChoiceSpec("elemental-fury", "Elemental Fury", ClassId.DRUID, 7, _one, _options(
+            ("Potent Spellcasting", 7, None, False), ("Primal Strike", 7, None, False))),
+        ChoiceSpec("land", "Circle of the Land: land type", ClassId.DRUID, 3, _one, _options(
+            ("Arid", 3, None, False), ("Polar", 3, None, False), ("Temperate", 3, None, False),
+            ("Tropical", 3, None, False)), subclass="circle-of-the-land"),
+        ChoiceSpec("hunters-prey", "Hunter's Prey", ClassId.RANGER, 3, _one, _options(
+            ("Colossus Slayer", 3, None, False), ("Horde Breaker", 3, None, False)),
+            subclass="hunter"),
+        ChoiceSpec("defensive-tactics", "Defensive Tactics", ClassId.RANGER, 7, _one, _options(
+            ("Escape the Horde", 7, None, False), ("Multiattack Defense", 7, None, False)),
+            subclass="hunter"),
+        ChoiceSpec("elemental-affinity", "Elemental Affinity", ClassId.SORCERER, 6, _one,
+                   _options(("Acid", 6, None, False), ("Cold", 6, None, False),
+                            ("Fire", 6, None, False), ("Lightning", 6, None, False),
+                            ("Poison", 6, None, False)), subclass="draconic-sorcery"),
+        ChoiceSpec("fiendish-resilience", "Fiendish Resilience", ClassId.WARLOCK, 10, _one,
+                   _options(*((t.value.title(), 10, None, False) for t in DamageType
+                              if t is not DamageType.FORCE)), subclass="fiend-patron"),
         ChoiceSpec("metamagic", "Metamagic", ClassId.SORCERER, 2, _metamagic_count, _options(
             ("Careful Spell", 2, None, False), ("Distant Spell", 2, None, False),
             ("Empowered Spell", 2, None, False), ("Extended Spell", 2, None, False),

@@ -2,7 +2,8 @@
 a sheet fit.
 
 Each source that lets a player pick skills is a ``Grant``: the starting class (its count from
-its list), a class taken later (Bard, Ranger, Rogue: one skill), the background (its two skills;
+its list), a class taken later (Bard, Ranger, Rogue: one skill), Primal Knowledge (Barbarian 3:
+one more from the Barbarian list), the background (its two skills;
 a background outside the SRD: two of any), species traits (Human Skillful, Elf Keen Senses),
 College of Lore's Bonus Proficiencies, and each Skilled feat. Expertise grants come from class
 levels (Rogue 1 and 6, Bard 2 and 9, Ranger 2 and 9, Wizard 2's Scholar).
@@ -71,6 +72,9 @@ def skill_grants(sheet: Sheet) -> tuple[Grant, ...]:
         elif creation.multiclass_skills is not None:
             grants.append(Grant(f"{name} (multiclass)", creation.multiclass_skills.count,
                                 frozenset(creation.multiclass_skills.options)))
+        if entry.class_id is ClassId.BARBARIAN and entry.level >= 3:
+            grants.append(Grant("Barbarian level 3: Primal Knowledge", 1,
+                                frozenset(creation.skills.options)))
         if entry.subclass == "college-of-lore" and entry.level >= 3:
             grants.append(Grant("College of Lore: Bonus Proficiencies", 3, _ANY))
     background = BACKGROUNDS.get(background_slug(sheet.background.name))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from rules.active_effects import ACTIVE_EFFECTS
 from rules.class_choices import CHOICES
 from rules.enums import (
     Ability,
@@ -130,6 +131,10 @@ def _item() -> Schema:
         "requires_attunement": _BOOL,
         "attuned": _BOOL,
         "magic_bonus": _INT,
+        "pact_weapon": {**_BOOL, "description": "bonded with Pact of the Blade"},
+        "magic_item": _optional({**_TEXT, "description":
+                                 "SRD magic item slug (ring-of-protection, flame-tongue, ...) "
+                                 "when the name does not say it"}),
         "armor": _obj({
             "category": _enum(ArmorCategory),
             "base_ac": _INT,
@@ -161,6 +166,8 @@ def _state() -> Schema:
         "resources_spent": {"type": "object", "additionalProperties": _INT,
                             "description": "resource id -> uses spent"},
         "heroic_inspiration": _BOOL,
+        "active_effects": {**_list({"type": "string", "enum": sorted(ACTIVE_EFFECTS)}),
+                           "description": "states switched on: rage, innate-sorcery, ..."},
     })
 
 

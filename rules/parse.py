@@ -347,7 +347,7 @@ def _proficiencies(r: _Reader, d: dict[str, Any], p: str) -> Proficiencies:
 
 _ITEM_FIELDS = {
     "ref", "name", "quantity", "weight", "equipped", "requires_attunement", "attuned",
-    "magic_bonus", "armor", "shield", "weapon", "notes",
+    "magic_bonus", "armor", "shield", "weapon", "notes", "magic_item", "pact_weapon",
 }  # fmt: skip
 
 
@@ -413,6 +413,8 @@ def _item(r: _Reader, value: Any, p: str) -> Item | None:
         requires_attunement=r.boolean(d, "requires_attunement", p, item.requires_attunement),
         attuned=r.boolean(d, "attuned", p, item.attuned),
         magic_bonus=r.integer(d, "magic_bonus", p, default=item.magic_bonus),
+        magic_item=slugify(magic) if (magic := r.string(d, "magic_item", p)) else None,
+        pact_weapon=r.boolean(d, "pact_weapon", p),
         notes=r.string(d, "notes", p) or "",
     )
     item = replace(
@@ -457,13 +459,14 @@ def _state(r: _Reader, d: dict[str, Any], p: str) -> PlayState:
         created_slots=r.int_map(d, "created_slots", p),
         resources_spent=r.str_int_map(d, "resources_spent", p),
         heroic_inspiration=r.boolean(d, "heroic_inspiration", p),
+        active_effects=frozenset(slugify(v) for v in r.string_set(d, "active_effects", p)),
     )
 
 
 _STATE_FIELDS = {
     "current_hp", "temp_hp", "hit_dice_spent", "death_saves", "stable", "dead", "conditions",
     "exhaustion", "concentration", "slots_spent", "pact_slots_spent", "created_slots",
-    "resources_spent", "heroic_inspiration",
+    "resources_spent", "heroic_inspiration", "active_effects",
 }  # fmt: skip
 _TOP_FIELDS = {
     "identity", "classes", "abilities", "background", "improvements", "feats", "proficiencies",

@@ -35,6 +35,10 @@ def item_to_dict(item: Item) -> dict[str, Any]:
         data["attuned"] = item.attuned
     if item.magic_bonus:
         data["magic_bonus"] = item.magic_bonus
+    if item.magic_item:
+        data["magic_item"] = item.magic_item
+    if item.pact_weapon:
+        data["pact_weapon"] = True
     if item.armor:
         data["armor"] = {
             "category": item.armor.category.value, "base_ac": item.armor.base_ac,
@@ -120,6 +124,8 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
         "resources_spent": dict(sorted(state.resources_spent.items())),
         "heroic_inspiration": state.heroic_inspiration,
     }
+    if state.active_effects:
+        state_dict["active_effects"] = sorted(state.active_effects)
     if state.current_hp is not None:
         state_dict["current_hp"] = state.current_hp
     data: dict[str, Any] = {
@@ -198,7 +204,10 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
             "options": [{"method": o.method, "value": o.value, "breakdown": as_dicts(o.breakdown)}
                         for o in d.armor_class.options],
         },
-        "speed": {"walk": d.speed.walk, "breakdown": as_dicts(d.speed.breakdown)},
+        "speed": {"walk": d.speed.walk, "breakdown": as_dicts(d.speed.breakdown),
+                  "climb": d.speed.climb, "climb_breakdown": as_dicts(d.speed.climb_breakdown),
+                  "swim": d.speed.swim, "swim_breakdown": as_dicts(d.speed.swim_breakdown),
+                  "fly": d.speed.fly, "fly_breakdown": as_dicts(d.speed.fly_breakdown)},
         "hit_points": {"max": d.max_hp, "current": d.current_hp, "temp": d.temp_hp,
                        "max_breakdown": as_dicts(d.max_hp_breakdown)},
         "hit_dice": [{"die": f"d{p.die}", "total": p.total, "spent": p.spent,
@@ -230,7 +239,9 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
              "versatile_damage_bonus": a.versatile_damage_bonus,
              "versatile_damage_bonus_breakdown": as_dicts(a.versatile_damage_bonus_breakdown),
              "off_hand_damage_bonus": a.off_hand_damage_bonus,
-             "off_hand_damage_bonus_breakdown": as_dicts(a.off_hand_damage_bonus_breakdown)}
+             "off_hand_damage_bonus_breakdown": as_dicts(a.off_hand_damage_bonus_breakdown),
+             "attacks_per_action": a.attacks_per_action, "critical_from": a.critical_from,
+             "extra_damage": to_plain(a.extra_damage)}
             for a in d.attacks
         ],
         "feature_dcs": [{"id": f.id, "name": f.name, "dc": f.dc, "breakdown": as_dicts(f.breakdown)}
@@ -267,9 +278,16 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
             "vulnerabilities": _sorted_values(d.defenses.vulnerabilities),
             "immunities": _sorted_values(d.defenses.immunities),
             "sources": {t.value: list(why) for t, why in d.defenses.sources.items()},
+            "immunity_sources": {t.value: list(why)
+                                 for t, why in d.defenses.immunity_sources.items()},
+            "condition_immunities": {c.value: list(why)
+                                     for c, why in d.defenses.condition_immunities.items()},
         },
         "fighting_styles": list(d.fighting_styles.names),
         "roll_modes": _roll_modes_to_dict(d.roll_modes),
+        "roll_floors": to_plain(d.roll_floors),
+        "cantrip_damage_dice": d.cantrip_damage_dice,
+        "attunement_limit": d.attunement_limit,
     }
 
 

@@ -174,6 +174,9 @@ class PlayState:
     created_slots: Mapping[int, int] = field(default_factory=dict)
     resources_spent: Mapping[str, int] = field(default_factory=dict)
     heroic_inspiration: bool = False
+    # States switched on at the table (``rules.effects.ACTIVE_EFFECTS``): "rage",
+    # "innate-sorcery", "large-form", ... Derivation applies what they change.
+    active_effects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
