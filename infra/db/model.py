@@ -20,9 +20,9 @@ def utcnow() -> datetime:
 
 
 def entity_name(model: type) -> str:
-    """What players call a model's rows, for messages: its ``display_name`` when it sets one,
+    """What players call a model's rows, for messages: its ``entity_label`` when it sets one,
     else its class name in words without the "Row": ``HomebrewEntryRow`` -> "Homebrew entry"."""
-    explicit = getattr(model, "display_name", None)
+    explicit = getattr(model, "entity_label", None)
     if explicit:
         return str(explicit)
     base = model.__name__.removesuffix("Row") or model.__name__
@@ -34,7 +34,7 @@ class EntityMixin:
     """Mix into a service's declarative model classes."""
 
     # How players know the entity ("Character"); derived from the class name when unset.
-    display_name: ClassVar[str | None] = None
+    entity_label: ClassVar[str | None] = None
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     created_at: Mapped[datetime] = mapped_column(

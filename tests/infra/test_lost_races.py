@@ -33,7 +33,7 @@ class TreasureMapRow(EntityMixin, Base):
 
 class SecretNoteRow(EntityMixin, Base):
     __tablename__ = "secret_notes"
-    display_name = "Game master's note"
+    entity_label = "Game master's note"
     text: Mapped[str] = mapped_column(String(80), nullable=False)
 
 
