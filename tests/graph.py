@@ -29,6 +29,7 @@ from infra.config import Settings
 from infra.stack import SUPERGRAPH
 from subgraphs.catalog.importers.location import resolve_srd_dir
 from subgraphs.registry import SERVICES
+from tests.subgraphs.character.support import named
 from tests.support import TokenFactory, loopback_server
 
 STARTUP_SECONDS = 120.0
@@ -154,7 +155,7 @@ class BackgroundGraph:
             """mutation($i: CreateCharacterInput!) {
               createCharacter(input: $i) { character { id version } userErrors { code } }
             }""",
-            {"i": {"name": name}},
+            {"i": {"document": named(name)}},
             as_user=owner,
         )
         character = created["createCharacter"]["character"]

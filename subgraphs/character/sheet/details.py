@@ -130,12 +130,18 @@ class SheetRollModes:
         )
 
 
-@strawberry.type(description="Why the character resists one damage type.")
+@strawberry.type(description="Why a damage defense (Resistance or Immunity) applies.")
 class SheetDefenseSource:
-    damage_type: DamageType = strawberry.field(description="The damage type resisted.")
+    damage_type: DamageType = strawberry.field(description="The damage type.")
     sources: list[str] = strawberry.field(
-        description="Where the Resistance comes from: `sheet`, a species trait, `Petrified`."
+        description="Where the defense comes from: `sheet`, a species trait, `Petrified`..."
     )
+
+
+@strawberry.type(description="A condition the character is immune to.")
+class SheetConditionImmunity:
+    condition: Condition = strawberry.field(description="The condition.")
+    sources: list[str] = strawberry.field(description="Why, e.g. a class feature.")
 
 
 @strawberry.type(description="Damage Resistances, Vulnerabilities and Immunities, all sources.")
@@ -144,6 +150,12 @@ class SheetDefenses:
     vulnerabilities: list[DamageType] = strawberry.field(description="Damage taken is doubled.")
     immunities: list[DamageType] = strawberry.field(description="No damage is taken.")
     sources: list[SheetDefenseSource] = strawberry.field(description="Why each Resistance applies.")
+    immunity_sources: list[SheetDefenseSource] = strawberry.field(
+        description="Why each damage Immunity applies."
+    )
+    condition_immunities: list[SheetConditionImmunity] = strawberry.field(
+        description="Conditions the character cannot have, and why."
+    )
 
     @classmethod
     def of(cls, d: DerivedDefenses) -> SheetDefenses:
@@ -154,6 +166,14 @@ class SheetDefenses:
             sources=[
                 SheetDefenseSource(damage_type=DamageType(t.value), sources=list(why))
                 for t, why in d.sources.items()
+            ],
+            immunity_sources=[
+                SheetDefenseSource(damage_type=DamageType(t.value), sources=list(why))
+                for t, why in d.immunity_sources.items()
+            ],
+            condition_immunities=[
+                SheetConditionImmunity(condition=Condition(c.value), sources=list(why))
+                for c, why in d.condition_immunities.items()
             ],
         )
 

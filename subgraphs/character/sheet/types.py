@@ -222,6 +222,26 @@ class SheetPactSlots:
     remaining: int = strawberry.field(description="max - spent.")
 
 
+@strawberry.type(description="Damage dice a hit adds, beside an attack.")
+class SheetExtraDamage:
+    scope: str = strawberry.field(
+        description="Which attacks it applies to: `all`, `weapons`, `melee`, `strength`, `pact`."
+    )
+    dice: str = strawberry.field(description='The dice and type, e.g. "1d8 radiant".')
+    source: str = strawberry.field(description="What adds them, e.g. `Divine Strike`.")
+    condition: str = strawberry.field(description='When, e.g. "once per turn"; empty: always.')
+
+
+@strawberry.type(description="A minimum on a D20 Test (Reliable Talent, Indomitable Might).")
+class SheetRollFloor:
+    applies_to: str = strawberry.field(description="Which rolls, in words.")
+    value: int = strawberry.field(description="The minimum.")
+    on_total: bool = strawberry.field(
+        description="Whether the minimum is on the total (else on the d20 roll)."
+    )
+    source: str = strawberry.field(description="The feature that gives it.")
+
+
 @strawberry.type(description="An attack the character can make with an equipped weapon or unarmed.")
 class SheetAttack:
     name: str = strawberry.field(description="The weapon (or Unarmed Strike).")
@@ -266,6 +286,15 @@ class SheetAttack:
     modifiers_applied: list[str] = strawberry.field(
         description="Fighting styles and the like that changed this attack, for display."
     )
+    attacks_per_action: int = strawberry.field(
+        description="Attacks with one Attack action (Extra Attack: 2, Fighter 20: 4)."
+    )
+    critical_from: int = strawberry.field(
+        description="The lowest d20 roll that is a Critical Hit (Improved Critical: 19)."
+    )
+    extra_damage: list[SheetExtraDamage] = strawberry.field(
+        description="Dice a hit may add (Rage, Divine Strike...), each with its condition."
+    )
 
     @classmethod
     def of(cls, a: Attack) -> SheetAttack:
@@ -292,6 +321,14 @@ class SheetAttack:
             off_hand_damage_bonus_breakdown=explain(a.off_hand_damage_bonus_breakdown),
             off_hand_average=a.off_hand_average,
             modifiers_applied=list(a.modifiers_applied),
+            attacks_per_action=a.attacks_per_action,
+            critical_from=a.critical_from,
+            extra_damage=[
+                SheetExtraDamage(
+                    scope=e.scope.value, dice=e.dice, source=e.source, condition=e.condition
+                )
+                for e in a.extra_damage
+            ],
         )
 
 
@@ -459,6 +496,20 @@ class CharacterSheet:
         "conditions that set it to 0."
     )
     speed_breakdown: list[Contribution] = strawberry.field(description="What makes up `speed`.")
+    climb_speed: int | None = strawberry.field(
+        description="Climb speed in feet when the character has one (Roving, a species trait)."
+    )
+    climb_speed_breakdown: list[Contribution] = strawberry.field(
+        description="What makes up `climbSpeed`."
+    )
+    swim_speed: int | None = strawberry.field(description="Swim speed in feet, when it has one.")
+    swim_speed_breakdown: list[Contribution] = strawberry.field(
+        description="What makes up `swimSpeed`."
+    )
+    fly_speed: int | None = strawberry.field(description="Fly speed in feet, when it has one.")
+    fly_speed_breakdown: list[Contribution] = strawberry.field(
+        description="What makes up `flySpeed`."
+    )
     hit_points: SheetHitPoints = strawberry.field(description="Hit Points.")
     hit_dice: list[SheetHitDice] = strawberry.field(description="Hit Dice by size, largest first.")
     spellcasting: list[SheetSpellcasting] = strawberry.field(
@@ -502,6 +553,16 @@ class CharacterSheet:
         description="Level-scaled class numbers (Rage damage, Sneak Attack, Martial Arts die...)."
     )
     progress: SheetProgress = strawberry.field(description="XP and the next level.")
+    cantrip_damage_dice: int = strawberry.field(
+        description="Dice of a damaging cantrip at this character level (1, 2 at 5, 3 at 11, "
+        "4 at 17)."
+    )
+    roll_floors: list[SheetRollFloor] = strawberry.field(
+        description="Minimums on D20 Tests the character's features give."
+    )
+    attunement_limit: int = strawberry.field(
+        description="Magic items it may be attuned to at once (3; more with some features)."
+    )
     multiclass_prerequisites: list[SheetMulticlassPrerequisite] = strawberry.field(
         description="For a multiclass character: whether each class's prerequisites are met."
     )
@@ -572,6 +633,12 @@ def sheet_of(d: DerivedSheet) -> CharacterSheet:
         armor_class=SheetArmorClass.of(d.armor_class),
         speed=d.speed.walk,
         speed_breakdown=explain(d.speed.breakdown),
+        climb_speed=d.speed.climb,
+        climb_speed_breakdown=explain(d.speed.climb_breakdown),
+        swim_speed=d.speed.swim,
+        swim_speed_breakdown=explain(d.speed.swim_breakdown),
+        fly_speed=d.speed.fly,
+        fly_speed_breakdown=explain(d.speed.fly_breakdown),
         hit_points=SheetHitPoints(
             max=d.max_hp,
             max_breakdown=explain(d.max_hp_breakdown),
@@ -627,6 +694,14 @@ def sheet_of(d: DerivedSheet) -> CharacterSheet:
             next_level_xp=d.progress.next_level_xp,
             can_level_up=d.progress.can_level_up,
         ),
+        cantrip_damage_dice=d.cantrip_damage_dice,
+        roll_floors=[
+            SheetRollFloor(
+                applies_to=f.applies_to, value=f.value, on_total=f.on_total, source=f.source
+            )
+            for f in d.roll_floors
+        ],
+        attunement_limit=d.attunement_limit,
         multiclass_prerequisites=[
             SheetMulticlassPrerequisite(class_id=c, met=ok)
             for c, ok in d.multiclass_prerequisites.items()

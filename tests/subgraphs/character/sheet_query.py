@@ -22,7 +22,8 @@ SHEET = f"""
   initiative initiativeBreakdown {BREAKDOWN}
   armorClass {{ value method breakdown {BREAKDOWN} shieldBonus
                options {{ method value allowsShield breakdown {BREAKDOWN} }} }}
-  speed speedBreakdown {BREAKDOWN}
+  speed speedBreakdown {BREAKDOWN} climbSpeed climbSpeedBreakdown {BREAKDOWN}
+  swimSpeed swimSpeedBreakdown {BREAKDOWN} flySpeed flySpeedBreakdown {BREAKDOWN}
   hitPoints {{ max maxBreakdown {BREAKDOWN} current temp }}
   hitDice {{ die total spent remaining }}
   spellcasting {{ class {{ slug }} ability saveDc saveDcBreakdown {BREAKDOWN} attackBonus
@@ -33,7 +34,8 @@ SHEET = f"""
             damageBonusBreakdown {BREAKDOWN} averageDamage versatileDamage versatileDamageBonus
             versatileDamageBonusBreakdown {BREAKDOWN} versatileAverage range properties mastery
             greatWeaponFighting offHandDamage offHandDamageBonus
-            offHandDamageBonusBreakdown {BREAKDOWN} offHandAverage modifiersApplied }}
+            offHandDamageBonusBreakdown {BREAKDOWN} offHandAverage modifiersApplied
+            attacksPerAction criticalFrom extraDamage {{ scope dice source condition }} }}
   featureDcs {{ id name dc breakdown {BREAKDOWN} }}
   carrying {{ carried capacity dragLiftPush overCapacity }}
   exhaustion {{ level d20Penalty }}
@@ -44,6 +46,7 @@ SHEET = f"""
   resources {{ id name max spent remaining recovery }}
   classNumbers {{ class {{ slug }} numbers {{ name value amount }} }}
   progress {{ xp nextLevelXp canLevelUp }}
+  cantripDamageDice rollFloors {{ appliesTo value onTotal source }} attunementLimit
   multiclassPrerequisites {{ class {{ slug }} met }}
   training {{ saves armor shields weaponCategories weapons }}
   notes
@@ -52,7 +55,8 @@ SHEET = f"""
                   rerollsNaturalOnes heroicInspirationOnLongRest
                   breathWeapon {{ damageType dice saveAbility saveDc areas }} }}
   senses {{ sense range }}
-  defenses {{ resistances vulnerabilities immunities sources {{ damageType sources }} }}
+  defenses {{ resistances vulnerabilities immunities sources {{ damageType sources }}
+             immunitySources {{ damageType sources }} conditionImmunities {{ condition sources }} }}
   fightingStyles
   rollModes {{ attack {ROLL} initiative {ROLL} checks {{ ability roll {ROLL} }}
               skills {{ skill roll {ROLL} }} saves {{ ability roll {ROLL} }}
@@ -105,6 +109,9 @@ EXPOSED: frozenset[str] = frozenset(
         "defenses",
         "fighting_styles",
         "roll_modes",
+        "cantrip_damage_dice",
+        "roll_floors",
+        "attunement_limit",
     }
 )
 
@@ -185,6 +192,9 @@ def _attack(a: dict[str, Any]) -> dict[str, Any]:
         "versatile_damage_bonus_breakdown": a["versatileDamageBonusBreakdown"],
         "off_hand_damage_bonus": a["offHandDamageBonus"],
         "off_hand_damage_bonus_breakdown": a["offHandDamageBonusBreakdown"],
+        "attacks_per_action": a["attacksPerAction"],
+        "critical_from": a["criticalFrom"],
+        "extra_damage": a["extraDamage"],
     }
 
 
@@ -261,7 +271,14 @@ def as_rules_dict(s: dict[str, Any]) -> dict[str, Any]:
                 for o in s["armorClass"]["options"]
             ],
         },
-        "speed": {"walk": s["speed"], "breakdown": s["speedBreakdown"]},
+        "speed": {
+            "walk": s["speed"],
+            "breakdown": s["speedBreakdown"],
+            **{kind: s[f"{kind}Speed"] for kind in ("climb", "swim", "fly")},
+            **{
+                f"{kind}_breakdown": s[f"{kind}SpeedBreakdown"] for kind in ("climb", "swim", "fly")
+            },
+        },
         "hit_points": {
             "max": s["hitPoints"]["max"],
             "current": s["hitPoints"]["current"],
@@ -373,8 +390,25 @@ def as_rules_dict(s: dict[str, Any]) -> dict[str, Any]:
             "vulnerabilities": [value(t) for t in s["defenses"]["vulnerabilities"]],
             "immunities": [value(t) for t in s["defenses"]["immunities"]],
             "sources": {value(x["damageType"]): x["sources"] for x in s["defenses"]["sources"]},
+            "immunity_sources": {
+                value(x["damageType"]): x["sources"] for x in s["defenses"]["immunitySources"]
+            },
+            "condition_immunities": {
+                value(x["condition"]): x["sources"] for x in s["defenses"]["conditionImmunities"]
+            },
         },
         "fighting_styles": s["fightingStyles"],
+        "cantrip_damage_dice": s["cantripDamageDice"],
+        "roll_floors": [
+            {
+                "applies_to": f["appliesTo"],
+                "value": f["value"],
+                "on_total": f["onTotal"],
+                "source": f["source"],
+            }
+            for f in s["rollFloors"]
+        ],
+        "attunement_limit": s["attunementLimit"],
         "roll_modes": {
             "attack": _roll(s["rollModes"]["attack"]),
             "initiative": _roll(s["rollModes"]["initiative"]),
