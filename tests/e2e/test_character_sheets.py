@@ -57,10 +57,11 @@ REFERENCES = {"species", "lineage", "background", "feat", "equipment", "magicIte
 
 
 def assert_only_missing_entries(body: dict[str, Any]) -> None:
-    """A reference the catalog has no entry for comes back null; like Apollo Gateway, the router
-    notes under ``extensions.valueCompletion`` that the entry's fields were missing. Nothing
-    else may be wrong."""
-    for note in body.get("extensions", {}).get("valueCompletion", []):
+    """A reference the catalog has no entry for comes back null; the router, like Apollo Router
+    and Hive Gateway, adds an error saying the entry's fields were missing (the character
+    service cannot know which names the catalog lacks). Nothing else may be wrong."""
+    notes = [*body.get("errors", []), *body.get("extensions", {}).get("valueCompletion", [])]
+    for note in notes:
         assert note["path"][-2] in REFERENCES or note["path"][-3] in REFERENCES, note
         assert note["message"].startswith("Cannot return null for non-nullable field"), note
 
@@ -94,7 +95,6 @@ async def test_one_query_returns_the_sheet_with_the_srd_beside_it(stack: Stack) 
     wizard["equipment"].append({"ref": "weapon/dagger", "magic_bonus": 1, "name": "Dagger +1"})
     character = await _import(stack, token, wizard)
     body = await _post(stack, STITCHED, {"id": character}, token)
-    assert "errors" not in body, body["errors"]
     assert_only_missing_entries(body)
     c = body["data"]["character"]
     assert c["species"] == {"name": "Gnome", "speed": 30}
@@ -132,7 +132,6 @@ async def test_every_example_resolves_without_errors(stack: Stack) -> None:
     for path in VALID_EXAMPLES:
         character = await _import(stack, token, example(path.stem))
         body = await _post(stack, STITCHED, {"id": character}, token)
-        assert "errors" not in body, (path.stem, body.get("errors"))
         assert_only_missing_entries(body)
         c = body["data"]["character"]
         assert c["species"]["name"] in srd_species, path.stem
@@ -167,7 +166,6 @@ async def test_the_readmes_creation_flow_works_as_pasted(stack: Stack) -> None:
     again = await _post(stack, create, variables, token)  # the idempotency key: no second one
     assert again["data"]["createCharacter"]["character"]["id"] == payload["character"]["id"]
     read = await _post(stack, sheet, {"id": payload["character"]["id"]}, token)
-    assert "errors" not in read, read
     assert_only_missing_entries(read)
     character = read["data"]["character"]
     assert character["species"]["name"] == "Halfling" and character["species"]["description"]
