@@ -112,13 +112,19 @@ def _resolve_type(
 
     An object that only an ``@interfaceObject`` subgraph returned carries the interface's name;
     the planner fetches the real one whenever the client can tell types apart (``__typename``,
-    type conditions), so otherwise any implementation reads the same fields.
+    type conditions), so otherwise any implementation reads the same fields. An object whose
+    type the API schema does not have (``@inaccessible``) is null, with an error that does not
+    name it.
     """
     typename = value.get("__typename") if isinstance(value, dict) else None
-    if isinstance(typename, str) and isinstance(info.schema.get_type(typename), GraphQLObjectType):
-        return typename
+    named = info.schema.get_type(typename) if isinstance(typename, str) else None
+    if isinstance(named, GraphQLObjectType):
+        return named.name
     possible = info.schema.get_possible_types(abstract)
-    return possible[0].name if possible else None
+    if (typename is None or isinstance(named, GraphQLInterfaceType | GraphQLUnionType)) \
+            and possible:
+        return possible[0].name
+    raise GraphQLError(f"Invalid __typename found for object of abstract type {abstract.name}.")
 
 
 def deep_merge(
@@ -221,20 +227,23 @@ def _excluded(directives: tuple[DirectiveNode, ...] | None, variables: Mapping[s
     return False
 
 
-def selects_anything(selection_set: SelectionSetNode, variables: Mapping[str, Any]) -> bool:
+def selects_anything(
+    selection_set: SelectionSetNode, variables: Mapping[str, Any], typename: bool = False
+) -> bool:
     """Whether a fetch still asks for a real field once ``@skip``/``@include`` are applied.
 
     When every field of a fetch is switched off, the request would only echo ``__typename``
-    and keys back, so the executor does not send it.
+    and keys back, so the executor does not send it. ``typename`` counts ``__typename`` as a
+    real field (the fetch is there to learn an object's concrete type).
     """
     for selection in selection_set.selections:
         if _excluded(selection.directives, variables):
             continue
         if isinstance(selection, FieldNode):
-            if selection.name.value != "__typename":
+            if typename or selection.name.value != "__typename":
                 return True
         elif isinstance(selection, InlineFragmentNode) and selects_anything(
-            selection.selection_set, variables
+            selection.selection_set, variables, typename
         ):
             return True
     return False
@@ -395,7 +404,7 @@ class Executor:
             await self._run_root_fetch(node, run)
 
     async def _run_root_fetch(self, fetch: FetchNode, run: _Run) -> None:
-        if not selects_anything(fetch.selection, run.coerced):
+        if not selects_anything(fetch.selection, run.coerced, fetch.wants_typename):
             return
         roots: list[Path] = [
             [s.alias.value if s.alias else s.name.value]  # type: ignore[attr-defined]
@@ -412,7 +421,7 @@ class Executor:
 
     async def _run_entity_fetch(self, flatten: FlattenNode, run: _Run) -> None:
         fetch = flatten.node
-        if not selects_anything(fetch.selection, run.coerced):
+        if not selects_anything(fetch.selection, run.coerced, fetch.wants_typename):
             return
         representations: list[JsonObject] = []
         destinations: list[list[_Target]] = []

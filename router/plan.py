@@ -45,6 +45,9 @@ class FetchNode:
     # Entity types that the target subgraph knows as an ``@interfaceObject``: representations
     # matched by these conditions are sent with the interface's name as ``__typename``.
     interface_object_types: tuple[str, ...] = ()
+    # The client asked this fetch for a __typename (the concrete type of an object another
+    # subgraph returned as an @interfaceObject): a fetch selecting only that still runs.
+    wants_typename: bool = False
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -81,6 +81,7 @@ from router.plan import (
 )
 from router.response_keys import ResponseKeys, list_depth, signature
 from router.selection import SelectionBuilder
+from router.subgraph_schema import subgraph_schema
 from router.supergraph import Supergraph, top_level_fields
 
 logger = logging.getLogger(__name__)
@@ -145,6 +146,7 @@ class FetchGroup:
     requirements: dict[str, SelectionBuilder] = field(default_factory=dict)
     depends_on: list[FetchGroup] = field(default_factory=list)
     interface_objects: set[str] = field(default_factory=set)  # see FetchNode
+    wants_typename: bool = False  # see FetchNode
 
 
 
@@ -185,6 +187,9 @@ class QueryPlanner:
         # @requires may name fields clients cannot see. Client documents validated against the
         # API schema are valid against this one too.
         self.schema = build_api_schema(supergraph.document, keep_inaccessible=True)
+        # what each subgraph itself has: type conditions sent to it must be valid there
+        self.subgraph_schemas = {graph: subgraph_schema(supergraph, self.schema, graph)
+                                 for graph in supergraph.subgraphs}
 
     def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
         """Plan ``operation_name`` of a document that already passed validation.
@@ -212,6 +217,7 @@ class _PlanBuilder:
     ) -> None:
         self.supergraph = planner.supergraph
         self.schema = planner.schema
+        self.subgraph_schemas = planner.subgraph_schemas
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         chosen = [
             op for op in operations
@@ -450,6 +456,7 @@ class _PlanBuilder:
                 assert isinstance(sel, FieldNode)
                 key = sel.alias.value if sel.alias else "__typename"
                 builder.add_field(key, "__typename", (), _conditions(sel.directives))
+            group.wants_typename |= self.internal_depth == 0
             return
         if isinstance(parent, GraphQLInterfaceType) and self._is_interface_object(
             parent.name, group.graph
@@ -546,15 +553,26 @@ class _PlanBuilder:
         provided: Provided | None,
     ) -> bool:
         """True when the whole selection can be asked of the interface itself in ``graph``:
-        each field is resolvable there, or reachable through the interface's own key."""
+        each field is resolvable there for every implementation ``graph`` may return, or
+        reachable through the interface's own key.
+
+        An interface field that some implementation only knows as ``@external`` here, or that
+        another subgraph took over for it (``@override``), is not: the selection is then
+        planned per concrete type, each from the subgraph that owns its field.
+        """
         if not self.supergraph.type_in_graph(parent.name, graph):
             return False
         if not self._only_own_fields(parent, selection_set):
             return False
+        runtimes = self._runtimes(parent, graph)
         for cf in self.collect(parent, selection_set):
             name = cf.node.name.value
-            if name == "__typename" or self.resolvable(parent.name, name, graph, provided):
+            if name == "__typename":
                 continue
+            if self.resolvable(parent.name, name, graph, provided):
+                if all(self.resolvable(r.name, name, graph, provided) for r in runtimes):
+                    continue
+                return False
             targets = self.supergraph.field_graphs(parent.name, name)
             if not any(self._route(parent.name, graph, t) for t in targets):
                 return False
@@ -563,16 +581,15 @@ class _PlanBuilder:
     def _graph_returns(
         self, runtime: str, abstract: GraphQLInterfaceType | GraphQLUnionType, graph: str
     ) -> bool:
-        """Whether ``graph`` can hand back a ``runtime`` object where ``abstract`` is expected."""
-        info = self.supergraph.types.get(runtime)
-        if info is None or graph not in self.supergraph.type_graphs(runtime):
-            return False
-        if isinstance(abstract, GraphQLUnionType):
-            union = self.supergraph.types.get(abstract.name)
-            members = union.union_members.get(graph) if union else None
-            return members is None or runtime in members
-        implemented = info.implements.get(graph)
-        return implemented is None or abstract.name in implemented
+        """Whether ``graph`` can hand back a ``runtime`` object where ``abstract`` is expected:
+        in that subgraph's own schema, ``runtime`` implements the interface or is a member of
+        the union (so a type condition on it is valid there)."""
+        schema = self.subgraph_schemas[graph]
+        runtime_type = schema.get_type(runtime)
+        abstract_type = schema.get_type(abstract.name)
+        return isinstance(runtime_type, GraphQLObjectType) and isinstance(
+            abstract_type, GraphQLInterfaceType | GraphQLUnionType
+        ) and schema.is_sub_type(abstract_type, runtime_type)
 
     def plan_object(
         self,
@@ -590,6 +607,7 @@ class _PlanBuilder:
                 target = target.add_fragment(None, (condition,))
             if name == "__typename":
                 target.add_field(cf.response_key, name, (), _conditions(cf.node.directives))
+                group.wants_typename |= self.internal_depth == 0
             elif name.startswith("__"):
                 continue  # __schema / __type: the router answers introspection itself
             elif self._local_requires(parent, name, group.graph, provided):
@@ -1203,6 +1221,7 @@ class _PlanBuilder:
             requires=requires,
             requires_selection=requires_selection,
             interface_object_types=tuple(sorted(group.interface_objects)),
+            wants_typename=group.wants_typename,
         )
         return FlattenNode(group.merge_path, fetch) if group.is_entity else fetch
 

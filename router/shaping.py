@@ -274,8 +274,10 @@ class _Compiler:
 
         def shape_for(typename: Any) -> Shape:
             runtime = schema.get_type(typename) if isinstance(typename, str) else None
-            if not isinstance(runtime, GraphQLObjectType):
-                runtime = fallback
+            if typename is None or isinstance(runtime, GraphQLInterfaceType | GraphQLUnionType):
+                runtime = fallback  # an @interfaceObject's placeholder: any implementation
+            if not isinstance(runtime, GraphQLObjectType):  # a type clients cannot see
+                raise _GiveUp
             if runtime is None or not schema.is_sub_type(abstract, runtime):
                 raise _GiveUp
             found = shapes.get(runtime.name)

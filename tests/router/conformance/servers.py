@@ -127,6 +127,11 @@ class ReferenceProcess:
                 "the reference gateways did not start in time")
         return self._url
 
+    def log_tail(self, size: int = 4000) -> str:
+        """The end of the node process' stderr (why it died, when it did)."""
+        path = Path(self._folder.name) / "stderr.log"
+        return path.read_text()[-size:] if path.exists() else ""
+
     def _call(self, path: str, body: Any) -> Any:
         response = httpx.post(f"{self.base_url()}{path}", json=body, timeout=120)
         response.raise_for_status()
