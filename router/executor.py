@@ -47,6 +47,7 @@ from graphql import (
     execute_sync,
 )
 
+from router.fetch_aliases import restore
 from router.plan import (
     FetchNode,
     FlattenNode,
@@ -349,6 +350,7 @@ class Executor:
         data = event.get("data")
         if not isinstance(data, dict):  # the event itself failed: nothing to complete
             return {"errors": run.errors, "data": None}
+        restore(data, primary.aliases)
         run.data = data
         if rest is not None:
             await self._run_node(rest, run)
@@ -415,6 +417,7 @@ class Executor:
             return
         data, errors = result
         if isinstance(data, dict):
+            restore(data, fetch.aliases)
             deep_merge(run.data, data, self.placeholders)
         for error in errors:
             self._forward_error(error, fetch, run, lambda path: path)
@@ -458,6 +461,7 @@ class Executor:
         data, errors = result
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list):
+            restore(entities, fetch.aliases)
             for index, entity in enumerate(entities[: len(destinations)]):
                 if isinstance(entity, dict):
                     for target in destinations[index]:
@@ -484,6 +488,9 @@ class Executor:
             return
         forwarded: JsonObject = {"message": str(error.get("message", "subgraph error"))}
         path = error.get("path")
+        if isinstance(path, list) and fetch.aliases:
+            keys = {alias.fetched: alias.key for alias in fetch.aliases}
+            path = [keys.get(step, step) if isinstance(step, str) else step for step in path]
         if isinstance(path, list):
             client_path = rewrite(path)
             if client_path is not None:

@@ -16,6 +16,8 @@ from typing import Union
 
 from graphql import SelectionSetNode, print_ast
 
+from router.fetch_aliases import Alias
+
 
 @dataclass(frozen=True)
 class RequiredField:
@@ -48,6 +50,9 @@ class FetchNode:
     # The client asked this fetch for a __typename (the concrete type of an object another
     # subgraph returned as an @interfaceObject): a fetch selecting only that still runs.
     wants_typename: bool = False
+    # Fields aliased because the subgraph would reject their shared response key: their values
+    # are moved back under the client's key when the result arrives (router.fetch_aliases).
+    aliases: tuple[Alias, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

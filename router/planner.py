@@ -63,6 +63,7 @@ from graphql import (
 )
 
 from router.api_schema import build_api_schema
+from router.fetch_aliases import Alias, dealias
 from router.fieldsets import (
     Provided,
     parse_field_set,
@@ -80,7 +81,7 @@ from router.plan import (
     SequenceNode,
 )
 from router.response_keys import ResponseKeys, list_depth, signature
-from router.selection import SelectionBuilder
+from router.selection import FieldEntry, SelectionBuilder
 from router.subgraph_schema import subgraph_schema
 from router.supergraph import Supergraph, top_level_fields
 
@@ -994,11 +995,14 @@ class _PlanBuilder:
                     self.internal_depth -= 1
                     self.guards = outer_guards
         # A required field may itself come through the fetch this field would share (it needs
-        # the same subgraph at the same place): then this field gets a fetch of its own.
+        # the same subgraph at the same place), or the fetch's representations already carry
+        # the required field with other arguments (two @requires of price(currency:)): then
+        # this field gets a fetch of its own.
         sharing = self.entity_groups.get((target, path, id(current)))
-        separate = sharing is not None and any(
-            g is sharing or _depends(g, sharing) for g in needed
-        )
+        separate = sharing is not None and (
+            any(g is sharing or _depends(g, sharing) for g in needed)
+            or (required is not None and not self._fits(
+                required, sharing.requirements.get(entity.name), entity, path)))
         child, fragment = self._enter(entity, current, current_builder, target, path,
                                       separate=separate)
         for dependency in needed:
@@ -1044,6 +1048,21 @@ class _PlanBuilder:
         if self._is_interface_object(entity.name, target):
             child.interface_objects.add(entity.name)
         return child, child.selection.add_fragment(entity.name)
+
+    def _fits(
+        self,
+        required: SelectionSetNode,
+        carried: SelectionBuilder | None,
+        entity: ObjectOrInterface,
+        path: tuple[str, ...],
+    ) -> bool:
+        """Whether representations that already carry ``carried`` can carry ``required`` too:
+        no field would need two values (fetched under two keys) in one representation."""
+        if carried is None:
+            return True
+        wanted = SelectionBuilder()
+        self._add_field_set(required, wanted, entity, path)
+        return _compatible(wanted, carried)
 
     def _add_field_set(
         self,
@@ -1167,7 +1186,13 @@ class _PlanBuilder:
         return _one_of([s for s in stages if s is not None], SequenceNode)
 
     def _fetch_node(self, group: FetchGroup) -> PlanNode:
+        subgraph = self.subgraph_schemas[group.graph]
+        parent = subgraph.get_type("_Entity") if group.is_entity else subgraph.get_root_type(
+            OperationType(group.operation_kind))
         selection = group.selection.to_ast()
+        aliases: tuple[Alias, ...] = ()
+        if isinstance(parent, GraphQLObjectType | GraphQLUnionType):
+            selection, aliases = dealias(selection, parent, subgraph, self.keys.prefix)
         collector = _VariableCollector()
         visit(selection, collector)
         used = [n for n in collector.names if n in self.variables]
@@ -1222,8 +1247,33 @@ class _PlanBuilder:
             requires_selection=requires_selection,
             interface_object_types=tuple(sorted(group.interface_objects)),
             wants_typename=group.wants_typename,
+            aliases=aliases,
         )
         return FlattenNode(group.merge_path, fetch) if group.is_entity else fetch
+
+
+def _compatible(a: SelectionBuilder, b: SelectionBuilder) -> bool:
+    """Whether two representation descriptions never give one field name two sources."""
+    def sources(builder: SelectionBuilder) -> dict[str, list[FieldEntry]]:
+        found: dict[str, list[FieldEntry]] = {}
+        for entry in builder.entries.values():
+            if isinstance(entry, FieldEntry):
+                found.setdefault(entry.name, []).append(entry)
+            else:
+                for name, entries in sources(entry.sub).items():
+                    found.setdefault(name, []).extend(entries)
+        return found
+
+    theirs = sources(b)
+    for name, mine in sources(a).items():
+        for entry in mine:
+            for other in theirs.get(name, ()):
+                if (entry.alias or entry.name) != (other.alias or other.name):
+                    return False
+                if entry.sub is not None and other.sub is not None \
+                        and not _compatible(entry.sub, other.sub):
+                    return False
+    return True
 
 
 def _depends(group: FetchGroup, on: FetchGroup) -> bool:

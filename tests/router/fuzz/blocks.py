@@ -182,17 +182,21 @@ def reference_field(draw: Draw[Any], world: World, entity: Entity, target: Entit
 
 
 def _owned_scalars(world: World, entity: Entity, outside: str) -> list[tuple[str, str, str]]:
-    """(field, type, owner) of scalar fields of ``entity`` that ``outside`` does not declare."""
+    """(field, type, owner) of plain scalar fields of ``entity`` (stored values, no directive
+    but ``@shareable``, one type everywhere) that ``outside`` does not declare: fields another
+    subgraph can ``@require`` or ``@provide``."""
     found = []
     for owner in entity.homes:
-        declared = world.subgraphs[owner].types.get(entity.name)
+        model = world.subgraphs[owner]
+        declared = model.types.get(entity.name)
         for name, decl in (declared.fields.items() if declared else ()):
-            if name in entity.key_fields or "@external" in decl.directives \
+            if name in entity.key_fields or name == "name" or decl.args \
                     or decl.type.rstrip("!") not in SCALARS \
+                    or set(decl.directives) - {"@shareable"} \
+                    or f"{entity.name}.{name}" in model.resolvers \
                     or world.subgraphs[outside].has_field(entity.name, name):
                 continue
-            if not decl.args and "@override" not in " ".join(decl.directives):
-                found.append((name, decl.type, owner))
+            found.append((name, decl.type, owner))
     return found
 
 

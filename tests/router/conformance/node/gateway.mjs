@@ -28,7 +28,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 // Hive Gateway reads subgraph URLs from the supergraph itself: point join__graph at `urls`.
 function withUrls(supergraphSdl, urls) {
   return supergraphSdl.replace(
-    /(@join__graph\(name: "([^"]+)", url: ")([^"]*)(")/g,
+    /(@join__graph\(\s*name:\s*"([^"]+)"[\s,]*url:\s*")([^"]*)(")/g,
     (all, head, name, url, tail) => `${head}${urls[name] ?? url}${tail}`,
   );
 }
