@@ -69,6 +69,7 @@ SUBREQUEST_FAILED = "INTERNAL_SERVER_ERROR"
 DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR"
 VALUE_COMPLETION_CODE = "INVALID_GRAPHQL"
 NON_NULL_MESSAGE = "Cannot return null for non-nullable field"
+INVALID_TYPENAME = "Invalid __typename found for object"  # a type the API schema hides
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _resolve_type(
     if (typename is None or isinstance(named, GraphQLInterfaceType | GraphQLUnionType)) \
             and possible:
         return possible[0].name
-    raise GraphQLError(f"Invalid __typename found for object of abstract type {abstract.name}.")
+    raise GraphQLError(f"{INVALID_TYPENAME} of abstract type {abstract.name}.")
 
 
 def deep_merge(
@@ -374,8 +375,11 @@ class Executor:
         # Problems found while completing values (a null where the schema says non-null, such
         # as an entity its subgraph could not resolve; an enum value the API schema hides) that
         # no subgraph error explains are errors of their own, with the client's path, as Hive
-        # Gateway and Apollo Router report them (Apollo Gateway hides them in extensions).
+        # Gateway and Apollo Router report them (Apollo Gateway hides them in extensions). An
+        # object of a type the API schema hides is a null that both references report in
+        # no error (Apollo Gateway notes it in extensions.valueCompletion): so does the router.
         completion: list[JsonObject] = []
+        hidden: list[JsonObject] = []
         for error in shaped.errors or ():
             if self._already_explained(error, run):
                 continue
@@ -383,9 +387,13 @@ class Executor:
             if error.path is not None:
                 entry["path"] = list(error.path)
             entry["extensions"] = {"code": VALUE_COMPLETION_CODE}
-            completion.append(entry)
+            (hidden if error.message.startswith(INVALID_TYPENAME) else completion).append(entry)
         errors = [*run.errors, *completion]
-        return {"errors": errors, "data": shaped.data} if errors else {"data": shaped.data}
+        body: JsonObject = {"errors": errors, "data": shaped.data} if errors \
+            else {"data": shaped.data}
+        if hidden:
+            body["extensions"] = {"valueCompletion": hidden}
+        return body
 
     @staticmethod
     def _already_explained(error: GraphQLError, run: _Run) -> bool:

@@ -1045,9 +1045,14 @@ class _PlanBuilder:
         requirement = child.requirements.setdefault(entity.name, SelectionBuilder())
         requirement.add_field("__typename", "__typename")
         self._add_field_set(key_selection, requirement, entity, path)
+        fragment = child.selection.add_fragment(entity.name)
         if self._is_interface_object(entity.name, target):
             child.interface_objects.add(entity.name)
-        return child, child.selection.add_fragment(entity.name)
+        elif isinstance(entity, GraphQLInterfaceType):
+            # the real interface answers with the concrete type: keep it (an object the
+            # @interfaceObject side returned may turn out to be of a type clients cannot see)
+            fragment.add_field("__typename", "__typename")
+        return child, fragment
 
     def _fits(
         self,
