@@ -251,6 +251,23 @@ def selects_anything(
     return False
 
 
+def _null_stays_put(data: Any, path: Path) -> bool:
+    """Whether the null at ``path`` is only that value's (its parent is still there)."""
+    current = data
+    for step in path[:-1]:
+        if isinstance(current, dict) and isinstance(step, str):
+            current = current.get(step)
+        elif isinstance(current, list) and isinstance(step, int) and step < len(current):
+            current = current[step]
+        else:
+            return False
+    last = path[-1] if path else None
+    if isinstance(current, dict) and isinstance(last, str):
+        return last in current and current[last] is None
+    return isinstance(current, list) and isinstance(last, int) and last < len(current) \
+        and current[last] is None
+
+
 def _is_under(path: Path, prefix: Path) -> bool:
     """Whether ``path`` lies under ``prefix``; ``@`` in the prefix stands for any list index."""
     if len(path) < len(prefix):
@@ -377,7 +394,8 @@ class Executor:
         # no subgraph error explains are errors of their own, with the client's path, as Hive
         # Gateway and Apollo Router report them (Apollo Gateway hides them in extensions). An
         # object of a type the API schema hides is a null that both references report in
-        # no error (Apollo Gateway notes it in extensions.valueCompletion): so does the router.
+        # no error (Apollo Gateway notes it in extensions.valueCompletion): so does the router,
+        # unless that null reaches further up (a non-null position), which is an error again.
         completion: list[JsonObject] = []
         hidden: list[JsonObject] = []
         for error in shaped.errors or ():
@@ -387,7 +405,9 @@ class Executor:
             if error.path is not None:
                 entry["path"] = list(error.path)
             entry["extensions"] = {"code": VALUE_COMPLETION_CODE}
-            (hidden if error.message.startswith(INVALID_TYPENAME) else completion).append(entry)
+            quiet = error.message.startswith(INVALID_TYPENAME) and error.path is not None \
+                and _null_stays_put(shaped.data, list(error.path))
+            (hidden if quiet else completion).append(entry)
         errors = [*run.errors, *completion]
         body: JsonObject = {"errors": errors, "data": shaped.data} if errors \
             else {"data": shaped.data}

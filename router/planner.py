@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -65,6 +65,7 @@ from graphql import (
 from router.api_schema import build_api_schema
 from router.fetch_aliases import Alias, dealias
 from router.fieldsets import (
+    FRAGMENT_PREFIX,
     Provided,
     parse_field_set,
     provided_child,
@@ -295,11 +296,13 @@ class _PlanBuilder:
         for cf in fields:
             graphs = self._graphs_for(root, cf)
             # fetches the field costs from each subgraph: later jumps, plus one for a new fetch
+            # the choice between subgraphs serving the field, best first (see _preference)
             scores = [
-                (self._field_cost(root, cf.node, g, None) + (0 if g in by_graph else 1), i)
+                (self._field_cost(root, cf.node, g, None) + (0 if g in by_graph else 1),
+                 self._preference(root, cf.node, g), i)
                 for i, g in enumerate(graphs)
             ]
-            best, index = min(scores)
+            best, _, index = min(scores)
             split = self._split_root_field(root, cf, graphs, by_graph, best) if best > 1 else None
             for graph, part in split or [(graphs[index], cf)]:
                 group = by_graph.get(graph)
@@ -775,6 +778,17 @@ class _PlanBuilder:
             return False
         return self._jump_cost(parent, node, graph) < stay
 
+    def _preference(self, parent: ObjectOrInterface, node: FieldNode, graph: str) -> int:
+        """The tie-break between subgraphs that serve ``node`` with as many fetches: 0 when
+        ``graph``'s ``@provides`` on it hands over some of the fields selected below, 1 when
+        not; lower wins, then supergraph order. Apollo Gateway breaks such ties the same way
+        (a provided field is one an entity jump does not have to carry)."""
+        join = self.supergraph.field_join(parent.name, node.name.value, graph)
+        if join is None or not join.provides or node.selection_set is None:
+            return 1
+        provided = provided_tree(parse_field_set(join.provides))
+        return 0 if _selects_any(node.selection_set, provided, self._fragment) else 1
+
     def _field_cost(
         self,
         parent: ObjectOrInterface,
@@ -946,7 +960,7 @@ class _PlanBuilder:
             entity, candidates = parent, [group.graph]
         if not candidates:
             raise PlanningError(f"no subgraph resolves {parent.name}.{name}")
-        best: tuple[tuple[float, int, int], list[str]] | None = None
+        best: tuple[tuple[float, int, int, int], list[str]] | None = None
         for order, graph in enumerate(candidates):
             if graph == group.graph and not to_self:
                 continue
@@ -955,7 +969,7 @@ class _PlanBuilder:
                 continue
             fetches = len(route) + self._field_cost(entity, cf.node, graph, None)
             shared = 0 if (route[0], path, id(group)) in self.entity_groups else 1
-            score = (fetches, shared, order)
+            score = (fetches, shared, self._preference(entity, cf.node, graph), order)
             if best is None or score < best[0]:
                 best = (score, route)
         if best is None:
@@ -1255,6 +1269,26 @@ class _PlanBuilder:
             aliases=aliases,
         )
         return FlattenNode(group.merge_path, fetch) if group.is_entity else fetch
+
+
+def _selects_any(
+    selection_set: SelectionSetNode,
+    provided: Provided,
+    fragment: Callable[[SelectionNode], tuple[NamedTypeNode | None, SelectionSetNode]],
+) -> bool:
+    """Whether a selection asks for any field of a ``@provides`` tree (top level, or under a
+    type condition the tree has)."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if selection.name.value in provided:
+                return True
+            continue
+        condition, inner = fragment(selection)
+        typed = provided.get(FRAGMENT_PREFIX + condition.name.value) if condition else None
+        if _selects_any(inner, provided, fragment) or (
+                typed is not None and _selects_any(inner, typed, fragment)):
+            return True
+    return False
 
 
 def _compatible(a: SelectionBuilder, b: SelectionBuilder) -> bool:

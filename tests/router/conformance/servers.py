@@ -40,7 +40,10 @@ class ReferencesUnavailable(RuntimeError):
 def background_app(app: Any) -> Iterator[str]:
     """Serve ``app`` on a loopback port for the duration of the block; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    # Idle keep-alive connections stay open well past the gateways' own pool timeouts: closing
+    # one as a gateway reuses it would fail that request ("socket hang up") for no reason.
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                            timeout_keep_alive=120)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -54,8 +54,9 @@ def own_fault(response: Any) -> bool:
 
     Generated subgraphs never fail on their own, so an error a subgraph returned means the
     gateway sent it something wrong (a document it rejects, a representation it cannot use),
-    and a "critical" error is the gateway's planner giving up. When both references fail so,
-    their answers "agree" only by accident: the case counts as one the references disagree on.
+    and a "critical" error is the gateway's planner giving up. When a reference fails so, its
+    answer cannot be the reference: the case counts as one the references disagree on (an
+    agreement with the other reference would be by accident).
     """
     errors = response.get("errors") if isinstance(response, dict) else None
     for error in errors or ():
@@ -215,7 +216,7 @@ class Harness:
         answers = {"apollo": apollo, "hive": hive, "router": mine}
         if invalid:
             problem = "invalid fetch documents: " + "; ".join(invalid)
-        if loose(apollo) != loose(hive) or (own_fault(apollo) and own_fault(hive)):
+        if loose(apollo) != loose(hive) or own_fault(apollo) or own_fault(hive):
             self.tally.counts["references_disagree"] += 1
             side = ("router_as_apollo" if loose(mine) == loose(apollo) else
                     "router_as_hive" if loose(mine) == loose(hive) else "router_as_neither")
