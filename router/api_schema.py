@@ -27,6 +27,7 @@ from graphql import (
     TypeExtensionNode,
     Visitor,
     build_ast_schema,
+    validate_schema,
     value_from_ast_untyped,
     visit,
 )
@@ -128,6 +129,12 @@ def build_api_schema(document: DocumentNode, *, keep_inaccessible: bool = False)
                 hidden_types.add(name)
     stripped = visit(document, _Strip(specs, inaccessible, hidden_types))
     try:
-        return build_ast_schema(stripped)
+        schema = build_ast_schema(stripped)
     except (GraphQLError, TypeError) as exc:
         raise SupergraphError(f"cannot build the API schema: {exc}") from None
+    # e.g. a union all of whose members are @inaccessible: no operation could be validated
+    problems = validate_schema(schema)
+    if problems:
+        raise SupergraphError("the API schema is not valid: "
+                              + "; ".join(problem.message for problem in problems[:3]))
+    return schema

@@ -47,6 +47,7 @@ from graphql import (
     execute_sync,
 )
 
+from router.fetch_aliases import restore
 from router.plan import (
     FetchNode,
     FlattenNode,
@@ -68,6 +69,7 @@ SUBREQUEST_FAILED = "INTERNAL_SERVER_ERROR"
 DOWNSTREAM_SERVICE_ERROR = "DOWNSTREAM_SERVICE_ERROR"
 VALUE_COMPLETION_CODE = "INVALID_GRAPHQL"
 NON_NULL_MESSAGE = "Cannot return null for non-nullable field"
+INVALID_TYPENAME = "Invalid __typename found for object"  # a type the API schema hides
 
 
 @dataclass(frozen=True)
@@ -112,13 +114,19 @@ def _resolve_type(
 
     An object that only an ``@interfaceObject`` subgraph returned carries the interface's name;
     the planner fetches the real one whenever the client can tell types apart (``__typename``,
-    type conditions), so otherwise any implementation reads the same fields.
+    type conditions), so otherwise any implementation reads the same fields. An object whose
+    type the API schema does not have (``@inaccessible``) is null, with an error that does not
+    name it.
     """
     typename = value.get("__typename") if isinstance(value, dict) else None
-    if isinstance(typename, str) and isinstance(info.schema.get_type(typename), GraphQLObjectType):
-        return typename
+    named = info.schema.get_type(typename) if isinstance(typename, str) else None
+    if isinstance(named, GraphQLObjectType):
+        return named.name
     possible = info.schema.get_possible_types(abstract)
-    return possible[0].name if possible else None
+    if (typename is None or isinstance(named, GraphQLInterfaceType | GraphQLUnionType)) \
+            and possible:
+        return possible[0].name
+    raise GraphQLError(f"{INVALID_TYPENAME} of abstract type {abstract.name}.")
 
 
 def deep_merge(
@@ -221,23 +229,43 @@ def _excluded(directives: tuple[DirectiveNode, ...] | None, variables: Mapping[s
     return False
 
 
-def selects_anything(selection_set: SelectionSetNode, variables: Mapping[str, Any]) -> bool:
+def selects_anything(
+    selection_set: SelectionSetNode, variables: Mapping[str, Any], typename: bool = False
+) -> bool:
     """Whether a fetch still asks for a real field once ``@skip``/``@include`` are applied.
 
     When every field of a fetch is switched off, the request would only echo ``__typename``
-    and keys back, so the executor does not send it.
+    and keys back, so the executor does not send it. ``typename`` counts ``__typename`` as a
+    real field (the fetch is there to learn an object's concrete type).
     """
     for selection in selection_set.selections:
         if _excluded(selection.directives, variables):
             continue
         if isinstance(selection, FieldNode):
-            if selection.name.value != "__typename":
+            if typename or selection.name.value != "__typename":
                 return True
         elif isinstance(selection, InlineFragmentNode) and selects_anything(
-            selection.selection_set, variables
+            selection.selection_set, variables, typename
         ):
             return True
     return False
+
+
+def _null_stays_put(data: Any, path: Path) -> bool:
+    """Whether the null at ``path`` is only that value's (its parent is still there)."""
+    current = data
+    for step in path[:-1]:
+        if isinstance(current, dict) and isinstance(step, str):
+            current = current.get(step)
+        elif isinstance(current, list) and isinstance(step, int) and step < len(current):
+            current = current[step]
+        else:
+            return False
+    last = path[-1] if path else None
+    if isinstance(current, dict) and isinstance(last, str):
+        return last in current and current[last] is None
+    return isinstance(current, list) and isinstance(last, int) and last < len(current) \
+        and current[last] is None
 
 
 def _is_under(path: Path, prefix: Path) -> bool:
@@ -340,6 +368,7 @@ class Executor:
         data = event.get("data")
         if not isinstance(data, dict):  # the event itself failed: nothing to complete
             return {"errors": run.errors, "data": None}
+        restore(data, primary.aliases)
         run.data = data
         if rest is not None:
             await self._run_node(rest, run)
@@ -363,8 +392,12 @@ class Executor:
         # Problems found while completing values (a null where the schema says non-null, such
         # as an entity its subgraph could not resolve; an enum value the API schema hides) that
         # no subgraph error explains are errors of their own, with the client's path, as Hive
-        # Gateway and Apollo Router report them (Apollo Gateway hides them in extensions).
+        # Gateway and Apollo Router report them (Apollo Gateway hides them in extensions). An
+        # object of a type the API schema hides is a null that both references report in
+        # no error (Apollo Gateway notes it in extensions.valueCompletion): so does the router,
+        # unless that null reaches further up (a non-null position), which is an error again.
         completion: list[JsonObject] = []
+        hidden: list[JsonObject] = []
         for error in shaped.errors or ():
             if self._already_explained(error, run):
                 continue
@@ -372,9 +405,15 @@ class Executor:
             if error.path is not None:
                 entry["path"] = list(error.path)
             entry["extensions"] = {"code": VALUE_COMPLETION_CODE}
-            completion.append(entry)
+            quiet = error.message.startswith(INVALID_TYPENAME) and error.path is not None \
+                and _null_stays_put(shaped.data, list(error.path))
+            (hidden if quiet else completion).append(entry)
         errors = [*run.errors, *completion]
-        return {"errors": errors, "data": shaped.data} if errors else {"data": shaped.data}
+        body: JsonObject = {"errors": errors, "data": shaped.data} if errors \
+            else {"data": shaped.data}
+        if hidden:
+            body["extensions"] = {"valueCompletion": hidden}
+        return body
 
     @staticmethod
     def _already_explained(error: GraphQLError, run: _Run) -> bool:
@@ -395,7 +434,7 @@ class Executor:
             await self._run_root_fetch(node, run)
 
     async def _run_root_fetch(self, fetch: FetchNode, run: _Run) -> None:
-        if not selects_anything(fetch.selection, run.coerced):
+        if not selects_anything(fetch.selection, run.coerced, fetch.wants_typename):
             return
         roots: list[Path] = [
             [s.alias.value if s.alias else s.name.value]  # type: ignore[attr-defined]
@@ -406,13 +445,14 @@ class Executor:
             return
         data, errors = result
         if isinstance(data, dict):
+            restore(data, fetch.aliases)
             deep_merge(run.data, data, self.placeholders)
         for error in errors:
             self._forward_error(error, fetch, run, lambda path: path)
 
     async def _run_entity_fetch(self, flatten: FlattenNode, run: _Run) -> None:
         fetch = flatten.node
-        if not selects_anything(fetch.selection, run.coerced):
+        if not selects_anything(fetch.selection, run.coerced, fetch.wants_typename):
             return
         representations: list[JsonObject] = []
         destinations: list[list[_Target]] = []
@@ -449,6 +489,7 @@ class Executor:
         data, errors = result
         entities = data.get("_entities") if isinstance(data, dict) else None
         if isinstance(entities, list):
+            restore(entities, fetch.aliases)
             for index, entity in enumerate(entities[: len(destinations)]):
                 if isinstance(entity, dict):
                     for target in destinations[index]:
@@ -475,6 +516,9 @@ class Executor:
             return
         forwarded: JsonObject = {"message": str(error.get("message", "subgraph error"))}
         path = error.get("path")
+        if isinstance(path, list) and fetch.aliases:
+            keys = {alias.fetched: alias.key for alias in fetch.aliases}
+            path = [keys.get(step, step) if isinstance(step, str) else step for step in path]
         if isinstance(path, list):
             client_path = rewrite(path)
             if client_path is not None:

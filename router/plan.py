@@ -16,6 +16,8 @@ from typing import Union
 
 from graphql import SelectionSetNode, print_ast
 
+from router.fetch_aliases import Alias
+
 
 @dataclass(frozen=True)
 class RequiredField:
@@ -45,6 +47,12 @@ class FetchNode:
     # Entity types that the target subgraph knows as an ``@interfaceObject``: representations
     # matched by these conditions are sent with the interface's name as ``__typename``.
     interface_object_types: tuple[str, ...] = ()
+    # The client asked this fetch for a __typename (the concrete type of an object another
+    # subgraph returned as an @interfaceObject): a fetch selecting only that still runs.
+    wants_typename: bool = False
+    # Fields aliased because the subgraph would reject their shared response key: their values
+    # are moved back under the client's key when the result arrives (router.fetch_aliases).
+    aliases: tuple[Alias, ...] = ()
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -63,7 +63,9 @@ from graphql import (
 )
 
 from router.api_schema import build_api_schema
+from router.fetch_aliases import Alias, dealias
 from router.fieldsets import (
+    FRAGMENT_PREFIX,
     Provided,
     parse_field_set,
     provided_child,
@@ -80,7 +82,8 @@ from router.plan import (
     SequenceNode,
 )
 from router.response_keys import ResponseKeys, list_depth, signature
-from router.selection import SelectionBuilder
+from router.selection import FieldEntry, SelectionBuilder
+from router.subgraph_schema import subgraph_schema
 from router.supergraph import Supergraph, top_level_fields
 
 logger = logging.getLogger(__name__)
@@ -145,6 +148,7 @@ class FetchGroup:
     requirements: dict[str, SelectionBuilder] = field(default_factory=dict)
     depends_on: list[FetchGroup] = field(default_factory=list)
     interface_objects: set[str] = field(default_factory=set)  # see FetchNode
+    wants_typename: bool = False  # see FetchNode
 
 
 
@@ -185,6 +189,9 @@ class QueryPlanner:
         # @requires may name fields clients cannot see. Client documents validated against the
         # API schema are valid against this one too.
         self.schema = build_api_schema(supergraph.document, keep_inaccessible=True)
+        # what each subgraph itself has: type conditions sent to it must be valid there
+        self.subgraph_schemas = {graph: subgraph_schema(supergraph, self.schema, graph)
+                                 for graph in supergraph.subgraphs}
 
     def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
         """Plan ``operation_name`` of a document that already passed validation.
@@ -212,6 +219,7 @@ class _PlanBuilder:
     ) -> None:
         self.supergraph = planner.supergraph
         self.schema = planner.schema
+        self.subgraph_schemas = planner.subgraph_schemas
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         chosen = [
             op for op in operations
@@ -288,11 +296,13 @@ class _PlanBuilder:
         for cf in fields:
             graphs = self._graphs_for(root, cf)
             # fetches the field costs from each subgraph: later jumps, plus one for a new fetch
+            # the choice between subgraphs serving the field, best first (see _preference)
             scores = [
-                (self._field_cost(root, cf.node, g, None) + (0 if g in by_graph else 1), i)
+                (self._field_cost(root, cf.node, g, None) + (0 if g in by_graph else 1),
+                 self._preference(root, cf.node, g), i)
                 for i, g in enumerate(graphs)
             ]
-            best, index = min(scores)
+            best, _, index = min(scores)
             split = self._split_root_field(root, cf, graphs, by_graph, best) if best > 1 else None
             for graph, part in split or [(graphs[index], cf)]:
                 group = by_graph.get(graph)
@@ -450,6 +460,7 @@ class _PlanBuilder:
                 assert isinstance(sel, FieldNode)
                 key = sel.alias.value if sel.alias else "__typename"
                 builder.add_field(key, "__typename", (), _conditions(sel.directives))
+            group.wants_typename |= self.internal_depth == 0
             return
         if isinstance(parent, GraphQLInterfaceType) and self._is_interface_object(
             parent.name, group.graph
@@ -546,15 +557,26 @@ class _PlanBuilder:
         provided: Provided | None,
     ) -> bool:
         """True when the whole selection can be asked of the interface itself in ``graph``:
-        each field is resolvable there, or reachable through the interface's own key."""
+        each field is resolvable there for every implementation ``graph`` may return, or
+        reachable through the interface's own key.
+
+        An interface field that some implementation only knows as ``@external`` here, or that
+        another subgraph took over for it (``@override``), is not: the selection is then
+        planned per concrete type, each from the subgraph that owns its field.
+        """
         if not self.supergraph.type_in_graph(parent.name, graph):
             return False
         if not self._only_own_fields(parent, selection_set):
             return False
+        runtimes = self._runtimes(parent, graph)
         for cf in self.collect(parent, selection_set):
             name = cf.node.name.value
-            if name == "__typename" or self.resolvable(parent.name, name, graph, provided):
+            if name == "__typename":
                 continue
+            if self.resolvable(parent.name, name, graph, provided):
+                if all(self.resolvable(r.name, name, graph, provided) for r in runtimes):
+                    continue
+                return False
             targets = self.supergraph.field_graphs(parent.name, name)
             if not any(self._route(parent.name, graph, t) for t in targets):
                 return False
@@ -563,16 +585,15 @@ class _PlanBuilder:
     def _graph_returns(
         self, runtime: str, abstract: GraphQLInterfaceType | GraphQLUnionType, graph: str
     ) -> bool:
-        """Whether ``graph`` can hand back a ``runtime`` object where ``abstract`` is expected."""
-        info = self.supergraph.types.get(runtime)
-        if info is None or graph not in self.supergraph.type_graphs(runtime):
-            return False
-        if isinstance(abstract, GraphQLUnionType):
-            union = self.supergraph.types.get(abstract.name)
-            members = union.union_members.get(graph) if union else None
-            return members is None or runtime in members
-        implemented = info.implements.get(graph)
-        return implemented is None or abstract.name in implemented
+        """Whether ``graph`` can hand back a ``runtime`` object where ``abstract`` is expected:
+        in that subgraph's own schema, ``runtime`` implements the interface or is a member of
+        the union (so a type condition on it is valid there)."""
+        schema = self.subgraph_schemas[graph]
+        runtime_type = schema.get_type(runtime)
+        abstract_type = schema.get_type(abstract.name)
+        return isinstance(runtime_type, GraphQLObjectType) and isinstance(
+            abstract_type, GraphQLInterfaceType | GraphQLUnionType
+        ) and schema.is_sub_type(abstract_type, runtime_type)
 
     def plan_object(
         self,
@@ -590,6 +611,7 @@ class _PlanBuilder:
                 target = target.add_fragment(None, (condition,))
             if name == "__typename":
                 target.add_field(cf.response_key, name, (), _conditions(cf.node.directives))
+                group.wants_typename |= self.internal_depth == 0
             elif name.startswith("__"):
                 continue  # __schema / __type: the router answers introspection itself
             elif self._local_requires(parent, name, group.graph, provided):
@@ -755,6 +777,17 @@ class _PlanBuilder:
             # whatever this subgraph has stays here
             return False
         return self._jump_cost(parent, node, graph) < stay
+
+    def _preference(self, parent: ObjectOrInterface, node: FieldNode, graph: str) -> int:
+        """The tie-break between subgraphs that serve ``node`` with as many fetches: 0 when
+        ``graph``'s ``@provides`` on it hands over some of the fields selected below, 1 when
+        not; lower wins, then supergraph order. Apollo Gateway breaks such ties the same way
+        (a provided field is one an entity jump does not have to carry)."""
+        join = self.supergraph.field_join(parent.name, node.name.value, graph)
+        if join is None or not join.provides or node.selection_set is None:
+            return 1
+        provided = provided_tree(parse_field_set(join.provides))
+        return 0 if _selects_any(node.selection_set, provided, self._fragment) else 1
 
     def _field_cost(
         self,
@@ -927,7 +960,7 @@ class _PlanBuilder:
             entity, candidates = parent, [group.graph]
         if not candidates:
             raise PlanningError(f"no subgraph resolves {parent.name}.{name}")
-        best: tuple[tuple[float, int, int], list[str]] | None = None
+        best: tuple[tuple[float, int, int, int], list[str]] | None = None
         for order, graph in enumerate(candidates):
             if graph == group.graph and not to_self:
                 continue
@@ -936,7 +969,7 @@ class _PlanBuilder:
                 continue
             fetches = len(route) + self._field_cost(entity, cf.node, graph, None)
             shared = 0 if (route[0], path, id(group)) in self.entity_groups else 1
-            score = (fetches, shared, order)
+            score = (fetches, shared, self._preference(entity, cf.node, graph), order)
             if best is None or score < best[0]:
                 best = (score, route)
         if best is None:
@@ -976,11 +1009,14 @@ class _PlanBuilder:
                     self.internal_depth -= 1
                     self.guards = outer_guards
         # A required field may itself come through the fetch this field would share (it needs
-        # the same subgraph at the same place): then this field gets a fetch of its own.
+        # the same subgraph at the same place), or the fetch's representations already carry
+        # the required field with other arguments (two @requires of price(currency:)): then
+        # this field gets a fetch of its own.
         sharing = self.entity_groups.get((target, path, id(current)))
-        separate = sharing is not None and any(
-            g is sharing or _depends(g, sharing) for g in needed
-        )
+        separate = sharing is not None and (
+            any(g is sharing or _depends(g, sharing) for g in needed)
+            or (required is not None and not self._fits(
+                required, sharing.requirements.get(entity.name), entity, path)))
         child, fragment = self._enter(entity, current, current_builder, target, path,
                                       separate=separate)
         for dependency in needed:
@@ -1023,9 +1059,29 @@ class _PlanBuilder:
         requirement = child.requirements.setdefault(entity.name, SelectionBuilder())
         requirement.add_field("__typename", "__typename")
         self._add_field_set(key_selection, requirement, entity, path)
+        fragment = child.selection.add_fragment(entity.name)
         if self._is_interface_object(entity.name, target):
             child.interface_objects.add(entity.name)
-        return child, child.selection.add_fragment(entity.name)
+        elif isinstance(entity, GraphQLInterfaceType):
+            # the real interface answers with the concrete type: keep it (an object the
+            # @interfaceObject side returned may turn out to be of a type clients cannot see)
+            fragment.add_field("__typename", "__typename")
+        return child, fragment
+
+    def _fits(
+        self,
+        required: SelectionSetNode,
+        carried: SelectionBuilder | None,
+        entity: ObjectOrInterface,
+        path: tuple[str, ...],
+    ) -> bool:
+        """Whether representations that already carry ``carried`` can carry ``required`` too:
+        no field would need two values (fetched under two keys) in one representation."""
+        if carried is None:
+            return True
+        wanted = SelectionBuilder()
+        self._add_field_set(required, wanted, entity, path)
+        return _compatible(wanted, carried)
 
     def _add_field_set(
         self,
@@ -1149,7 +1205,13 @@ class _PlanBuilder:
         return _one_of([s for s in stages if s is not None], SequenceNode)
 
     def _fetch_node(self, group: FetchGroup) -> PlanNode:
+        subgraph = self.subgraph_schemas[group.graph]
+        parent = subgraph.get_type("_Entity") if group.is_entity else subgraph.get_root_type(
+            OperationType(group.operation_kind))
         selection = group.selection.to_ast()
+        aliases: tuple[Alias, ...] = ()
+        if isinstance(parent, GraphQLObjectType | GraphQLUnionType):
+            selection, aliases = dealias(selection, parent, subgraph, self.keys.prefix)
         collector = _VariableCollector()
         visit(selection, collector)
         used = [n for n in collector.names if n in self.variables]
@@ -1203,8 +1265,54 @@ class _PlanBuilder:
             requires=requires,
             requires_selection=requires_selection,
             interface_object_types=tuple(sorted(group.interface_objects)),
+            wants_typename=group.wants_typename,
+            aliases=aliases,
         )
         return FlattenNode(group.merge_path, fetch) if group.is_entity else fetch
+
+
+def _selects_any(
+    selection_set: SelectionSetNode,
+    provided: Provided,
+    fragment: Callable[[SelectionNode], tuple[NamedTypeNode | None, SelectionSetNode]],
+) -> bool:
+    """Whether a selection asks for any field of a ``@provides`` tree (top level, or under a
+    type condition the tree has)."""
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            if selection.name.value in provided:
+                return True
+            continue
+        condition, inner = fragment(selection)
+        typed = provided.get(FRAGMENT_PREFIX + condition.name.value) if condition else None
+        if _selects_any(inner, provided, fragment) or (
+                typed is not None and _selects_any(inner, typed, fragment)):
+            return True
+    return False
+
+
+def _compatible(a: SelectionBuilder, b: SelectionBuilder) -> bool:
+    """Whether two representation descriptions never give one field name two sources."""
+    def sources(builder: SelectionBuilder) -> dict[str, list[FieldEntry]]:
+        found: dict[str, list[FieldEntry]] = {}
+        for entry in builder.entries.values():
+            if isinstance(entry, FieldEntry):
+                found.setdefault(entry.name, []).append(entry)
+            else:
+                for name, entries in sources(entry.sub).items():
+                    found.setdefault(name, []).extend(entries)
+        return found
+
+    theirs = sources(b)
+    for name, mine in sources(a).items():
+        for entry in mine:
+            for other in theirs.get(name, ()):
+                if (entry.alias or entry.name) != (other.alias or other.name):
+                    return False
+                if entry.sub is not None and other.sub is not None \
+                        and not _compatible(entry.sub, other.sub):
+                    return False
+    return True
 
 
 def _depends(group: FetchGroup, on: FetchGroup) -> bool:

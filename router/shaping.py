@@ -168,7 +168,9 @@ class _Compiler:
                 return False
         return True
 
-    def _applies(self, condition: str | None, runtime: GraphQLObjectType) -> bool:
+    def _applies(
+        self, condition: str | None, runtime: GraphQLObjectType | GraphQLInterfaceType
+    ) -> bool:
         if condition is None or condition == runtime.name:
             return True
         conditional = self.schema.get_type(condition)
@@ -176,7 +178,8 @@ class _Compiler:
             self.schema.is_sub_type(conditional, runtime)
 
     def _collect(
-        self, runtime: GraphQLObjectType, selection_sets: Iterable[SelectionSetNode],
+        self, runtime: GraphQLObjectType | GraphQLInterfaceType,
+        selection_sets: Iterable[SelectionSetNode],
     ) -> dict[str, list[FieldNode]]:
         grouped: dict[str, list[FieldNode]] = {}
         visited: set[str] = set()
@@ -212,7 +215,8 @@ class _Compiler:
     # --- compiling ----------------------------------------------------------------------------
 
     def selection(
-        self, runtime: GraphQLObjectType, selection_sets: Sequence[SelectionSetNode]
+        self, runtime: GraphQLObjectType | GraphQLInterfaceType,
+        selection_sets: Sequence[SelectionSetNode],
     ) -> Shape:
         """The function shaping one object of type ``runtime`` by these selection sets."""
         fields: list[tuple[str, Complete]] = []
@@ -274,8 +278,16 @@ class _Compiler:
 
         def shape_for(typename: Any) -> Shape:
             runtime = schema.get_type(typename) if isinstance(typename, str) else None
-            if not isinstance(runtime, GraphQLObjectType):
-                runtime = fallback
+            if runtime is abstract and fallback is None and isinstance(
+                    abstract, GraphQLInterfaceType):
+                # an @interfaceObject's object, and clients know no implementation: the
+                # interface's own fields are all they can ask for (as Apollo Gateway answers)
+                own = shapes[abstract.name] = self.selection(abstract, children)
+                return own
+            if typename is None or isinstance(runtime, GraphQLInterfaceType | GraphQLUnionType):
+                runtime = fallback  # an @interfaceObject's placeholder: any implementation
+            if not isinstance(runtime, GraphQLObjectType):  # a type clients cannot see
+                raise _GiveUp
             if runtime is None or not schema.is_sub_type(abstract, runtime):
                 raise _GiveUp
             found = shapes.get(runtime.name)

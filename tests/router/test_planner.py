@@ -292,3 +292,60 @@ def test_plan_cache_is_keyed_by_text_and_operation_name_and_bounded(supergraph_s
     assert gateway.prepare(query, "A") is not first  # the oldest entry was evicted
     with pytest.raises(RequestRejected):
         gateway.prepare("{ nope }", None)
+
+
+def _corpus_planner(case_name: str) -> QueryPlanner:
+    from tests.router.conformance.corpus import case_by_name
+    from tests.router.conformance.supergraphs import supergraph_sdl
+
+    return planner_for(supergraph_sdl(case_by_name(case_name)))
+
+
+def _root_service(planner: QueryPlanner, query: str) -> str:
+    plan = planner.plan(parse(query))
+    first = plan.fetches()[0]
+    return first.service
+
+
+def test_equal_plans_prefer_the_subgraph_whose_provides_is_used() -> None:
+    # aisle and shelf both serve the root field with one entity jump after it (rule: fewest
+    # fetches, then a used @provides, then supergraph order)
+    planner = _corpus_planner("equal_plans_tiebreak")
+    assert _root_service(planner, "{ featured { name stock } }") == "shelf"
+    assert _root_service(planner, "{ topProducts { name stock } }") == "shelf"
+    # nothing provided is asked for: supergraph order decides
+    assert _root_service(planner, "{ topProducts { stock } }") == "aisle"
+    # fewer fetches beat a used @provides: aisle answers stock alone, shelf would need a jump
+    assert len(planner.plan(parse("{ featured { stock } }")).fetches()) == 1
+
+
+def test_cost_search_over_a_shareable_field_in_three_subgraphs_ends() -> None:
+    planner = _corpus_planner("planning_shareable_cycle")
+    plan = planner.plan(parse("{ heroes { main: weapon { name } other: weapon { damage } } }"))
+    # a, the first subgraph serving heroes, keeps weapon; one jump per response path to armoury
+    assert [f.service for f in plan.fetches()] == ["a", "armoury", "armoury"]
+
+
+def test_planning_is_bounded_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    import router.planner as planner_module
+
+    monkeypatch.setattr(planner_module, "PLANNING_BUDGET", -1.0)  # always over budget
+    planner = _corpus_planner("planning_shareable_cycle")
+    with pytest.raises(planner_module.PlanningError, match="planning took longer") as raised:
+        planner.plan(parse("{ heroes { weapon { name } } }"))
+    assert not raised.value.internal
+
+
+def test_an_unexpected_failure_inside_the_planner_is_an_internal_planning_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import router.planner as planner_module
+
+    def broken(*_: object) -> None:
+        raise KeyError("a planner bug")
+
+    planner = _corpus_planner("planning_shareable_cycle")
+    monkeypatch.setattr(planner_module._PlanBuilder, "plan_object", broken)
+    with pytest.raises(planner_module.PlanningError, match="failed to plan") as raised:
+        planner.plan(parse("{ heroes { id } }"))
+    assert raised.value.internal

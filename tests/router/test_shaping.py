@@ -167,6 +167,11 @@ def test_abstract_values_without_a_usable_typename() -> None:
                     {"things": [{"__typename": "Query"}]})  # not a member of the union
 
 
+def test_an_object_of_a_type_clients_cannot_see_is_left_to_graphql_core() -> None:
+    # an @inaccessible implementation: not another type's fields, but null with an error
+    assert_gives_up("{ named { name } }", {"named": [{"__typename": "Hidden", "name": "X"}]})
+
+
 def test_introspection_is_left_to_graphql_core() -> None:
     fast, slow = both("{ __schema { queryType { name } } count }", {"count": 1})
     assert slow.errors is None

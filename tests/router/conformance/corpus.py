@@ -20,6 +20,7 @@ HERE = Path(__file__).parent
 CASES_DIR = HERE / "cases"
 # Failure modes a fake subgraph can be told to have (see fake_subgraph.py).
 BEHAVIOURS = {"normal", "http_500", "not_json"}
+COMPOSERS = {"project", "guild"}
 
 
 class CorpusError(ValueError):
@@ -58,6 +59,13 @@ class Case:
     subgraphs: tuple[SubgraphCase, ...]
     operations: tuple[Operation, ...]
     directory: Path
+    # who composes it: "project" (schema.compose, in memory) or "guild"
+    # (@theguild/federation-composition, committed as supergraph.graphql by generate_expected.py)
+    composer: str = "project"
+
+    @property
+    def supergraph_path(self) -> Path:
+        return self.directory / "supergraph.graphql"
 
     def expected_path(self, operation: str, gateway: str = "apollo") -> Path:
         """Where the committed answer of reference ``gateway`` (apollo, hive) is."""
@@ -110,12 +118,15 @@ def load_case(directory: Path) -> Case:
     operations = raw.get("operations")
     _require(isinstance(subgraphs, dict) and bool(subgraphs), path, "needs 'subgraphs'")
     _require(isinstance(operations, dict) and bool(operations), path, "needs 'operations'")
+    composer = raw.get("composer", "project")
+    _require(composer in COMPOSERS, path, f"composer must be one of {sorted(COMPOSERS)}")
     return Case(
         name=directory.name,
         description=str(raw.get("description", "")).strip(),
         subgraphs=tuple(_load_subgraph(path, n, s) for n, s in subgraphs.items()),
         operations=tuple(_load_operation(path, n, o) for n, o in operations.items()),
         directory=directory,
+        composer=composer,
     )
 
 

@@ -16,10 +16,27 @@ import argparse
 import json
 
 from tests.router.conformance.compare import REFERENCES, loose, mismatches
-from tests.router.conformance.corpus import case_by_name, load_corpus
+from tests.router.conformance.corpus import Case, case_by_name, load_corpus
 from tests.router.conformance.runtime import corpus_servers
+from tests.router.conformance.servers import ReferenceProcess
+from tests.router.conformance.supergraphs import composition_input
 
 STABLE_SUBGRAPHS_URL = "http://fake-subgraphs"
+
+
+def compose_with_the_guild(cases: list[Case]) -> None:
+    """Write the supergraph of each ``composer: guild`` case (see supergraphs.py)."""
+    if not cases:
+        return
+    process = ReferenceProcess([])
+    try:
+        for case in cases:
+            result = process.compose(composition_input(case))
+            if "supergraphSdl" not in result:
+                raise SystemExit(f"{case.name} does not compose: {result.get('errors')}")
+            case.supergraph_path.write_text(result["supergraphSdl"])
+    finally:
+        process.stop()
 
 
 def main() -> None:
@@ -27,6 +44,7 @@ def main() -> None:
     parser.add_argument("cases", nargs="*", help="case names (default: all)")
     arguments = parser.parse_args()
     cases = tuple(case_by_name(n) for n in arguments.cases) if arguments.cases else load_corpus()
+    compose_with_the_guild([case for case in cases if case.composer == "guild"])
     agree = disagree = 0
     with corpus_servers(cases) as servers, servers.with_references(cases):
         for case in cases:

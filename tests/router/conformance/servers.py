@@ -40,7 +40,10 @@ class ReferencesUnavailable(RuntimeError):
 def background_app(app: Any) -> Iterator[str]:
     """Serve ``app`` on a loopback port for the duration of the block; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    # Idle keep-alive connections stay open well past the gateways' own pool timeouts: closing
+    # one as a gateway reuses it would fail that request ("socket hang up") for no reason.
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                            timeout_keep_alive=120)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -126,6 +129,11 @@ class ReferenceProcess:
             raise self._problem or ReferencesUnavailable(
                 "the reference gateways did not start in time")
         return self._url
+
+    def log_tail(self, size: int = 4000) -> str:
+        """The end of the node process' stderr (why it died, when it did)."""
+        path = Path(self._folder.name) / "stderr.log"
+        return path.read_text()[-size:] if path.exists() else ""
 
     def _call(self, path: str, body: Any) -> Any:
         response = httpx.post(f"{self.base_url()}{path}", json=body, timeout=120)

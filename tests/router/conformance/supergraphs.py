@@ -1,7 +1,10 @@
-"""Compose each case's subgraphs into a supergraph with the project's composer.
+"""Each case's supergraph: composed with the project's composer, or committed.
 
-Supergraphs are composed in memory (composition is fast) with placeholder URLs; both the router
-and Apollo Gateway are then pointed at the fake subgraph server through URL overrides.
+Supergraphs are composed in memory (composition is fast) with placeholder URLs; the router and
+the references are then pointed at the fake subgraph server through URL overrides. A case that
+says ``composer: guild`` (one that the project's composer does not accept, such as generated
+cases with ``@requires`` on fields with arguments) uses the supergraph The Guild's composer
+wrote, committed beside it by ``generate_expected.py``.
 """
 
 from __future__ import annotations
@@ -20,10 +23,19 @@ def subgraph_urls(case: Case, base_url: str) -> dict[str, str]:
 _composed: dict[str, str] = {}
 
 
+def composition_input(case: Case) -> list[dict[str, str]]:
+    """The case's subgraphs as composers take them, with placeholder URLs."""
+    placeholders = subgraph_urls(case, PLACEHOLDER_BASE)
+    return [{"name": s.name, "url": placeholders[s.name], "sdl": s.sdl} for s in case.subgraphs]
+
+
 def supergraph_sdl(case: Case) -> str:
-    """The case's composed supergraph; raises ``CompositionError`` for a broken case."""
+    """The case's supergraph; raises ``CompositionError`` for a broken case (and
+    ``FileNotFoundError`` for a ``composer: guild`` case never generated)."""
     if case.name not in _composed:
-        placeholders = subgraph_urls(case, PLACEHOLDER_BASE)
-        _composed[case.name] = compose(
-            [Subgraph(spec.name, placeholders[spec.name], spec.sdl) for spec in case.subgraphs])
+        if case.composer == "guild":
+            _composed[case.name] = case.supergraph_path.read_text()
+        else:
+            _composed[case.name] = compose(
+                [Subgraph(s["name"], s["url"], s["sdl"]) for s in composition_input(case)])
     return _composed[case.name]

@@ -14,6 +14,7 @@ from tests.router.conformance.compare import REFERENCES, mismatches, normalize
 from tests.router.conformance.corpus import Case, Operation, load_corpus
 from tests.router.conformance.known_failures import operation_params
 from tests.router.conformance.runtime import CorpusServers
+from tests.router.conformance.supergraphs import composition_input
 
 pytestmark = pytest.mark.node
 
@@ -38,3 +39,12 @@ def test_committed_responses_are_current(references: CorpusServers, case: Case) 
              if normalize(references.reference_answer(gateway, case, operation)) != normalize(
                  case.expected(operation.name, gateway))]
     assert not stale, f"re-run generate_expected.py for {case.name}: {stale} changed"
+
+
+@pytest.mark.parametrize("case", [c for c in load_corpus() if c.composer == "guild"],
+                         ids=lambda case: case.name)
+def test_committed_supergraphs_are_current(references: CorpusServers, case: Case) -> None:
+    assert references.references_process is not None
+    composed = references.references_process.compose(composition_input(case))
+    assert composed.get("supergraphSdl") == case.supergraph_path.read_text(), \
+        f"re-run generate_expected.py for {case.name}: its composition changed"

@@ -88,7 +88,22 @@ def new_entity(draw: Draw[Any], world: World, name: str) -> Entity:
         declared = list(keys) if style != "multiple" or index == 0 else subset(draw, list(keys))
         declare_entity(world, entity, subgraph, declared)
     world.blocks.append(f"entity {name} keyed {style} in {','.join(homes)}")
+    if draw(st.booleans()):
+        name_field(draw, world, entity)
     return entity
+
+
+def name_field(draw: Draw[Any], world: World, entity: Entity) -> None:
+    """``name``, which every entity type may have: ``String!`` in some subgraphs and ``String``
+    in others (the supergraph says ``String`` and records ``String!`` per subgraph), so one
+    response key can have two types inside one subgraph's selection."""
+    owners = subset(draw, entity.homes, max_size=3)
+    types = []
+    for owner in owners:
+        type_ = draw(st.sampled_from(["String", "String!"]))
+        types.append(type_)
+        shareable(world.subgraphs[owner].declare(entity.name, "name", type_), owners)
+    world.blocks.append(f"{entity.name}.name: {'/'.join(types)} in {','.join(owners)}")
 
 
 def root_fields(draw: Draw[Any], world: World, entity: Entity) -> None:
@@ -156,7 +171,7 @@ def value_field(draw: Draw[Any], world: World, entity: Entity) -> None:
 def reference_field(draw: Draw[Any], world: World, entity: Entity, target: Entity) -> None:
     name = world.fresh("r")
     type_ = draw(st.sampled_from([target.name, f"[{target.name}!]!", f"{target.name}!"]))
-    owners = subset(draw, entity.homes, max_size=2)
+    owners = subset(draw, entity.homes, max_size=3)
     for owner in owners:
         ensure_declared(draw, world, target, owner)
         shareable(world.subgraphs[owner].declare(entity.name, name, type_), owners)
@@ -167,17 +182,21 @@ def reference_field(draw: Draw[Any], world: World, entity: Entity, target: Entit
 
 
 def _owned_scalars(world: World, entity: Entity, outside: str) -> list[tuple[str, str, str]]:
-    """(field, type, owner) of scalar fields of ``entity`` that ``outside`` does not declare."""
+    """(field, type, owner) of plain scalar fields of ``entity`` (stored values, no directive
+    but ``@shareable``, one type everywhere) that ``outside`` does not declare: fields another
+    subgraph can ``@require`` or ``@provide``."""
     found = []
     for owner in entity.homes:
-        declared = world.subgraphs[owner].types.get(entity.name)
+        model = world.subgraphs[owner]
+        declared = model.types.get(entity.name)
         for name, decl in (declared.fields.items() if declared else ()):
-            if name in entity.key_fields or "@external" in decl.directives \
+            if name in entity.key_fields or name == "name" or decl.args \
                     or decl.type.rstrip("!") not in SCALARS \
+                    or set(decl.directives) - {"@shareable"} \
+                    or f"{entity.name}.{name}" in model.resolvers \
                     or world.subgraphs[outside].has_field(entity.name, name):
                 continue
-            if not decl.args and "@override" not in " ".join(decl.directives):
-                found.append((name, decl.type, owner))
+            found.append((name, decl.type, owner))
     return found
 
 
@@ -185,7 +204,7 @@ def requires_field(draw: Draw[Any], world: World, entity: Entity) -> None:
     """A field computed from fields another subgraph owns (``@requires``): plain scalars, a
     field with an argument (once, or twice with two different values), or a nested value."""
     where = draw(st.sampled_from(entity.homes))
-    kind = draw(st.sampled_from(["plain", "arguments", "two_arguments", "nested"]))
+    kind = draw(st.sampled_from(["plain", "arguments", "two_arguments", "nested", "reference"]))
     if kind == "plain":
         _requires_scalars(draw, world, entity, where)
         return
@@ -194,6 +213,9 @@ def requires_field(draw: Draw[Any], world: World, entity: Entity) -> None:
         return
     owner = draw(st.sampled_from(others))
     model = world.subgraphs[where]
+    if kind == "reference":
+        _requires_reference(draw, world, entity, where, owner)
+        return
     if kind == "nested":
         value = world.fresh("v")
         for side in (owner, where):
@@ -216,6 +238,31 @@ def requires_field(draw: Draw[Any], world: World, entity: Entity) -> None:
         model.resolvers[f"{entity.name}.{name}"] = expression
     world.blocks.append(f"{entity.name} @requires {' and '.join(required)} from {owner} "
                         f"in {where}")
+
+
+def _requires_reference(draw: Draw[Any], world: World, entity: Entity, where: str,
+                        owner: str) -> None:
+    """``@requires(fields: "rN { fM }")``: a reference ``owner`` resolves, and a field of the
+    entity it points at that yet another subgraph may own, so the gateway needs a jump before
+    it can build the representation."""
+    target = draw(st.sampled_from(_plain_entities(world)))
+    reference, leaf = world.fresh("r"), world.fresh("f")
+    leaf_owner = draw(st.sampled_from(target.homes))
+    world.subgraphs[leaf_owner].declare(target.name, leaf, "String!")
+    for side in (owner, where):
+        ensure_declared(draw, world, target, side)
+        world.subgraphs[side].declare(entity.name, reference, target.name)
+    model = world.subgraphs[where]
+    model.types[entity.name].fields[reference].add("@external")
+    if not model.has_field(target.name, leaf):
+        model.declare(target.name, leaf, "String!").add("@external")
+    name = world.fresh("q")
+    model.declare(entity.name, name, "String!").add(
+        f'@requires(fields: "{reference} {{ {leaf} }}")')
+    model.resolvers[f"{entity.name}.{name}"] = (
+        f"'q:' + (str({reference}['{leaf}']) if {reference} else 'none')")
+    world.blocks.append(f"{entity.name}.{name} @requires {reference} {{ {leaf} }}: {reference} "
+                        f"from {owner}, {target.name}.{leaf} from {leaf_owner}, in {where}")
 
 
 def _requires_scalars(draw: Draw[Any], world: World, entity: Entity, where: str) -> None:
@@ -285,29 +332,51 @@ def _plain_entities(world: World) -> list[Entity]:
 
 
 def interface_block(draw: Draw[Any], world: World) -> None:
-    """``interface Named { label: String }`` implemented by entities, where each implementation
-    may resolve ``label`` itself or only know it as ``@external`` (owned elsewhere)."""
-    where = draw(st.sampled_from(list(world.subgraphs)))
-    implementations = subset(draw, _plain_entities(world), max_size=3)
-    model = world.subgraphs[where]
-    model.declare("Named", "label", "String", keyword="interface")
-    for entity in implementations:
-        ensure_declared(draw, world, entity, where)
-        declared = model.type(entity.name)
-        if "Named" not in declared.implements:
-            declared.implements.append("Named")
-        owned_here = where in entity.homes and draw(st.booleans())
-        label = model.declare(entity.name, "label", "String")
-        if owned_here:
-            continue
-        # the label is owned by another home; here it is only @external
-        owner = draw(st.sampled_from(entity.homes))
-        if owner == where:
-            continue
-        label.add("@external")
-        world.subgraphs[owner].declare(entity.name, "label", "String")
-    model.declare("Query", "named", "[Named!]!")
-    world.blocks.append(f"interface Named in {where}: {','.join(e.name for e in implementations)}")
+    """``interface Named { label: String }`` implemented by entities, declared by one or two
+    subgraphs with different implementations. Per implementation, ``label`` may be resolved
+    where the interface is, only known there as ``@external`` (owned by another subgraph), or
+    taken over by another subgraph with ``@override``; perhaps also an ``@inaccessible``
+    implementation the API schema does not show."""
+    for where in subset(draw, list(world.subgraphs), max_size=2):
+        implementations = subset(draw, _plain_entities(world), max_size=3)
+        model = world.subgraphs[where]
+        model.declare("Named", "label", "String", keyword="interface")
+        for entity in implementations:
+            ensure_declared(draw, world, entity, where)
+            declared = model.type(entity.name)
+            if "Named" not in declared.implements:
+                declared.implements.append("Named")
+            if model.has_field(entity.name, "label"):
+                continue
+            label = model.declare(entity.name, "label", "String")
+            others = [h for h in entity.homes if h != where
+                      and not world.subgraphs[h].has_field(entity.name, "label")]
+            how = draw(st.sampled_from(["here", "external", "override"])) if others else "here"
+            if how == "here" and where not in entity.homes:
+                how = "external" if others else "stub"
+            if how == "stub":  # nobody else can own it: the implementation is left out
+                del declared.fields["label"]
+                declared.implements.remove("Named")
+                continue
+            if how == "external":
+                label.add("@external")
+                world.subgraphs[draw(st.sampled_from(others))].declare(entity.name, "label",
+                                                                      "String")
+            elif how == "override":
+                owner = draw(st.sampled_from(others))
+                world.subgraphs[owner].declare(entity.name, "label", "String").add(
+                    f'@override(from: "{where}")')
+                world.overridden.add((where, entity.name, "label"))
+        if "Secret" not in world.entities and draw(st.booleans()):
+            secret = Entity("Secret", ("id",), ("s1",), homes=[where])
+            world.entities["Secret"] = secret
+            declare_entity(world, secret, where, ["id"])
+            model.type("Secret").implements.append("Named")
+            model.type("Secret").add("@inaccessible")
+            model.declare("Secret", "label", "String")
+        model.declare("Query", f"named{where.upper()}", "[Named!]!")
+        world.blocks.append(f"interface Named in {where}: "
+                            f"{','.join(e.name for e in implementations)}")
 
 
 def union_block(draw: Draw[Any], world: World) -> None:
@@ -335,6 +404,7 @@ def interface_object_block(draw: Draw[Any], world: World) -> None:
     model = world.subgraphs[real]
     media = model.type("Media", "interface")
     media.add('@key(fields: "id")')
+    hidden = draw(st.integers(0, 4)) == 0
     model.declare("Media", "id", "ID!", keyword="interface")
     model.declare("Media", "title", "String!", keyword="interface")
     implementations = []
@@ -345,6 +415,8 @@ def interface_object_block(draw: Draw[Any], world: World) -> None:
         declare_entity(world, entity, real, ["id"])
         model.type(name).implements.append("Media")
         model.declare(name, "title", "String!")
+        if hidden:  # the API schema then has no object type for Media at all
+            model.type(name).add("@inaccessible")
         if draw(st.booleans()):
             model.declare(name, world.fresh("f"), "Int")
     ids = tuple(i for e in implementations for i in e.ids)
@@ -359,8 +431,9 @@ def interface_object_block(draw: Draw[Any], world: World) -> None:
     object_model.declare("Media", world.fresh("rating"), "Int!")
     where = draw(st.sampled_from([real, other]))
     world.subgraphs[where].declare("Query", "media", "[Media!]!")
-    world.blocks.append(f"entity interface Media in {real}, @interfaceObject in {other}, "
-                        f"Query.media in {where}")
+    hiding = " (implementations @inaccessible)" if hidden else ""
+    world.blocks.append(f"entity interface Media in {real}{hiding}, "
+                        f"@interfaceObject in {other}, Query.media in {where}")
 
 
 def shareable_root_block(draw: Draw[Any], world: World, entity: Entity) -> None:
@@ -368,10 +441,19 @@ def shareable_root_block(draw: Draw[Any], world: World, entity: Entity) -> None:
     owners = subset(draw, list(world.subgraphs), min_size=2, max_size=3)
     if len(owners) < 2:
         return
+    provider = draw(st.sampled_from([None, *owners]))
+    provided = ""
     for owner in owners:
         ensure_declared(draw, world, entity, owner)
-        world.subgraphs[owner].declare("Query", "shared", f"[{entity.name}!]!").add("@shareable")
-    world.blocks.append(f"Query.shared: [{entity.name}] @shareable in {','.join(owners)}")
+        root = world.subgraphs[owner].declare("Query", "shared", f"[{entity.name}!]!")
+        root.add("@shareable")
+        candidates = _owned_scalars(world, entity, owner) if owner == provider else []
+        if candidates:
+            field_name, type_, _ = draw(st.sampled_from(candidates))
+            world.subgraphs[owner].declare(entity.name, field_name, type_).add("@external")
+            root.add(f'@provides(fields: "{field_name}")')
+            provided = f", @provides {field_name} in {owner}"
+    world.blocks.append(f"Query.shared: [{entity.name}] @shareable in {','.join(owners)}{provided}")
 
 
 # --- putting a world together ----------------------------------------------------------------

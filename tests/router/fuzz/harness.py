@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import traceback
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ from hypothesis import strategies as st
 
 from router.gateway import Gateway, GraphQLRequest
 from router.subgraph_schema import subgraph_schema
-from tests.router.conformance.compare import normalize
+from router.supergraph import SupergraphError
+from tests.router.conformance.compare import loose
 from tests.router.conformance.corpus import Operation
 from tests.router.conformance.fake_subgraph import FakeSubgraphs
 from tests.router.conformance.servers import ReferenceProcess, background_app
@@ -47,12 +49,21 @@ OPERATIONS_PER_WORLD = 8
 OUTCOMES = ("agreed", "disagreed", "references_disagree")
 
 
-def loose(response: Any) -> dict[str, Any]:
-    """What must match between gateways: the data, and whether there are errors."""
-    normalized = normalize(response)
-    if "not a GraphQL response" in normalized:
-        return normalized
-    return {"data": normalized.get("data"), "errors": bool(normalized.get("errors"))}
+def own_fault(response: Any) -> bool:
+    """Whether a reference's answer shows a fault of that gateway itself.
+
+    Generated subgraphs never fail on their own, so an error a subgraph returned means the
+    gateway sent it something wrong (a document it rejects, a representation it cannot use),
+    and a "critical" error is the gateway's planner giving up. When a reference fails so, its
+    answer cannot be the reference: the case counts as one the references disagree on (an
+    agreement with the other reference would be by accident).
+    """
+    errors = response.get("errors") if isinstance(response, dict) else None
+    for error in errors or ():
+        extensions = error.get("extensions") or {}
+        if "serviceName" in extensions or extensions.get("CRITICAL_ERROR"):
+            return True
+    return False
 
 
 @dataclass
@@ -124,7 +135,23 @@ class Harness:
         return problems
 
     def run_world(self, world: World, data: st.DataObject) -> None:
-        """Compose, serve and compare ``OPERATIONS_PER_WORLD`` operations on ``world``."""
+        """Compose, serve and compare ``OPERATIONS_PER_WORLD`` operations on ``world``.
+
+        A fault of the harness itself (a generator bug, a reference process gone) is counted
+        and written out, never raised: hypothesis would replay the example and report a flaky
+        strategy instead of the fault.
+        """
+        try:
+            self._run_world(world, data)
+        except Exception:
+            self.tally.counts["harness_faults"] += 1
+            if self.out is not None:
+                self.out.mkdir(parents=True, exist_ok=True)
+                with (self.out / "harness-faults.txt").open("a") as log:
+                    log.write(f"--- world w{self.worlds}\n{traceback.format_exc()}\n"
+                              f"node stderr:\n{self.references.log_tail()}\n")
+
+    def _run_world(self, world: World, data: st.DataObject) -> None:
         self.worlds += 1
         name = f"w{self.worlds}"
         render(world)
@@ -136,34 +163,45 @@ class Harness:
             self.tally.counts["worlds_not_composing"] += 1
             return
         sdl = composed["supergraphSdl"]
+        try:
+            router = Gateway(sdl)
+        except SupergraphError as error:
+            # e.g. a union whose members are all @inaccessible: no valid API schema
+            self.tally.counts["worlds_the_router_refused"] += 1
+            self.note(name, "router-refused", world, {"router": str(error)}, sdl)
+            return
         self.fakes.add(case)
         try:
             started = self.references.load(name, sdl, urls)
-            if any(v != "ok" for v in started.values()):
-                self.tally.counts["worlds_a_reference_refused"] += 1
-                return
-            with self.router(sdl) as router:
-                self.tally.counts["worlds"] += 1
-                schemas = {g: subgraph_schema(router.supergraph, router.planner.schema, g)
-                           for g in router.supergraph.subgraphs}
-                ids = sorted({i for e in world.entities.values() for i in e.ids})
-                for _ in range(OPERATIONS_PER_WORLD):
-                    operation = data.draw(operations(router.schema, ids))
-                    if operation is None:
-                        self.tally.counts["operations_not_validating"] += 1
-                        continue
+            refused = {gateway: why for gateway, why in started.items() if why != "ok"}
+            self.tally.counts["worlds" if not refused else "worlds_a_reference_refused"] += 1
+            if refused:
+                self.note(name, "reference-refused", world, refused, sdl)
+            schemas = {g: subgraph_schema(router.supergraph, router.planner.schema, g)
+                       for g in router.supergraph.subgraphs}
+            ids = sorted({i for e in world.entities.values() for i in e.ids})
+            for _ in range(OPERATIONS_PER_WORLD):
+                # drawn whatever happens next, so that replaying a world draws alike
+                operation = data.draw(operations(router.schema, ids))
+                if operation is None:
+                    self.tally.counts["operations_not_validating"] += 1
+                elif refused:
+                    self.tally.counts["operations_a_reference_refused"] += 1
+                else:
                     self.compare(world, name, router, operation, schemas, sdl)
         finally:
+            self.loop.run_until_complete(router.aclose())
             self.references.unload(name)
             self.fakes.remove(case)
 
-    @contextlib.contextmanager
-    def router(self, sdl: str) -> Iterator[Gateway]:
-        router = Gateway(sdl)
-        try:
-            yield router
-        finally:
-            self.loop.run_until_complete(router.aclose())
+    def note(self, name: str, what: str, world: World, answers: dict[str, Any],
+             sdl: str) -> None:
+        """Keep a world some gateway refused to serve, for a look later."""
+        if self.out is not None:
+            folder = self.out / f"{what}-{name}"
+            folder.mkdir(parents=True, exist_ok=True)
+            write_disagreement(Disagreement(world, Operation("op", "{ __typename }"), answers,
+                                            what, sdl), folder)
 
     def compare(self, world: World, name: str, router: Gateway, operation: Operation,
                 schemas: dict[str, Any], sdl: str) -> None:
@@ -178,8 +216,11 @@ class Harness:
         answers = {"apollo": apollo, "hive": hive, "router": mine}
         if invalid:
             problem = "invalid fetch documents: " + "; ".join(invalid)
-        if loose(apollo) != loose(hive):
+        if loose(apollo) != loose(hive) or own_fault(apollo) or own_fault(hive):
             self.tally.counts["references_disagree"] += 1
+            side = ("router_as_apollo" if loose(mine) == loose(apollo) else
+                    "router_as_hive" if loose(mine) == loose(hive) else "router_as_neither")
+            self.tally.counts[f"references_disagree_{side}"] += 1
             if problem:
                 self.record(Disagreement(world, operation, answers, problem, sdl))
             elif self.out is not None and self.tally.counts["references_disagree"] <= 200:

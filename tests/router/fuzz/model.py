@@ -220,8 +220,8 @@ def case_yaml(case: Case) -> str:
         if operation.variables is not None:
             body["variables"] = operation.variables
         operations[operation.name] = body
-    document = {"description": f"Generated ({case.description}).", "subgraphs": subgraphs,
-                "operations": operations}
+    document = {"description": f"Generated ({case.description}).", "composer": "guild",
+                "subgraphs": subgraphs, "operations": operations}
 
     class Dumper(yaml.SafeDumper):
         pass

@@ -62,9 +62,14 @@ class _Document:
             else str(value).lower()
         return f" @{directive}(if: {argument})"
 
-    def alias(self) -> str:
+    def alias(self, parent: Composite | None = None) -> str:
+        """Maybe an alias: a fresh one, or the name of another field of ``parent`` (which makes
+        a gateway rename the fields it adds for itself there)."""
         if self.draw(st.integers(0, 3)) != 0:
             return ""
+        names = list(getattr(parent, "fields", {}))
+        if names and self.draw(st.booleans()):
+            return f"{self.draw(st.sampled_from(names))}: "
         self.aliases += 1
         return f"k{self.aliases}: "
 
@@ -94,7 +99,7 @@ class _Document:
     def field(self, parent: GraphQLObjectType | GraphQLInterfaceType, name: str,
               depth: int) -> str:
         definition = parent.fields[name]
-        text = f"{self.alias()}{name}{self.arguments(definition)}{self.condition()}"
+        text = f"{self.alias(parent)}{name}{self.arguments(definition)}{self.condition()}"
         named = get_named_type(definition.type)
         if is_leaf_type(named) or is_enum_type(named):
             return text

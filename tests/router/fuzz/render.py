@@ -49,8 +49,11 @@ class Renderer:
         provided = [m.group(1) for d in decl.directives if (m := PROVIDES.match(d))]
         if named == "Money":
             return self.money(model, type_ref, owner, field_name)
-        candidates = _possible(self.world, model, named)
-        if not candidates:
+        if (named in model.types and model.types[named].keyword != "enum") or named == "Media":
+            candidates = _possible(self.world, model, named)
+            if not candidates:  # an abstract type nothing implements here
+                return [] if type_ref.startswith("[") else None
+        else:
             return self.scalar(type_ref, owner, field_name)
         instances = [(entity, i) for entity in candidates for i in entity.ids]
         everything = field_name.startswith(("all", "top", "shared", "named", "results", "media"))

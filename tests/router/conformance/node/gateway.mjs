@@ -28,7 +28,7 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 // Hive Gateway reads subgraph URLs from the supergraph itself: point join__graph at `urls`.
 function withUrls(supergraphSdl, urls) {
   return supergraphSdl.replace(
-    /(@join__graph\(name: "([^"]+)", url: ")([^"]*)(")/g,
+    /(@join__graph\(\s*name:\s*"([^"]+)"[\s,]*url:\s*")([^"]*)(")/g,
     (all, head, name, url, tail) => `${head}${urls[name] ?? url}${tail}`,
   );
 }
@@ -112,6 +112,25 @@ async function startHive(entry) {
   };
 }
 
+// A reference that throws outside any request (Hive Gateway does, on some entity merges) must
+// not take the other gateways down: the error is logged, and the request it belonged to
+// answers 504 when REQUEST_TIMEOUT_MS passes.
+for (const event of ["uncaughtException", "unhandledRejection"]) {
+  process.on(event, (error) => {
+    process.stderr.write(`${event}: ${error && error.stack ? error.stack : error}\n`);
+  });
+}
+const REQUEST_TIMEOUT_MS = 15_000;
+
+function withTimeout(promise) {
+  let timer;
+  const timeout = new Promise((resolve) => {
+    const answer = { status: 504, headers: { "content-type": "text/plain" } };
+    timer = setTimeout(() => resolve({ ...answer, body: "no answer" }), REQUEST_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const STARTERS = { apollo: startApollo, hive: startHive };
 const gateways = new Map(); // "<kind>/<name>" -> {gateway} or {failure}
 
@@ -192,7 +211,7 @@ async function handle(request, response) {
     response.writeHead(503, { "content-type": "text/plain" }).end(entry.failure);
     return;
   }
-  const result = await entry.gateway.handle(request, url, text);
+  const result = await withTimeout(entry.gateway.handle(request, url, text));
   response.writeHead(result.status, result.headers).end(result.body);
 }
 
