@@ -299,6 +299,8 @@ def _warlock(entry: ClassLevel, ctx: FeatureContext, fx: Effects) -> None:
         fx.extra_damage.append(ExtraDamage(AttackScope.PACT, "1d6 necrotic, psychic or radiant",
                                            "Lifedrinker", "once per turn"))
     if entry.subclass == "fiend-patron":
+        if level >= 14:
+            fx.number(ClassId.WARLOCK, "hurl_through_hell_damage", "8d10 psychic")
         if level >= 3:
             fx.number(ClassId.WARLOCK, "dark_ones_blessing_temp_hp", max(1, cha + level))
         resilience = _choice(entry, "fiendish-resilience")

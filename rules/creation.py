@@ -51,15 +51,18 @@ from rules.creation_data import (
     MasteryScope,
     StartingItem,
 )
+from rules.derive import derive
 from rules.enums import Ability, ClassId, ScoreMethod, Size, Skill, WeaponCategory
 from rules.equipment import catalog_item, catalog_refs
 from rules.errors import RuleError, SheetParseError
 from rules.feats import FEATS, FeatCategory, feat_info
-from rules.grants import expertise_errors, expertise_grants, skill_errors, skill_grants
+from rules.grants import expertise_grants, skill_grants
 from rules.parse import parse_sheet
 from rules.sheet import Sheet, slugify
 from rules.species import SPECIES
 from rules.species_traits import LINEAGES
+from rules.spellcasting import CasterLevels
+from rules.spells import SRD_SPELLS, highest_spell_level, spell_facts
 from rules.validation import validate
 
 CREATION_KEY = "starting_equipment"
@@ -102,6 +105,7 @@ class Pending:
     count: int
     options: tuple[str, ...]
     optional: bool = False  # may be left open (Skilled picks taken as tools)
+    class_id: ClassId | None = None  # the class a spell pick is for (``spells[i].class``)
 
 
 @dataclass(frozen=True)
@@ -331,6 +335,7 @@ def _pending(d: _Draft, sheet: Sheet | None) -> list[Pending]:
     out.extend(_ability_pending(d))
     if sheet is not None:
         out.extend(_grant_pending(sheet, d))
+        out.extend(_spell_pending(sheet))
     if creation is not None:
         out.extend(_class_pending(d, creation))
     fixed_languages, count, options = _known_languages(d)
@@ -395,6 +400,33 @@ def _grant_pending(sheet: Sheet, d: _Draft) -> list[Pending]:
                 allowed = allowed & sheet.proficiencies.skills
             out.append(Pending(noun, path, grant.source, left,
                                tuple(sorted(s.value for s in allowed)), grant.optional))
+    return out
+
+
+def _spell_pending(sheet: Sheet) -> list[Pending]:
+    """Cantrips and prepared spells still to pick, with the spells the class may take now."""
+    out = []
+    derived = {line.class_id: line for line in derive(sheet).spellcasting}
+    for entry in sheet.classes:
+        line = derived.get(entry.class_id)
+        if line is None:
+            continue
+        highest = highest_spell_level(CasterLevels(entry.class_id, entry.level, entry.subclass))
+        mine = [(spell, spell_facts(spell.name)) for spell in sheet.spells
+                if spell.class_id is entry.class_id and not spell.source]
+        cantrips = sum(1 for _, facts in mine if facts is not None and facts.level == 0)
+        prepared = sum(1 for spell, facts in mine
+                       if facts is not None and facts.level > 0 and spell.prepared)
+        chosen = {slugify(s.name) for s in sheet.spells}
+        name = CLASSES[entry.class_id].name
+        for count, have, low, high, what in ((line.cantrips, cantrips, 0, 0, "cantrips"),
+                                             (line.prepared, prepared, 1, highest, "spells")):
+            if have < count:
+                options = tuple(slug for slug, facts in SRD_SPELLS.items()
+                                if entry.class_id in facts.classes
+                                and low <= facts.level <= high and slug not in chosen)
+                out.append(Pending(what, "spells", f"{name} level {entry.level}",
+                                   count - have, options, class_id=entry.class_id))
     return out
 
 
@@ -564,8 +596,6 @@ def _creation_rules(sheet: Sheet, d: _Draft) -> list[RuleError]:
     if sheet.improvements:
         errors.append(RuleError("improvements", "creation_improvements",
                                 "Ability Score Improvements come with later levels."))
-    errors.extend(skill_errors(sheet))
-    errors.extend(expertise_errors(sheet))
     errors.extend(_language_errors(sheet, d))
     errors.extend(_feat_grant_errors(sheet))
     errors.extend(_mastery_errors(sheet))

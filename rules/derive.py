@@ -68,6 +68,7 @@ from rules.spellcasting import (
     prepared_spells,
     spell_slots,
 )
+from rules.spells import spell_facts
 from rules.subclasses import subclass_features_up_to, subclass_info
 from rules.training import TrainingSummary, is_armor_trained, training
 
@@ -101,6 +102,20 @@ class ClassSpellcasting:
     prepared: int
     save_dc_breakdown: Breakdown = ()
     attack_bonus_breakdown: Breakdown = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SpellLine:
+    """A spell on the sheet, with the level and (for a class's spell) the DC and attack bonus
+    it is cast with."""
+
+    name: str
+    level: int | None  # None: not an SRD spell (the caller's catalog knows it)
+    class_id: ClassId | None
+    prepared: bool
+    source: str
+    save_dc: int | None
+    attack_bonus: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +252,7 @@ class DerivedSheet:
     cantrip_damage_dice: int  # dice of a damaging cantrip at this character level
     roll_floors: tuple[RollFloor, ...]  # Reliable Talent, Indomitable Might
     attunement_limit: int  # 3, or 4 with Use Magic Device
+    spells: tuple[SpellLine, ...]
 
 
 # ---------------------------------------------------------------- ability scores
@@ -886,7 +902,20 @@ def derive(sheet: Sheet) -> DerivedSheet:
         cantrip_damage_dice=cantrip_dice(level),
         roll_floors=tuple(fx.roll_floors),
         attunement_limit=fx.attunement_limit[0],
+        spells=_spell_lines(sheet, casting),
     )
+
+
+def _spell_lines(sheet: Sheet, casting: tuple[ClassSpellcasting, ...]) -> tuple[SpellLine, ...]:
+    by_class = {line.class_id: line for line in casting}
+    lines = []
+    for spell in sheet.spells:
+        facts = spell_facts(spell.name)
+        line = by_class.get(spell.class_id) if spell.class_id is not None else None
+        lines.append(SpellLine(
+            spell.name, facts.level if facts else None, spell.class_id, spell.prepared,
+            spell.source, line.save_dc if line else None, line.attack_bonus if line else None))
+    return tuple(lines)
 
 
 def cantrip_dice(character_level: int) -> int:

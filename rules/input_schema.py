@@ -227,5 +227,12 @@ def sheet_schema() -> Schema:
             "defenses": _obj({kind: damage_list for kind in DEFENSE_KINDS}),
             "armor_options": _obj({"mage_armor": _BOOL, "natural_armor": _optional(_INT)}),
             "state": _state(),
+            "spells": {**_list({"anyOf": [_TEXT, _obj({
+                "name": _TEXT,
+                "class": _optional(_enum(ClassId)),
+                "prepared": _BOOL,
+                "source": _optional({"type": "string"}),
+            }, required=("name",))]}), "description":
+                "spells known or prepared: the class they are cast as, or another source"},
         }, required=("identity", "classes", "abilities", "background")),
     }

@@ -47,6 +47,7 @@ from rules.sheet import (
     PlayState,
     Proficiencies,
     Sheet,
+    SpellEntry,
     slugify,
 )
 
@@ -430,6 +431,21 @@ def _item(r: _Reader, value: Any, p: str) -> Item | None:
     return item
 
 
+def _spell(r: _Reader, value: Any, p: str) -> SpellEntry | None:
+    """A spell name, or ``{"name", "class", "prepared", "source"}``."""
+    if isinstance(value, str):
+        return SpellEntry(value.strip()) if value.strip() else None
+    d = r.obj(value, p, {"name", "class", "prepared", "source"})
+    if d is None:
+        return None
+    name = r.string(d, "name", p, required=True)
+    class_id = r.enum_field(ClassId, d, "class", p)
+    if name is None:
+        return None
+    return SpellEntry(name, class_id, r.boolean(d, "prepared", p, default=True),
+                      r.string(d, "source", p) or "")
+
+
 def _state(r: _Reader, d: dict[str, Any], p: str) -> PlayState:
     concentration_raw = r.get(d, "concentration", p, False)
     concentration: tuple[str, ...] = ()
@@ -471,7 +487,7 @@ _STATE_FIELDS = {
 _TOP_FIELDS = {
     "identity", "classes", "abilities", "background", "improvements", "feats", "proficiencies",
     "equipment", "currency", "xp", "weapon_masteries", "bonuses", "defenses", "armor_options",
-    "state", "$schema", "notes",
+    "state", "$schema", "notes", "spells",
 }  # fmt: skip
 
 
@@ -543,6 +559,10 @@ def parse_sheet(data: object) -> Sheet:
         ArmorOptions(),
     )
     state = r.nested(top, "state", "", _STATE_FIELDS, lambda o, q: _state(r, o, q), PlayState())
+    spells = [
+        spell for index, value in enumerate(r.array(top, "spells", ""))
+        if (spell := _spell(r, value, f"spells[{index}]")) is not None
+    ]
     xp = r.integer(top, "xp", "")
     masteries = r.string_set(top, "weapon_masteries", "")
     if r.errors or identity is None or abilities is None or background is None:
@@ -565,4 +585,5 @@ def parse_sheet(data: object) -> Sheet:
         defenses=defenses,
         armor_options=armor_options,
         state=state,
+        spells=tuple(spells),
     )

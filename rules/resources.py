@@ -165,6 +165,8 @@ RESOURCES: tuple[ResourceSpec, ...] = (
                  _from_level(2), _always(_LONG)),
     ResourceSpec("faithful-steed", "Faithful Steed (free Find Steed)", ClassId.PALADIN,
                  _from_level(5), _always(_LONG)),
+    ResourceSpec("holy-nimbus", "Holy Nimbus", ClassId.PALADIN, _from_level(20),
+                 _always(_LONG), subclass="oath-of-devotion"),
     ResourceSpec("tireless", "Tireless (Temporary Hit Points)", ClassId.RANGER,
                  _modifier_uses(Ability.WIS, 10), _always(_LONG)),
     ResourceSpec("natures-veil", "Nature's Veil", ClassId.RANGER,

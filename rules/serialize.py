@@ -14,7 +14,7 @@ from rules.derive import DerivedSheet
 from rules.enums import ClassId
 from rules.equipment import Item
 from rules.roll_modes import AttackedSummary, RollModes, RollSummary
-from rules.sheet import Sheet
+from rules.sheet import Sheet, SpellEntry
 
 
 def _enum_map(mapping: Mapping[Any, int]) -> dict[str, int]:
@@ -63,6 +63,17 @@ def item_to_dict(item: Item) -> dict[str, Any]:
         data["weapon"] = weapon
     if item.notes:
         data["notes"] = item.notes
+    return data
+
+
+def _spell_to_dict(spell: SpellEntry) -> dict[str, Any]:
+    data: dict[str, Any] = {"name": spell.name}
+    if spell.class_id is not None:
+        data["class"] = spell.class_id.value
+    if not spell.prepared:
+        data["prepared"] = False
+    if spell.source:
+        data["source"] = spell.source
     return data
 
 
@@ -161,6 +172,8 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
         "armor_options": {"mage_armor": sheet.armor_options.mage_armor},
         "state": state_dict,
     }
+    if sheet.spells:
+        data["spells"] = [_spell_to_dict(spell) for spell in sheet.spells]
     if sheet.armor_options.natural_armor is not None:
         data["armor_options"]["natural_armor"] = sheet.armor_options.natural_armor
     return data
@@ -288,6 +301,7 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
         "roll_floors": to_plain(d.roll_floors),
         "cantrip_damage_dice": d.cantrip_damage_dice,
         "attunement_limit": d.attunement_limit,
+        "spells": to_plain(d.spells),
     }
 
 

@@ -118,6 +118,18 @@ class Feat:
 
 
 @dataclass(frozen=True)
+class SpellEntry:
+    """A spell the character knows or prepares. ``class_id``: the class it is cast as (its list
+    and tables apply); ``source``: where it comes from otherwise (Magic Initiate, a lineage, a
+    subclass's always-prepared spells, Mystic Arcanum), so it counts against no table."""
+
+    name: str
+    class_id: ClassId | None = None
+    prepared: bool = True  # False: in a Wizard's spellbook but not prepared today
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Bonuses:
     """Flat bonuses from sources the engine does not model (magic items, blessings)."""
 
@@ -196,6 +208,7 @@ class Sheet:
     defenses: Defenses = Defenses()
     armor_options: ArmorOptions = ArmorOptions()
     state: PlayState = PlayState()
+    spells: tuple[SpellEntry, ...] = ()
 
     # A sheet never changes, so what is asked for again and again is worked out once.
     @cached_property

@@ -27,6 +27,7 @@ from rules.dice import DiceNotationError, parse
 from rules.enums import Ability, ClassId, ImprovementKind, ScoreMethod
 from rules.errors import RuleError, SheetParseError
 from rules.feats import PREREQUISITE_SCORE, FeatCategory, feat_info
+from rules.grants import expertise_errors, skill_errors
 from rules.magic_items import needs_attunement
 from rules.parse import parse_sheet
 from rules.progression import MAX_LEVEL, MIN_LEVEL
@@ -39,6 +40,7 @@ from rules.spellcasting import (
     pact_slots,
     spell_slots,
 )
+from rules.spells import SpellIndex, spell_errors
 from rules.subclasses import subclass_info
 
 MAX_ATTUNED = 3
@@ -541,24 +543,31 @@ def _created_slots(sheet: Sheet) -> Iterator[RuleError]:
                        f"{creation.min_sorcerer_level}; this character has {sorcerer}.")
 
 
-def validate(sheet: Sheet) -> list[RuleError]:
-    """Every rule violation in ``sheet`` (an empty list means legal)."""
+def validate(sheet: Sheet, *, spells: SpellIndex | None = None) -> list[RuleError]:
+    """Every rule violation in ``sheet`` (an empty list means legal).
+
+    ``spells``: spells the caller knows beyond the SRD (the catalog's homebrew), for checking
+    the sheet's ``spells`` against class lists.
+    """
     checks = (
         _identity, _classes, _base_scores, _background, _improvements, _final_scores,
-        _multiclass, _feats, _proficiencies, _equipment,
+        _multiclass, _feats, _proficiencies, skill_errors, expertise_errors, _equipment,
     )
     errors = [error for check in checks for error in check(sheet)]
     if MIN_LEVEL <= sheet.total_level <= MAX_LEVEL and all(
         e.level >= MIN_LEVEL for e in sheet.classes
     ):
         errors.extend(_state(sheet))
+        tables = {line.class_id: (line.cantrips, line.prepared)
+                  for line in derive(sheet).spellcasting}
+        errors.extend(spell_errors(sheet, spells, tables))
     return errors
 
 
-def validate_data(data: Any) -> list[RuleError]:
+def validate_data(data: Any, *, spells: SpellIndex | None = None) -> list[RuleError]:
     """Parse decoded JSON and validate it: parse problems first, or rule violations."""
     try:
         sheet = parse_sheet(data)
     except SheetParseError as exc:
         return list(exc.errors)
-    return validate(sheet)
+    return validate(sheet, spells=spells)

@@ -272,6 +272,9 @@ def test_sacred_weapon_adds_charisma_to_melee_attack_rolls() -> None:
 
 
 def test_paladin_resources_and_aura_range() -> None:
+    nimbus = d(ClassLevel(ClassId.PALADIN, 20, "oath-of-devotion"))
+    assert nimbus.resources["holy-nimbus"].maximum == 1
+    assert "holy-nimbus" not in d((ClassId.PALADIN, 20)).resources
     derived = d((ClassId.PALADIN, 18))
     assert derived.resources["paladins-smite"].maximum == 1
     assert derived.resources["faithful-steed"].maximum == 1
@@ -427,6 +430,7 @@ def test_fiend_blessing_luck_resilience() -> None:
     assert derived.class_numbers[ClassId.WARLOCK]["dark_ones_blessing_temp_hp"] == 3 + 14
     assert derived.resources["dark-ones-own-luck"].maximum == 3
     assert derived.resources["hurl-through-hell"].maximum == 1
+    assert derived.class_numbers[ClassId.WARLOCK]["hurl_through_hell_damage"] == "8d10 psychic"
     assert derived.defenses.sources[DamageType.COLD] == ("Fiendish Resilience",)
 
 

@@ -190,6 +190,9 @@ def test_rolled_wizard_uses_the_server_seed() -> None:
         "proficiencies": {"skills": ["investigation", "medicine"],
                           "languages": ["gnomish", "draconic"]},
         "starting_equipment": {"class": "a", "background": "b"},
+        "spells": [{"name": n, "class": "wizard"} for n in (
+            "Fire Bolt", "Light", "Mage Hand", "Magic Missile", "Shield", "Sleep",
+            "Detect Magic")],
     }
     options = creation_options(draft)
     assert options.abilities.rolled == rolled
@@ -302,6 +305,8 @@ def test_class_choices_are_checked() -> None:
     errors = {(e.path, e.code) for e in build_character(draft).errors}
     assert ("classes[0].choices.divine-order[0]", "unknown_choice_option") in errors
     draft["classes"] = [{"class": "cleric", "choices": {"divine-order": "protector"}}]
+    draft["spells"] = [{"name": n, "class": "cleric"} for n in (
+        "Guidance", "Light", "Thaumaturgy", "Bless", "Cure Wounds", "Command", "Sanctuary")]
     assert build_character(draft).errors == ()
 
 
@@ -365,6 +370,9 @@ def _answer(draft: dict[str, Any], step: Any) -> None:
         draft.setdefault("feats", []).append(picks[0])
     elif step.id in ("class-equipment", "background-equipment"):
         draft.setdefault("starting_equipment", {})[step.path.rsplit(".", 1)[1]] = picks[0]
+    elif step.id in ("cantrips", "spells"):
+        draft.setdefault("spells", []).extend(
+            {"name": name, "class": step.class_id.value} for name in picks)
     elif step.path.startswith("classes[0].choices."):
         draft["classes"][0].setdefault("choices", {})[step.id] = picks
     else:
