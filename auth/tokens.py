@@ -37,6 +37,8 @@ class Claims:
     scopes: frozenset[str] = frozenset()
     kind: str = "user"  # "user" or "service"
     expires_at: int = 0
+    session: str | None = None  # ``sid``: the sign-in a user token belongs to (auth.revocation)
+    token_id: str | None = None  # ``jti``
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -47,12 +49,24 @@ class Claims:
             scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
             kind=str(payload.get("kind", "user")),
             expires_at=int(payload.get("exp", 0)),
+            session=_optional_text(payload.get("sid")),
+            token_id=_optional_text(payload.get("jti")),
             raw=payload,
         )
 
 
+def _optional_text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 class TokenVerifier(Protocol):
     async def verify(self, token: str) -> Claims: ...
+
+
+class RevocationCheck(Protocol):
+    """Refuses claims whose sign-in has ended (``auth.revocation.SessionRevocations``)."""
+
+    async def check(self, claims: Claims) -> Claims: ...
 
 
 def verify_with_keys(token: str, keys: KeySet, *, now: float | None = None) -> Claims:
@@ -149,25 +163,34 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class CachedVerifier:
-    """Remembers tokens it has verified until they expire.
+    """Remembers tokens whose signature it has verified until they expire.
 
     A client sends the same token with every request, and the router looks at it more than once
     per request (rate-limit identity, then authorization); a signature check each time is wasted
     work. Only successes are remembered, so a bad token is checked (and refused) every time.
+
+    ``revocations`` is asked on every call, remembered token or not: the cache saves the
+    signature check, never the question whether the sign-in has ended since.
     """
 
-    def __init__(self, inner: TokenVerifier, *, max_entries: int = 10_000) -> None:
+    def __init__(
+        self,
+        inner: TokenVerifier,
+        *,
+        revocations: RevocationCheck | None = None,
+        max_entries: int = 10_000,
+    ) -> None:
         self.inner = inner
+        self.revocations = revocations
         self.max_entries = max_entries
         self._verified: dict[str, Claims] = {}
 
     async def verify(self, token: str) -> Claims:
         claims = self._verified.get(token)
-        if claims is not None and claims.expires_at > time.time():
-            return claims
-        self._verified.pop(token, None)
-        claims = await self.inner.verify(token)
-        if len(self._verified) >= self.max_entries:
-            self._verified.pop(next(iter(self._verified)))  # the oldest entry goes first
-        self._verified[token] = claims
-        return claims
+        if claims is None or claims.expires_at <= time.time():
+            self._verified.pop(token, None)
+            claims = await self.inner.verify(token)
+            if len(self._verified) >= self.max_entries:
+                self._verified.pop(next(iter(self._verified)))  # the oldest entry goes first
+            self._verified[token] = claims
+        return claims if self.revocations is None else await self.revocations.check(claims)

@@ -9,6 +9,7 @@ and still a GraphQL-shaped body, so clients can always read ``errors[0].extensio
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -21,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from auth.tokens import CachedVerifier, InvalidToken, TokenVerifier
+from auth.tokens import CachedVerifier, InvalidToken, RevocationCheck, TokenVerifier
 from infra.cache import Cache
 from router.authorization import ANONYMOUS, PolicyHook, deny_all_policies
 from router.callers import authenticate
@@ -44,6 +45,7 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 BAD_REQUEST = "BAD_REQUEST"
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+HEALTH_CHECK_SECONDS = 2.0
 
 log = logging.getLogger("router")
 
@@ -204,6 +206,19 @@ class GraphQLEndpoint:
         return _json(response.body, status, media_type)
 
 
+async def _own_health(revocations: RevocationCheck | None) -> dict[str, str]:
+    """The router's own dependencies: the revocation list (Redis in production), without which
+    it refuses every token."""
+    ping = getattr(revocations, "ping", None)
+    if ping is None:
+        return {}
+    try:
+        await asyncio.wait_for(ping(), HEALTH_CHECK_SECONDS)
+    except Exception as exc:  # timeout or connection refused: not ready either way
+        return {"revocations": f"unreachable ({exc.__class__.__name__})"}
+    return {"revocations": "ok"}
+
+
 def create_app(
     supergraph_sdl: str,
     *,
@@ -220,6 +235,7 @@ def create_app(
     override_labels: Mapping[str, bool] | None = None,
     override_label_default: bool = True,
     policy_hook: PolicyHook = deny_all_policies,
+    revocations: RevocationCheck | None = None,
 ) -> Starlette:
     """The router as an ASGI app serving ``supergraph_sdl``.
 
@@ -233,6 +249,8 @@ def create_app(
     ``cache`` holds rate-limit counters (default in-process; the caller closes it).
     ``override_labels``/``override_label_default`` decide progressive ``@override`` labels and
     ``policy_hook`` decides ``@policy`` names (``router.gateway.GatewayConfig``).
+    ``revocations`` refuses tokens of signed-out sessions (``auth.revocation``), asked on every
+    request after the signature check.
     """
     config = GatewayConfig(
         dev=dev,
@@ -245,14 +263,17 @@ def create_app(
     )
     gateway = Gateway(supergraph_sdl, config=config, subgraph_url_overrides=subgraph_url_overrides)
     if verifier is not None:
-        verifier = CachedVerifier(verifier)  # one signature check per token, not per request
+        # One signature check per token, not per request; the revocation list every time.
+        verifier = CachedVerifier(verifier, revocations=revocations)
     streams = Subscriptions(gateway, verifier, subscriptions)
     endpoint = GraphQLEndpoint(gateway, verifier, streams)
 
     async def health(_: Request) -> Response:
         statuses = await gateway.health()
-        healthy = all(status == "ok" for status in statuses.values())
-        body = {"status": "ok" if healthy else "unavailable", "subgraphs": statuses}
+        own = await _own_health(revocations)
+        healthy = all(status == "ok" for status in [*statuses.values(), *own.values()])
+        body = {"status": "ok" if healthy else "unavailable", "subgraphs": statuses,
+                "checks": own}
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     @asynccontextmanager

@@ -126,6 +126,18 @@ def _with_code(error: GraphQLError, code: str) -> JsonObject:
     return _error(error.message, str(extensions["code"]), error) | {"extensions": extensions}
 
 
+def _failing_checks(response: httpx.Response) -> str:
+    """``" (catalog: empty ...)"``: the checks a subgraph's ``/health`` body says failed."""
+    try:
+        checks = response.json().get("checks")
+    except (ValueError, AttributeError):
+        return ""
+    if not isinstance(checks, dict):
+        return ""
+    failing = [f"{name}: {answer}" for name, answer in checks.items() if answer != "ok"]
+    return f" ({'; '.join(failing)})" if failing else ""
+
+
 class PlanCache:
     """A bounded least-recently-used map from (operation text, operation name) to a plan."""
 
@@ -385,7 +397,7 @@ class Gateway:
             except httpx.HTTPError as exc:
                 return endpoint.name, f"unreachable ({exc.__class__.__name__})"
             if response.status_code != 200:
-                return endpoint.name, f"HTTP {response.status_code}"
+                return endpoint.name, f"HTTP {response.status_code}{_failing_checks(response)}"
             return endpoint.name, "ok"
 
         results = await asyncio.gather(*(probe(e) for e in self.endpoints.values()))

@@ -21,3 +21,17 @@ def create_cache(url: str | None = None) -> Cache:
     raise ValueError(
         f"unsupported cache URL scheme {scheme!r} in {url!r}: use memory:// or redis://host:port/db"
     )
+
+
+_process_caches: dict[str | None, Cache] = {}
+
+
+def process_cache(url: str | None) -> Cache:
+    """One cache per process and URL. In the embedded stack every service and the router run in
+    one process and so share one in-process cache: what one of them writes (a revoked sign-in)
+    the others read. With Redis the sharing reaches across processes anyway; one client per
+    process keeps the connection pools few."""
+    key = url or None
+    if key not in _process_caches:
+        _process_caches[key] = create_cache(key)
+    return _process_caches[key]

@@ -205,6 +205,15 @@ class _Connection:
         await asyncio.sleep(max(0.0, expires_at - time.time()))
         self.request_close(CloseCode.FORBIDDEN, "Forbidden: access token has expired")
 
+    async def _close_when_signed_out(self, caller: Caller) -> None:
+        """A sign-in that ends (logout, a stolen refresh token) ends its live streams too."""
+        while True:
+            await asyncio.sleep(self.settings.revocation_check_interval)
+            reason = await self.subscriptions.signed_out(caller)
+            if reason is not None:
+                self.request_close(CloseCode.FORBIDDEN, f"Forbidden: {reason}")
+                return
+
     # --- messages -----------------------------------------------------------------------------
 
     async def _handle(self, message: Message) -> None:
@@ -238,6 +247,8 @@ class _Connection:
         self.caller = caller
         if caller.expires_at is not None:
             self._spawn(self._close_when_expired(caller.expires_at))
+        if caller.viewer.authenticated:
+            self._spawn(self._close_when_signed_out(caller))
         self.outbox.offer(protocol.encode(protocol.CONNECTION_ACK))
 
     def _on_subscribe(self, message: Message) -> None:

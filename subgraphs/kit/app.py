@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -18,10 +19,10 @@ from strawberry.federation import Schema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from auth.tokens import InvalidToken, bearer_token
-from infra.db.engine import ping
 from infra.db.migrations import upgrade
 from infra.db.outbox_relay import run_relay
 from subgraphs.kit.context import Context, Viewer
+from subgraphs.kit.health import Check, ReadinessCheck, run_checks, runtime_checks
 from subgraphs.kit.runtime import Runtime
 
 log = logging.getLogger("dndcreator.subgraph")
@@ -72,19 +73,23 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     on_startup: Sequence[StartupHook] = (),
     consumers: Sequence[BackgroundTask] = (),
+    readiness: Mapping[str, ReadinessCheck] | None = None,
 ) -> Starlette:
     """``extra_routes`` add service-specific endpoints (JWKS, asset bytes); ``on_startup`` hooks
     run after migrations, before the service takes requests (e.g. a first catalog import);
-    ``consumers`` (event bus consumers) start after the hooks and are cancelled at shutdown."""
+    ``consumers`` (event bus consumers) start after the hooks and are cancelled at shutdown;
+    ``readiness`` adds checks of the service's own to ``/health`` (``subgraphs.kit.health``)."""
     graphql = SubgraphGraphQL(schema, runtime)
+    checks: dict[str, Check] = runtime_checks(runtime)
+    for name, check in (readiness or {}).items():
+        checks[name] = functools.partial(check, runtime)
 
     async def health(_: Request) -> Response:
-        try:
-            await ping(runtime.engine)
-        except Exception as exc:  # any failure means "not ready"; the reason goes to the log
-            log.warning("%s health check failed: %s", runtime.name, exc)
-            return JSONResponse({"status": "unavailable", "service": runtime.name}, 503)
-        return JSONResponse({"status": "ok", "service": runtime.name})
+        answers = await run_checks(checks)
+        ready = all(answer == "ok" for answer in answers.values())
+        body = {"status": "ok" if ready else "unavailable", "service": runtime.name,
+                "checks": answers}
+        return JSONResponse(body, 200 if ready else 503)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

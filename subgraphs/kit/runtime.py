@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from auth.revocation import SessionRevocations
 from auth.tokens import CachedVerifier, JwksVerifier, TokenVerifier
 from infra.bus import EventBus, create_event_bus
+from infra.cache import process_cache
 from infra.config import Settings, database_url
 from infra.db.engine import create_engine, session_factory
 from infra.db.model import OutboxMixin
@@ -62,6 +64,15 @@ def process_event_bus(redis_url: str | None) -> EventBus:
     return _process_buses[redis_url]
 
 
+def default_verifier(settings: Settings) -> TokenVerifier:
+    """The auth service's JWKS, one signature check per token (each request carries the caller's
+    token again), and the shared revocation list asked every time."""
+    return CachedVerifier(
+        JwksVerifier(settings.jwks_url),
+        revocations=SessionRevocations(process_cache(settings.redis_url)),
+    )
+
+
 def build_runtime(
     name: str,
     outbox_model: type[OutboxMixin],
@@ -71,12 +82,16 @@ def build_runtime(
     **ports: Any,
 ) -> Runtime:
     """The runtime of service ``name`` as configured by the environment."""
+    shared = {
+        "bus": process_event_bus(settings.redis_url),
+        # What the verifier's revocation list lives in; here so /health pings it.
+        "revocations": process_cache(settings.redis_url),
+    }
     return Runtime.create(
         name,
         database_url(name),
         outbox_model,
         migrations,
-        # Each request carries the caller's token again; one signature check per token suffices.
-        verifier or CachedVerifier(JwksVerifier(settings.jwks_url)),
-        **{"bus": process_event_bus(settings.redis_url), **ports},
+        verifier or default_verifier(settings),
+        **{**shared, **ports},
     )
