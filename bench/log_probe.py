@@ -5,7 +5,8 @@
 Starts the embedded stack in this process (free ports, a temporary ``VAR_DIR``, the demo seed),
 sends it ``--rounds`` rounds of the requests a prober sends (signed-out ``me``, a forged token,
 an invalid query, a malformed ID, an unknown ID, a failed sign-in, a bad registration, and the
-README's query), with every log line written to a file. Prints the log's size, its lines, how
+README's query), with every log line written to a file. Prints the log's size, its lines (and
+of those the one summary line per request at the router and per operation at each subgraph), how
 many are ERROR and how many tracebacks it holds. Nothing is asserted.
 """
 
@@ -72,7 +73,8 @@ def _log_to(path: Path) -> None:
             handler.setStream(stream)
 
 
-async def run(rounds: int) -> None:
+async def run(rounds: int) -> tuple[str, int, float]:
+    """The log text of ``rounds`` probe rounds, how many requests they were, and their time."""
     with tempfile.TemporaryDirectory(prefix="log-probe-") as tmp:
         log_file = Path(tmp) / "stack.log"
         _log_to(log_file)
@@ -94,12 +96,19 @@ async def run(rounds: int) -> None:
         for handler in logging.getLogger().handlers:
             handler.flush()
         text = log_file.read_bytes()[start:].decode("utf-8", "replace")
+    return text, sent, seconds
+
+
+def report(text: str, sent: int, seconds: float) -> None:
     lines = text.splitlines()
     errors = sum(1 for line in lines if '"level": "ERROR"' in line or line.startswith("ERROR"))
     tracebacks = text.count("Traceback (most recent call last)")
+    summary_loggers = ('"logger": "router.request"', '"logger": "dndcreator.operation"')
+    summaries = [line for line in lines if any(name in line for name in summary_loggers)]
     print(f"requests sent:     {sent} in {seconds:.1f} s")
     print(f"log bytes:         {len(text.encode()):,}")
     print(f"log lines:         {len(lines):,}")
+    print(f"  request summaries: {len(summaries):,} ({sum(len(s) + 1 for s in summaries):,} bytes)")
     print(f"ERROR lines:       {errors:,}")
     print(f"tracebacks:        {tracebacks:,}")
 
@@ -107,7 +116,12 @@ async def run(rounds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=200)
-    asyncio.run(run(parser.parse_args().rounds))
+    parser.add_argument("--keep", metavar="FILE", help="also write the probe's log lines here")
+    args = parser.parse_args()
+    text, sent, seconds = asyncio.run(run(args.rounds))
+    if args.keep:
+        Path(args.keep).write_text(text)
+    report(text, sent, seconds)
 
 
 if __name__ == "__main__":

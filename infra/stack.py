@@ -154,7 +154,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=ROUTER_PORT)
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo data")
     args = parser.parse_args()
-    configure()
+    configure(service="stack")
     asyncio.run(serve(args.host, args.port, seed_demo=not args.no_demo))
 
 

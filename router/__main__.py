@@ -143,7 +143,7 @@ def serve_command(argv: Sequence[str]) -> int:
     settle_after_startup()  # the schema, plans and app built above live as long as the process
     # Per-request access lines cost measurable CPU under load; /metrics counts requests instead.
     # Through the redacting log handler, uvicorn's access lines included (log_config=None).
-    configure()
+    configure(service="router")
     uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log, log_config=None)
     return 0
 

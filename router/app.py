@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +25,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from auth.tokens import CachedVerifier, InvalidToken, RevocationCheck, TokenVerifier
 from infra.cache import Cache
+from infra.requests import RequestContextMiddleware
 from router.authorization import ANONYMOUS, PolicyHook, deny_all_policies
 from router.callers import authenticate
 from router.edge.config import EdgeConfig
@@ -32,6 +34,7 @@ from router.edge.responses import edge_error
 from router.gateway import Gateway, GatewayConfig, GraphQLRequest, RequestRejected
 from router.graphiql import GRAPHIQL_HTML
 from router.limits import Limits
+from router.request_log import Served, log_request
 from router.subscriptions import (
     GraphQLWebSocket,
     Subscriptions,
@@ -39,6 +42,7 @@ from router.subscriptions import (
     event_stream_response,
     wants_event_stream,
 )
+from router.tracing import SERVICE, router_tracer
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -120,24 +124,36 @@ class GraphQLEndpoint:
         self.gateway = gateway
         self.verifier = verifier
         self.subscriptions = subscriptions  # serves Accept: text/event-stream (SSE)
+        self.tracer = router_tracer()  # a span per operation; fetches nest in it
 
     async def handle(self, request: Request) -> Response:
+        if request.method == "GET" and "query" not in request.query_params \
+                and self._wants_html(request):
+            return HTMLResponse(GRAPHIQL_HTML)
+        started = time.perf_counter()
+        served = Served()
+        response = await self._serve(request, served)
+        log_request(served, response.status_code, time.perf_counter() - started)
+        return response
+
+    async def _serve(self, request: Request, served: Served) -> Response:
         media_type = _media_type(request)
         try:
             if request.method == "GET":
-                if "query" not in request.query_params and self._wants_html(request):
-                    return HTMLResponse(GRAPHIQL_HTML)
                 graphql_request = self._from_query_params(request)
             else:
                 graphql_request = await self._from_body(request)
+            served.operation = graphql_request.operation_name or "anonymous"
             forward = await self._authenticate(request)
             if self.subscriptions is not None and wants_event_stream(request):
+                served.streaming = True
                 return await event_stream_response(
                     self.subscriptions, graphql_request, forward, method=request.method,
                     viewer=getattr(request.state, "viewer", ANONYMOUS),
                 )
-            return await self._run(request, graphql_request, forward, media_type)
+            return await self._run(request, graphql_request, forward, media_type, served)
         except HttpProblem as problem:
+            served.codes = (problem.code,)
             return _problem_response(problem, media_type)
         except Exception:  # a bug of ours: log it, never show a stack trace to the client
             log.exception("unexpected error while serving %s /graphql", request.method)
@@ -187,21 +203,31 @@ class GraphQLEndpoint:
 
     async def _run(
         self, request: Request, graphql_request: GraphQLRequest, forward: dict[str, str],
-        media_type: str,
+        media_type: str, served: Served,
     ) -> Response:
         try:
             prepared = self.gateway.prepare(graphql_request.query, graphql_request.operation_name)
             request.state.operation_type = prepared.kind.value  # for the /metrics labels
         except RequestRejected as rejected:
+            served.errors(rejected.errors)
             status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
             return _json({"errors": rejected.errors}, status, media_type)
         if request.method == "GET" and prepared.kind != OperationType.QUERY:
             raise HttpProblem(405, "only queries may be sent with GET; use POST", BAD_REQUEST,
                               {"allow": "POST"})
-        response = await self.gateway.execute(
-            graphql_request, forward_headers=forward, prepared=prepared,
-            viewer=getattr(request.state, "viewer", ANONYMOUS),
-        )
+        named = prepared.operation.name
+        served.operation = named.value if named is not None else "anonymous"
+        served.operation_type = prepared.kind.value
+        with self.tracer.start_as_current_span(
+            f"{served.operation_type} {served.operation}",
+            attributes={"graphql.operation.name": served.operation,
+                        "graphql.operation.type": served.operation_type},
+        ):
+            response = await self.gateway.execute(
+                graphql_request, forward_headers=forward, prepared=prepared,
+                viewer=getattr(request.state, "viewer", ANONYMOUS),
+            )
+        served.errors(response.body.get("errors"))
         status = 400 if response.is_request_error and media_type == GRAPHQL_RESPONSE_JSON else 200
         return _json(response.body, status, media_type)
 
@@ -294,4 +320,7 @@ def create_app(
     app.state.subscriptions = streams
     app.state.edge = install_edge(app, gateway, edge or EdgeConfig(), verifier=verifier,
                                   cache=cache, passthrough=passthrough, dev=dev)
+    # Outermost: every response, refusals included, carries its request ID; every line and span
+    # of the request (the subgraphs' too) names it.
+    app.add_middleware(RequestContextMiddleware, service=SERVICE)
     return app

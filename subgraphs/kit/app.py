@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mappi
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -21,6 +22,8 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from auth.tokens import InvalidToken, bearer_token
 from infra.db.migrations import upgrade
 from infra.db.outbox_relay import run_relay
+from infra.logs import serving
+from infra.requests import RequestContextMiddleware
 from subgraphs.kit.context import Context, Viewer
 from subgraphs.kit.health import Check, ReadinessCheck, run_checks, runtime_checks
 from subgraphs.kit.runtime import Runtime
@@ -93,15 +96,16 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await upgrade(runtime.engine, runtime.migrations)
-        for hook in on_startup:
-            await hook(runtime)
         bus = runtime.ports.get("bus")
-        background = [asyncio.create_task(consumer(runtime)) for consumer in consumers]
-        if bus is not None:
-            background.append(
-                asyncio.create_task(run_relay(runtime.sessions, runtime.outbox_model, bus))
-            )
+        with serving(runtime.name):  # start-up's and the tasks' log lines name this service
+            await upgrade(runtime.engine, runtime.migrations)
+            for hook in on_startup:
+                await hook(runtime)
+            background = [asyncio.create_task(consumer(runtime)) for consumer in consumers]
+            if bus is not None:
+                background.append(
+                    asyncio.create_task(run_relay(runtime.sessions, runtime.outbox_model, bus))
+                )
         try:
             yield
         finally:
@@ -113,6 +117,7 @@ def create_app(
             await runtime.engine.dispose()
 
     return Starlette(
+        middleware=[Middleware(RequestContextMiddleware, service=runtime.name)],
         routes=[
             Route("/health", health),
             Route("/graphql", graphql),
