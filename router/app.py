@@ -31,6 +31,7 @@ from router.callers import authenticate
 from router.edge.config import EdgeConfig
 from router.edge.install import install_edge
 from router.edge.responses import edge_error
+from router.explorer_assets import explorer_routes
 from router.gateway import Gateway, GatewayConfig, GraphQLRequest, RequestRejected
 from router.graphiql import GRAPHIQL_HTML
 from router.limits import Limits
@@ -313,6 +314,7 @@ def create_app(
             Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", GraphQLWebSocket(streams).handle),
             Route("/health", health, methods=["GET"]),
+            *explorer_routes(),
         ],
         lifespan=lifespan,
     )

@@ -6,8 +6,9 @@
 * ``log_errors`` (called by the schema's ``process_errors``) writes each error once: a client's
   mistake (no token, invalid query, bad input, not found: every error with a code of ours, and
   the errors GraphQL itself raises) at DEBUG without a traceback (at INFO the operation's line
-  already names its codes); anything else, a fault of ours, at ERROR with its traceback. Strawberry's default logs every one of them as an ERROR with a
-  traceback, which buried the real faults under expected refusals.
+  already names its codes); anything else, a fault of ours, at ERROR with its traceback.
+  Strawberry's default logs every one of them as an ERROR with a traceback, which buried the
+  real faults under expected refusals.
 """
 
 from __future__ import annotations
