@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -98,9 +99,13 @@ def json_handler(stream: Any = None, *, service: str = "dndcreator") -> logging.
     return handler
 
 
-def configure(level: int = logging.INFO, *, service: str = "dndcreator") -> None:
+def configure(level: int | None = None, *, service: str = "dndcreator") -> None:
     """JSON lines on standard error for the whole process; ``service`` names lines logged
-    outside any service's request (start-up, background tasks)."""
+    outside any service's request (start-up, background tasks). The level is ``LOG_LEVEL``
+    (default INFO; WARNING drops the one line per request)."""
+    if level is None:
+        level = logging.getLevelNamesMapping().get(os.environ.get("LOG_LEVEL", "INFO").upper(),
+                                                   logging.INFO)
     logging.basicConfig(level=level, handlers=[json_handler(service=service)], force=True)
     # One line per outgoing request (the stack calls itself through the router) drowns the rest.
     logging.getLogger("httpx").setLevel(logging.WARNING)

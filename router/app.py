@@ -35,6 +35,7 @@ from router.explorer_assets import explorer_routes
 from router.gateway import Gateway, GatewayConfig, GraphQLRequest, RequestRejected
 from router.graphiql import GRAPHIQL_HTML
 from router.limits import Limits
+from router.persisted import PersistedQueries
 from router.request_log import Served, log_request
 from router.subscriptions import (
     GraphQLWebSocket,
@@ -121,9 +122,11 @@ class GraphQLEndpoint:
     def __init__(
         self, gateway: Gateway, verifier: TokenVerifier | None,
         subscriptions: Subscriptions | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         self.gateway = gateway
         self.verifier = verifier
+        self.persisted = PersistedQueries() if persisted is None else persisted
         self.subscriptions = subscriptions  # serves Accept: text/event-stream (SSE)
         self.tracer = router_tracer()  # a span per operation; fetches nest in it
 
@@ -156,6 +159,10 @@ class GraphQLEndpoint:
         except HttpProblem as problem:
             served.codes = (problem.code,)
             return _problem_response(problem, media_type)
+        except RequestRejected as rejected:  # a persisted query unknown or not allowed
+            served.errors(rejected.errors)
+            status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
+            return _json({"errors": rejected.errors}, status, media_type)
         except Exception:  # a bug of ours: log it, never show a stack trace to the client
             log.exception("unexpected error while serving %s /graphql", request.method)
             internal = HttpProblem(500, "internal router error", INTERNAL_SERVER_ERROR)
@@ -168,16 +175,28 @@ class GraphQLEndpoint:
     def _from_query_params(self, request: Request) -> GraphQLRequest:
         params = request.query_params
         variables: Any = None
-        if params.get("variables"):
-            try:
-                variables = orjson.loads(params["variables"])
-            except orjson.JSONDecodeError:
-                raise HttpProblem(400, "'variables' is not valid JSON", BAD_REQUEST) from None
-        return _graphql_request({
+        extensions: Any = None
+        for name in ("variables", "extensions"):
+            if params.get(name):
+                try:
+                    parsed = orjson.loads(params[name])
+                except orjson.JSONDecodeError:
+                    raise HttpProblem(400, f"'{name}' is not valid JSON", BAD_REQUEST) from None
+                variables, extensions = (parsed, extensions) if name == "variables" \
+                    else (variables, parsed)
+        return self._request_from({
             "query": params.get("query"),
             "variables": variables,
             "operationName": params.get("operationName") or None,
+            "extensions": extensions,
         })
+
+    def _request_from(self, payload: Any) -> GraphQLRequest:
+        """The request a payload asks for, its query looked up if it was persisted."""
+        if isinstance(payload, dict):
+            query = self.persisted.resolve(payload.get("query"), payload.get("extensions"))
+            payload = {**payload, "query": query}
+        return _graphql_request(payload)
 
     async def _from_body(self, request: Request) -> GraphQLRequest:
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -188,7 +207,7 @@ class GraphQLEndpoint:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
             raise HttpProblem(400, "request body is not valid JSON", BAD_REQUEST) from None
-        return _graphql_request(payload)
+        return self._request_from(payload)
 
     async def _authenticate(self, request: Request) -> dict[str, str]:
         """Verify a bearer token if one came; return the headers forwarded to subgraphs."""
@@ -263,6 +282,7 @@ def create_app(
     override_label_default: bool = True,
     policy_hook: PolicyHook = deny_all_policies,
     revocations: RevocationCheck | None = None,
+    persisted_queries: PersistedQueries | None = None,
 ) -> Starlette:
     """The router as an ASGI app serving ``supergraph_sdl``.
 
@@ -277,7 +297,8 @@ def create_app(
     ``override_labels``/``override_label_default`` decide progressive ``@override`` labels and
     ``policy_hook`` decides ``@policy`` names (``router.gateway.GatewayConfig``).
     ``revocations`` refuses tokens of signed-out sessions (``auth.revocation``), asked on every
-    request after the signature check.
+    request after the signature check. ``persisted_queries`` (default: from the environment,
+    ``router.persisted``) serves automatic persisted queries, or only an allow-list.
     """
     config = GatewayConfig(
         dev=dev,
@@ -292,8 +313,9 @@ def create_app(
     if verifier is not None:
         # One signature check per token, not per request; the revocation list every time.
         verifier = CachedVerifier(verifier, revocations=revocations)
-    streams = Subscriptions(gateway, verifier, subscriptions)
-    endpoint = GraphQLEndpoint(gateway, verifier, streams)
+    persisted = PersistedQueries.from_env() if persisted_queries is None else persisted_queries
+    streams = Subscriptions(gateway, verifier, subscriptions, persisted)
+    endpoint = GraphQLEndpoint(gateway, verifier, streams, persisted)
 
     async def health(_: Request) -> Response:
         statuses = await gateway.health()
@@ -320,6 +342,7 @@ def create_app(
     )
     app.state.gateway = gateway
     app.state.subscriptions = streams
+    app.state.persisted_queries = persisted
     app.state.edge = install_edge(app, gateway, edge or EdgeConfig(), verifier=verifier,
                                   cache=cache, passthrough=passthrough, dev=dev)
     # Outermost: every response, refusals included, carries its request ID; every line and span

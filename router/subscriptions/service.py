@@ -26,6 +26,7 @@ from router.gateway import (
     PreparedOperation,
     RequestRejected,
 )
+from router.persisted import PersistedQueries
 from router.subscriptions.plan import SubscriptionPlan
 from router.subscriptions.streams import StreamHub, Subscriber, Subscription
 from router.subscriptions.upstream import UpstreamFailure, dumps, failure_body, upstream_events
@@ -59,9 +60,11 @@ class Subscriptions:
         gateway: Gateway,
         verifier: TokenVerifier | None,
         settings: SubscriptionSettings | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         self.gateway = gateway
         self.verifier = verifier
+        self.persisted = PersistedQueries() if persisted is None else persisted
         self.settings = settings or SubscriptionSettings()
         self.hub = StreamHub(deduplicate=self.settings.deduplicate)
 

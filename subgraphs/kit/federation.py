@@ -11,12 +11,14 @@ from typing import Final, Literal
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import ExecutionContext
 
 from subgraphs.kit.errors import MaskUnexpectedErrors
 from subgraphs.kit.operation_log import OperationLog, log_errors
 
 FEDERATION_VERSION: Final[Literal["2.9"]] = "2.9"
+OPERATION_CACHE_SIZE = 512
 
 
 class SubgraphSchema(strawberry.federation.Schema):
@@ -43,5 +45,13 @@ def subgraph_schema(
         types=list(types),
         federation_version=FEDERATION_VERSION,
         # The log extension first: it closes last and so sees the errors as clients get them.
-        extensions=[OperationLog, MaskUnexpectedErrors],
+        # The router sends the same few operation texts again and again (its plans are cached):
+        # parse and validate each once. Both caches are bounded LRUs, held by one instance each
+        # for the schema's life (Strawberry accepts instances; its type hints only name classes).
+        extensions=[
+            OperationLog,
+            MaskUnexpectedErrors,
+            ParserCache(maxsize=OPERATION_CACHE_SIZE),  # type: ignore[list-item]
+            ValidationCache(maxsize=OPERATION_CACHE_SIZE),  # type: ignore[list-item]
+        ],
     )
