@@ -7,6 +7,7 @@ subgraph checks it again, so no service trusts an identity merely because a head
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -15,6 +16,10 @@ import httpx
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+
+from infra.retry import a_few_times
+
+log = logging.getLogger("dndcreator.auth.tokens")
 
 ISSUER = "dndcreator-auth"
 AUDIENCE = "dndcreator"
@@ -99,12 +104,17 @@ class StaticKeyVerifier:
         return verify_with_keys(token, self.keys)
 
 
+class _JwksServerError(Exception):
+    pass
+
+
 class JwksVerifier:
     """Verifies against the auth service's published JWKS.
 
     Keys are cached; a token signed by a key we have not seen (the auth service rotated) triggers
     one refetch, at most every ``min_refresh_seconds`` so a flood of forged ``kid`` values cannot
-    turn into a flood of requests.
+    turn into a flood of requests. A fetch that fails for a passing reason (connection refused,
+    a 5xx while the auth service restarts) is tried again twice, with backoff (tenacity).
     """
 
     def __init__(
@@ -120,13 +130,20 @@ class JwksVerifier:
         self._fetched_at = 0.0
         self._min_refresh = min_refresh_seconds
 
+    async def _download(self, client: httpx.AsyncClient) -> Any:
+        response = await client.get(self.jwks_url)
+        if response.status_code >= 500:  # the auth service restarting: worth another try
+            raise _JwksServerError(f"HTTP {response.status_code}")
+        response.raise_for_status()
+        return response.json()
+
     async def _fetch(self) -> KeySet:
         client = self._client or httpx.AsyncClient(timeout=5.0)
+        retrying = a_few_times(log, f"fetching the JWKS from {self.jwks_url}",
+                               httpx.TransportError, _JwksServerError)
         try:
-            response = await client.get(self.jwks_url)
-            response.raise_for_status()
-            keys = KeySet.import_key_set(response.json())
-        except (httpx.HTTPError, ValueError, JoseError) as exc:
+            keys = KeySet.import_key_set(await retrying(self._download, client))
+        except (httpx.HTTPError, _JwksServerError, ValueError, JoseError) as exc:
             raise InvalidToken(
                 f"signing keys unavailable: {exc.__class__.__name__}", code="AUTH_UNAVAILABLE"
             ) from None

@@ -18,7 +18,7 @@ from subgraphs.kit.errors import MaskUnexpectedErrors
 from subgraphs.kit.operation_log import OperationLog, log_errors
 
 FEDERATION_VERSION: Final[Literal["2.9"]] = "2.9"
-OPERATION_CACHE_SIZE = 512
+OPERATION_CACHE_SIZE = 2048
 
 
 class SubgraphSchema(strawberry.federation.Schema):
@@ -46,12 +46,12 @@ def subgraph_schema(
         federation_version=FEDERATION_VERSION,
         # The log extension first: it closes last and so sees the errors as clients get them.
         # The router sends the same few operation texts again and again (its plans are cached):
-        # parse and validate each once. Both caches are bounded LRUs, held by one instance each
-        # for the schema's life (Strawberry accepts instances; its type hints only name classes).
+        # parse and validate each once. Both are bounded LRUs that Strawberry keeps per process
+        # (shared by the services of the embedded stack), so the extensions are made per request.
         extensions=[
             OperationLog,
             MaskUnexpectedErrors,
-            ParserCache(maxsize=OPERATION_CACHE_SIZE),  # type: ignore[list-item]
-            ValidationCache(maxsize=OPERATION_CACHE_SIZE),  # type: ignore[list-item]
+            lambda: ParserCache(maxsize=OPERATION_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=OPERATION_CACHE_SIZE),
         ],
     )
