@@ -112,6 +112,6 @@ async def test_the_relay_backs_off_while_the_bus_is_down_and_then_delivers(
     warnings = [r for r in caplog.records if r.name == "dndcreator.outbox"]
     assert len(warnings) == 4  # one per failed round, each without a traceback
     assert all(r.levelname == "WARNING" and r.exc_info is None for r in warnings)
-    waits = [float(r.args[-1]) for r in warnings]  # type: ignore[index]
+    waits = [float(r.args[-1]) for r in warnings]  # type: ignore[index,arg-type]
     assert all(later >= earlier for earlier, later in itertools.pairwise(waits))
     assert waits[-1] > waits[0]  # it waited longer each time
