@@ -120,6 +120,7 @@ def create_app(
         middleware=[Middleware(RequestContextMiddleware, service=runtime.name)],
         routes=[
             Route("/health", health),
+            Route("/metrics", runtime.metrics.page),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             *extra_routes,

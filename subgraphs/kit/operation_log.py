@@ -54,6 +54,13 @@ def _operation_name(context: ExecutionContext | None) -> str:
         return "anonymous"
 
 
+def _operation_type(context: ExecutionContext) -> str:
+    try:
+        return str(context.operation_type.value)
+    except (RuntimeError, AttributeError):  # nothing parsed: no operation, no type
+        return "none"
+
+
 def log_errors(errors: Sequence[GraphQLError], context: ExecutionContext | None) -> None:
     operation = _operation_name(context)
     for error in errors:
@@ -83,9 +90,13 @@ class OperationLog(SchemaExtension):
             context.pre_execution_errors or []
         codes = sorted({error_code(error) for error in found})
         name = _operation_name(context)
+        seconds = time.perf_counter() - started
+        runtime = getattr(context.context, "runtime", None)
+        if runtime is not None:  # a service's schema (tests may execute one bare)
+            runtime.metrics.served(_operation_type(context), outcome(codes), seconds)
         operations.info("%s %s", outcome(codes), name, extra={
             "operation": name,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            "duration_ms": round(seconds * 1000, 2),
             "outcome": outcome(codes),
             "error_codes": codes,
         })

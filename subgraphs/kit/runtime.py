@@ -16,6 +16,7 @@ from infra.config import Settings, database_url
 from infra.db.engine import create_engine, session_factory
 from infra.db.model import OutboxMixin
 from infra.db.unit_of_work import UnitOfWork
+from subgraphs.kit.metrics import ServiceMetrics
 
 
 @dataclass
@@ -27,9 +28,11 @@ class Runtime:
     verifier: TokenVerifier
     ports: dict[str, Any] = field(default_factory=dict)  # storage, bus, generators, ...
     sessions: async_sessionmaker[AsyncSession] = field(init=False)
+    metrics: ServiceMetrics = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.engine)
+        self.metrics = ServiceMetrics(self.name)
 
     @classmethod
     def create(
