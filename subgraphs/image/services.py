@@ -26,6 +26,7 @@ from subgraphs.image.models import AssetKind, AssetRow
 from subgraphs.image.repository import AssetRepository
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_single_line
 
 log = logging.getLogger("dndcreator.image")
 
@@ -68,22 +69,12 @@ class Upload:
 # -- input checks ---------------------------------------------------------------------------------
 
 
-def _has_control_characters(text: str) -> bool:
-    # Invisible, never meant, and PostgreSQL text columns cannot even hold NUL.
-    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
-
-
 def _check_prompt(prompt: str) -> list[Problem]:
     if not prompt:
         return [Problem(("input", "prompt"), "PROMPT_REQUIRED", "Describe the portrait you want.")]
-    if _has_control_characters(prompt):
-        return [
-            Problem(
-                ("input", "prompt"),
-                "PROMPT_INVALID_CHARACTERS",
-                "The prompt contains control characters; write plain text.",
-            )
-        ]
+    invalid = check_single_line(prompt, ("input", "prompt"), code="PROMPT_INVALID_CHARACTERS")
+    if invalid:
+        return invalid
     if len(prompt) > MAX_PROMPT:
         return [
             Problem(
@@ -112,15 +103,7 @@ def _check_alt_text(alt_text: str | None) -> list[Problem]:
                 f"Alt text is at most {MAX_ALT_TEXT} characters.",
             )
         ]
-    if alt_text is not None and _has_control_characters(alt_text):
-        return [
-            Problem(
-                ("input", "altText"),
-                "ALT_TEXT_INVALID_CHARACTERS",
-                "Alt text contains control characters; write plain text on one line.",
-            )
-        ]
-    return []
+    return check_single_line(alt_text, ("input", "altText"), code="ALT_TEXT_INVALID_CHARACTERS")
 
 
 def normalise_content_type(declared: str) -> str:
