@@ -45,6 +45,8 @@ LOGIN = "mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors {
 CREATE = """mutation($i: CreateCharacterInput!) {
   createCharacter(input: $i) { character { id } userErrors { code } } }"""
 PASSWORD = "brine-kettle-orchard-47"
+EXAMPLE = orjson.loads((Path(__file__).resolve().parents[1] / "rules" / "examples"
+                        / "fighter-3-human.json").read_bytes())
 
 
 def _serve(var_dir: str, ready: Any) -> None:
@@ -116,7 +118,8 @@ class Client:
             await self.call("", extensions={"persistedQuery": {"version": 1,
                                                                "sha256Hash": digest}})
         elif kind == 8 and n % 100 == 8:
-            await self.call(CREATE, {"i": {"name": f"Soak {n}"}}, token=True)
+            document = {**EXAMPLE, "identity": {**EXAMPLE["identity"], "name": f"Soak {n}"}}
+            await self.call(CREATE, {"i": {"document": document}}, token=True)
         else:
             await self.call(MINE, token=True)
 

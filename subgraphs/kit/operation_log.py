@@ -83,11 +83,18 @@ def outcome(codes: Sequence[str]) -> str:
 class OperationLog(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        yield
+        try:
+            yield
+        except GraphQLError as error:  # raised through the operation: a document that did not parse
+            self._summarise(started, [error])
+            raise
+        self._summarise(started)
+
+    def _summarise(self, started: float, raised: Sequence[GraphQLError] = ()) -> None:
         context = self.execution_context
         result = context.result
         found = (getattr(result, "errors", None) if result is not None else None) or \
-            context.pre_execution_errors or []
+            context.pre_execution_errors or list(raised)
         codes = sorted({error_code(error) for error in found})
         name = _operation_name(context)
         seconds = time.perf_counter() - started
