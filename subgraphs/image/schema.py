@@ -15,7 +15,13 @@ from strawberry.dataloader import DataLoader
 from subgraphs.image import models, services
 from subgraphs.image.models import AssetRow
 from subgraphs.image.repository import AssetRepository
-from subgraphs.kit.context import Context, ContextInfo, require_viewer
+from subgraphs.kit.context import (
+    Context,
+    ContextInfo,
+    foreign_ids,
+    require_caller,
+    require_viewer,
+)
 from subgraphs.kit.errors import UserError
 from subgraphs.kit.federation import subgraph_schema
 from subgraphs.kit.loaders import keyed_loader, load_entity, uuid_or_none
@@ -263,7 +269,7 @@ class Mutation:
     async def generate_portrait(
         self, info: ContextInfo, input: GeneratePortraitInput
     ) -> AssetPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> AssetRow:
             request = services.PortraitRequest(
@@ -273,7 +279,7 @@ class Mutation:
                 idempotency_key=input.idempotency_key,
             )
             return await services.generate_portrait(
-                info.context.runtime.uow(), image_ports(info), viewer.user_id, request
+                info.context.runtime.uow(), image_ports(info), foreign_ids(info), caller, request
             )
 
         return _payload(*await attempt(run()))
@@ -282,7 +288,7 @@ class Mutation:
         description="Store an image you upload; it is decoded and checked before it is kept."
     )
     async def upload_asset(self, info: ContextInfo, input: UploadAssetInput) -> AssetPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> AssetRow:
             character_id = (
@@ -299,7 +305,7 @@ class Mutation:
                 idempotency_key=input.idempotency_key,
             )
             return await services.upload_asset(
-                info.context.runtime.uow(), image_ports(info), viewer.user_id, upload
+                info.context.runtime.uow(), image_ports(info), foreign_ids(info), caller, upload
             )
 
         return _payload(*await attempt(run()))

@@ -17,13 +17,13 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
-from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from infra.storage import ObjectStorage
 from subgraphs.image.generator import ImageGenerationFailed, ImageGenerator, ImageRequest
 from subgraphs.image.inspection import ACCEPTED_CONTENT_TYPES, ImageRejected, inspect_image
 from subgraphs.image.models import AssetKind, AssetRow
 from subgraphs.image.repository import AssetRepository
+from subgraphs.kit.foreign_ids import Caller, ForeignIds, require_own_character
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 from subgraphs.kit.text import check_single_line
@@ -185,12 +185,26 @@ async def _save(uow: UnitOfWork, storage: ObjectStorage, row: AssetRow, data: by
     return row
 
 
+# -- the character an asset belongs to ------------------------------------------------------------
+
+
+async def _require_character(
+    ids: ForeignIds, caller: Caller, character_id: uuid.UUID | None
+) -> None:
+    """An asset may belong only to a character of the caller's own, one that exists now: the
+    character service says so through the graph (``subgraphs.kit.foreign_ids``). Checked when
+    the asset is made, not on a retry that returns the one already made."""
+    if character_id is not None:
+        await require_own_character(ids, caller, character_id, ("input", "characterId"))
+
+
 # -- use cases ------------------------------------------------------------------------------------
 
 
 async def generate_portrait(
-    uow: UnitOfWork, ports: ImagePorts, owner_id: uuid.UUID, request: PortraitRequest
+    uow: UnitOfWork, ports: ImagePorts, ids: ForeignIds, caller: Caller, request: PortraitRequest
 ) -> AssetRow:
+    owner_id = caller.user_id
     prompt = " ".join(request.prompt.split())
     problems = (
         _check_prompt(prompt)
@@ -205,13 +219,20 @@ async def generate_portrait(
         AssetRepository,
         owner_id,
         request.idempotency_key,
-        lambda: _generate_and_save(uow, ports, owner_id, prompt, request),
+        lambda: _generate_and_save(uow, ports, ids, caller, prompt, request),
     )
 
 
 async def _generate_and_save(
-    uow: UnitOfWork, ports: ImagePorts, owner_id: uuid.UUID, prompt: str, request: PortraitRequest
+    uow: UnitOfWork,
+    ports: ImagePorts,
+    ids: ForeignIds,
+    caller: Caller,
+    prompt: str,
+    request: PortraitRequest,
 ) -> AssetRow:
+    await _require_character(ids, caller, request.character_id)
+    owner_id = caller.user_id
     seed = secrets.randbelow(MAX_SEED + 1) if request.seed is None else request.seed
     # Generation happens outside any transaction: a slow provider must not hold a connection.
     try:
@@ -238,8 +259,9 @@ async def _generate_and_save(
 
 
 async def upload_asset(
-    uow: UnitOfWork, ports: ImagePorts, owner_id: uuid.UUID, upload: Upload
+    uow: UnitOfWork, ports: ImagePorts, ids: ForeignIds, caller: Caller, upload: Upload
 ) -> AssetRow:
+    owner_id = caller.user_id
     content_type = normalise_content_type(upload.content_type)
     problems = check_idempotency_key(upload.idempotency_key) + _check_alt_text(upload.alt_text)
     if content_type not in ACCEPTED_CONTENT_TYPES:
@@ -277,13 +299,12 @@ async def upload_asset(
         alt_text=(upload.alt_text or "").strip() or None,
         idempotency_key=upload.idempotency_key,
     )
-    return await create_once(
-        uow,
-        AssetRepository,
-        owner_id,
-        upload.idempotency_key,
-        lambda: _save(uow, ports.storage, row, data),
-    )
+
+    async def check_and_save() -> AssetRow:
+        await _require_character(ids, caller, upload.character_id)
+        return await _save(uow, ports.storage, row, data)
+
+    return await create_once(uow, AssetRepository, owner_id, upload.idempotency_key, check_and_save)
 
 
 async def delete_asset(
@@ -292,10 +313,11 @@ async def delete_asset(
     """Soft delete: the record and the bytes stay (restorable); the asset stops being served."""
     async with uow:
         assets = AssetRepository(uow.session)
-        row = await assets.require(id)
-        if row.owner_id != owner_id:
-            raise NotFound("Asset", id)  # someone else's asset: do not reveal that it exists
-        await assets.soft_delete(row, expected_version=expected_version)
+        # Someone else's asset is NotFound: its existence is not revealed.
+        row = await assets.require_for_change(
+            id, expected_version, allowed=lambda asset: asset.owner_id == owner_id
+        )
+        await assets.soft_delete(row)
         uow.emit("asset.deleted", row.id, _event_payload(row))
         await uow.commit()
         return row
