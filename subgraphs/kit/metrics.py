@@ -26,6 +26,10 @@ class ServiceMetrics:
             "subgraph_operation_duration_seconds", "Time to execute a GraphQL operation.",
             ("service",), buckets=LATENCY_BUCKETS, registry=self.registry)
 
+    def include(self, registry: CollectorRegistry) -> None:
+        """Show a service's own metrics (another registry) on the same page."""
+        self.registry.register(registry)
+
     def served(self, operation_type: str, outcome: str, seconds: float) -> None:
         self.operations.labels(self.service, operation_type, outcome).inc()
         self.seconds.labels(self.service).observe(seconds)
