@@ -6,12 +6,12 @@ NPM := $(shell command -v npm 2>/dev/null)
 # npm projects of the reference tools the tests run (composer, gateways)
 NODE_PROJECTS = $(shell find tests -name package-lock.json -not -path '*/node_modules/*' -exec dirname {} \;)
 
-.PHONY: run test lint typecheck pytest schema node-deps clean
+.PHONY: run test lint typecheck pytest schema schema-check node-deps clean
 
 run: .venv/.synced ## start the embedded stack: router on http://127.0.0.1:4000/graphql
 	$(UV) run python -m infra.stack
 
-test: .venv/.synced node-deps lint typecheck pytest ## everything CI runs
+test: .venv/.synced node-deps lint typecheck schema-check pytest ## everything CI runs
 
 lint: .venv/.synced
 	$(UV) run ruff check .
@@ -24,6 +24,9 @@ pytest: .venv/.synced
 
 schema: .venv/.synced ## regenerate schema/<subgraph>.graphql and schema/supergraph.graphql
 	$(UV) run python -m schema
+
+schema-check: .venv/.synced ## breaking API changes since this branch left main (schema/check.py)
+	$(UV) run python -m schema.check
 
 .PHONY: eval-builds
 eval-builds: .venv/.synced ## buildFromConcept: share of proposals rules.validate accepts, fit (recall of class/species/background)

@@ -16,9 +16,11 @@ from auth.keys import KeyPolicy, KeyRing, KeyRingVerifier
 from auth.models import OutboxEvent
 from auth.oauth import TOKEN_PATH, TokenEndpoint
 from auth.passwords import PasswordHasher
+from auth.revocation import SessionRevocations
 from auth.schema import schema
 from auth.services import AuthTools
 from auth.tokens import TokenVerifier
+from infra.cache import process_cache
 from infra.config import Settings, database_url
 from infra.db.engine import create_engine, session_factory
 from subgraphs.kit.app import create_app
@@ -46,7 +48,6 @@ def build(
     ``app.state.runtime`` the service's runtime (database, outbox). ``clock`` exists for tests
     that need days to pass.
     """
-    del settings  # the auth service serves the JWKS; it needs no URL of anyone else's
     config = config or AuthConfig.from_env()
     engine = create_engine(database_url(NAME))
     ring = KeyRing(
@@ -58,14 +59,21 @@ def build(
         ),
         clock=clock,
     )
-    tools = AuthTools(config=config, hasher=PasswordHasher(config.password_cost), ring=ring)
+    # Shared with every verifier: Redis in production, this process's cache when embedded.
+    revocations = SessionRevocations(process_cache(settings.redis_url))
+    tools = AuthTools(
+        config=config,
+        hasher=PasswordHasher(config.password_cost),
+        ring=ring,
+        revocations=revocations,
+    )
     runtime = Runtime(
         name=NAME,
         engine=engine,
         outbox_model=OutboxEvent,
         migrations=MIGRATIONS,
-        verifier=verifier or KeyRingVerifier(ring),
-        ports={"auth": tools},
+        verifier=verifier or KeyRingVerifier(ring, revocations),
+        ports={"auth": tools, "revocations": revocations.cache},
     )
 
     async def jwks(_: Request) -> Response:

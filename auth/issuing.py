@@ -1,8 +1,9 @@
 """Minting access tokens: for users after they sign in, and for services acting on their own.
 
 Every token carries exactly the claims ``auth.tokens.verify_with_keys`` checks:
-``iss``, ``aud``, ``typ="access"``, ``sub``, ``scope`` (space-separated), ``kind``, ``iat`` and
-``exp``.
+``iss``, ``aud``, ``typ="access"``, ``sub``, ``scope`` (space-separated), ``kind``, ``iat``,
+``exp`` and ``jti``; a user token also names its sign-in as ``sid`` (the refresh-token family),
+which is what signing out revokes (``auth.revocation``).
 
 Service tokens
 --------------
@@ -38,7 +39,13 @@ class IssuedToken:
 
 
 async def mint_access_token(
-    ring: KeyRing, *, subject: str, kind: str, scopes: tuple[str, ...], lifetime: timedelta
+    ring: KeyRing,
+    *,
+    subject: str,
+    kind: str,
+    scopes: tuple[str, ...],
+    lifetime: timedelta,
+    session: uuid.UUID | None = None,
 ) -> IssuedToken:
     """Sign an access token with the ring's active key."""
     if lifetime <= timedelta(0):
@@ -65,6 +72,8 @@ async def mint_access_token(
         # (two tokens minted in the same second would otherwise be byte-for-byte equal).
         "jti": uuid.uuid4().hex,
     }
+    if session is not None:
+        claims["sid"] = str(session)
     return IssuedToken(
         token=ring.sign(key, claims),
         expires_at=ring.now() + lifetime,
@@ -73,10 +82,16 @@ async def mint_access_token(
 
 
 async def mint_user_token(
-    ring: KeyRing, user_id: uuid.UUID, scopes: tuple[str, ...], lifetime: timedelta
+    ring: KeyRing,
+    user_id: uuid.UUID,
+    scopes: tuple[str, ...],
+    lifetime: timedelta,
+    *,
+    session: uuid.UUID,
 ) -> IssuedToken:
+    """A token for ``user_id`` in the sign-in ``session`` (its refresh-token family)."""
     return await mint_access_token(
-        ring, subject=str(user_id), kind="user", scopes=scopes, lifetime=lifetime
+        ring, subject=str(user_id), kind="user", scopes=scopes, lifetime=lifetime, session=session
     )
 
 

@@ -37,7 +37,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from auth.clock import Clock, as_utc, system_clock
 from auth.models import SigningKeyRow
 from auth.repository import SigningKeyRepository
-from auth.tokens import ALGORITHM, Claims, verify_with_keys
+from auth.tokens import ALGORITHM, Claims, RevocationCheck, verify_with_keys
 
 log = logging.getLogger("dndcreator.auth.keys")
 
@@ -244,10 +244,11 @@ def _kid_of(token: str) -> str | None:
 
 class KeyRingVerifier:
     """Verifies tokens against the ring directly: the auth service checks its own tokens
-    without fetching its own JWKS over HTTP."""
+    without fetching its own JWKS over HTTP. ``revocations`` refuses signed-out sessions."""
 
-    def __init__(self, ring: KeyRing) -> None:
+    def __init__(self, ring: KeyRing, revocations: RevocationCheck | None = None) -> None:
         self.ring = ring
+        self.revocations = revocations
 
     async def verify(self, token: str) -> Claims:
         keys = await self.ring.public_keys()
@@ -255,4 +256,5 @@ class KeyRingVerifier:
         if kid is not None and all(k.kid != kid for k in keys.keys):
             await self.ring.reload_for_unknown_kid()
             keys = await self.ring.public_keys()
-        return verify_with_keys(token, keys, now=self.ring.now().timestamp())
+        claims = verify_with_keys(token, keys, now=self.ring.now().timestamp())
+        return claims if self.revocations is None else await self.revocations.check(claims)

@@ -25,6 +25,7 @@ from auth.keys import KeyRing
 from auth.models import SessionRow, UserRow
 from auth.passwords import PasswordHasher
 from auth.repository import SessionRepository, UserRepository
+from auth.revocation import RevocationUnavailable, SessionRevocations
 from auth.validation import (
     EMAIL_PATH,
     MAX_PASSWORD,
@@ -56,6 +57,12 @@ REFRESH_REVOKED = Problem(
 REFRESH_EXPIRED = Problem(
     REFRESH_PATH, "REFRESH_TOKEN_EXPIRED", "That session has expired; sign in again."
 )
+SIGN_OUT_INCOMPLETE = Problem(
+    REFRESH_PATH,
+    "SIGN_OUT_INCOMPLETE",
+    "The session's refresh token is revoked, but its access tokens could not be revoked right "
+    "now; try signing out again.",
+)
 
 
 @dataclass
@@ -65,9 +72,16 @@ class AuthTools:
     config: AuthConfig
     hasher: PasswordHasher
     ring: KeyRing
+    revocations: SessionRevocations
 
     def now(self) -> datetime:
         return self.ring.now()
+
+    async def end_sign_in(self, family_id: uuid.UUID) -> None:
+        """Put the sign-in on the revocation list so its access tokens stop working now."""
+        await self.revocations.revoke(
+            str(family_id), tokens_live_for=self.config.access_token_lifetime
+        )
 
     async def mint_service_token(self, service: str) -> IssuedToken:
         """A token for ``service`` itself, living ``config.service_token_lifetime``."""
@@ -92,6 +106,12 @@ class SignedIn:
     refresh_token: str
 
 
+@dataclass(frozen=True)
+class NewSession:
+    refresh_token: str
+    family_id: uuid.UUID  # the sign-in: its access tokens carry it as ``sid``
+
+
 def digest(refresh_token: str) -> str:
     return hashlib.sha256(refresh_token.encode()).hexdigest()
 
@@ -102,10 +122,10 @@ async def _start_session(
     user_id: uuid.UUID,
     now: datetime,
     family_id: uuid.UUID | None = None,
-) -> str:
-    """Store a new refresh token (as its digest) and return the token itself."""
+) -> NewSession:
+    """Store a new refresh token (as its digest); the token itself is only in the result."""
     token = secrets.token_urlsafe(32)
-    await SessionRepository(session).add(
+    row = await SessionRepository(session).add(
         SessionRow(
             user_id=user_id,
             family_id=family_id or uuid.uuid4(),
@@ -113,14 +133,18 @@ async def _start_session(
             expires_at=now + tools.config.refresh_token_lifetime,
         )
     )
-    return token
+    return NewSession(refresh_token=token, family_id=row.family_id)
 
 
-async def _signed_in(tools: AuthTools, user: UserRow, refresh_token: str) -> SignedIn:
+async def _signed_in(tools: AuthTools, user: UserRow, started: NewSession) -> SignedIn:
     access = await mint_user_token(
-        tools.ring, user.id, tools.config.user_scopes, tools.config.access_token_lifetime
+        tools.ring,
+        user.id,
+        tools.config.user_scopes,
+        tools.config.access_token_lifetime,
+        session=started.family_id,
     )
-    return SignedIn(user=user, access=access, refresh_token=refresh_token)
+    return SignedIn(user=user, access=access, refresh_token=started.refresh_token)
 
 
 async def register(uow: UnitOfWork, tools: AuthTools, new: NewAccount) -> SignedIn:
@@ -147,7 +171,7 @@ async def register(uow: UnitOfWork, tools: AuthTools, new: NewAccount) -> Signed
                     last_login_at=now,
                 )
             )
-            refresh_token = await _start_session(uow.session, tools, user.id, now)
+            started = await _start_session(uow.session, tools, user.id, now)
             uow.emit(
                 "user.registered",
                 user.id,
@@ -156,7 +180,7 @@ async def register(uow: UnitOfWork, tools: AuthTools, new: NewAccount) -> Signed
             await uow.commit()
     except IntegrityError:
         raise Rejected(EMAIL_TAKEN) from None  # a simultaneous sign-up took the address first
-    return await _signed_in(tools, user, refresh_token)
+    return await _signed_in(tools, user, started)
 
 
 async def login(uow: UnitOfWork, tools: AuthTools, email: str, password: str) -> SignedIn:
@@ -178,11 +202,11 @@ async def login(uow: UnitOfWork, tools: AuthTools, email: str, password: str) ->
         upgrade = None if upgraded is None else (stored_hash, upgraded)
         if not await UserRepository(uow.session).record_sign_in(found.id, now, upgrade):
             raise Rejected(INVALID_CREDENTIALS)  # deleted between the two steps
-        refresh_token = await _start_session(uow.session, tools, found.id, now)
+        started = await _start_session(uow.session, tools, found.id, now)
         uow.emit("user.logged_in", found.id, {"userId": str(found.id), "at": now.isoformat()})
         await uow.commit()
     found.last_login_at = now
-    return await _signed_in(tools, found, refresh_token)
+    return await _signed_in(tools, found, started)
 
 
 async def refresh(uow: UnitOfWork, tools: AuthTools, refresh_token: str) -> SignedIn:
@@ -194,7 +218,7 @@ async def refresh(uow: UnitOfWork, tools: AuthTools, refresh_token: str) -> Sign
     if not refresh_token or len(refresh_token) > MAX_REFRESH_TOKEN:
         raise Rejected(REFRESH_INVALID)
     now = tools.now()
-    reuse_detected = False
+    reused_family: uuid.UUID | None = None
     try:
         async with uow:
             sessions = SessionRepository(uow.session)
@@ -203,7 +227,7 @@ async def refresh(uow: UnitOfWork, tools: AuthTools, refresh_token: str) -> Sign
             if row is None or user is None:
                 raise Rejected(REFRESH_INVALID)
             if row.rotated_at is not None:
-                reuse_detected = True
+                reused_family = row.family_id
                 if await sessions.revoke_family(row.family_id, now, "reuse_detected"):
                     log.warning(
                         "refresh token reused: revoked session family %s of user %s",
@@ -222,18 +246,23 @@ async def refresh(uow: UnitOfWork, tools: AuthTools, refresh_token: str) -> Sign
                 if as_utc(row.expires_at) <= now:
                     raise Rejected(REFRESH_EXPIRED)
                 row.rotated_at = now
-                new_token = await _start_session(uow.session, tools, user.id, now, row.family_id)
+                started = await _start_session(uow.session, tools, user.id, now, row.family_id)
                 await uow.commit()
     except (StaleDataError, ConcurrencyConflict):
         raise Rejected(REFRESH_REVOKED) from None  # a simultaneous refresh used it first
-    if reuse_detected:
+    if reused_family is not None:
+        try:
+            await tools.end_sign_in(reused_family)  # the thief's access tokens too
+        except RevocationUnavailable as exc:
+            log.error("access tokens of session family %s not revoked: %s", reused_family, exc)
         raise Rejected(REFRESH_REVOKED)
-    return await _signed_in(tools, user, new_token)
+    return await _signed_in(tools, user, started)
 
 
 async def logout(uow: UnitOfWork, tools: AuthTools, refresh_token: str) -> None:
-    """End the sign-in the refresh token belongs to. Access tokens already handed out stay valid
-    until they expire (minutes); that is the price of verifying them without a database."""
+    """End the sign-in the refresh token belongs to: its refresh tokens in the database, its
+    access tokens on the revocation list. Signing out again repeats the second step, so a retry
+    after ``SIGN_OUT_INCOMPLETE`` finishes the job."""
     if not refresh_token or len(refresh_token) > MAX_REFRESH_TOKEN:
         raise Rejected(REFRESH_INVALID)
     now = tools.now()
@@ -246,3 +275,8 @@ async def logout(uow: UnitOfWork, tools: AuthTools, refresh_token: str) -> None:
             payload = {"userId": str(row.user_id), "at": now.isoformat()}
             uow.emit("user.logged_out", row.user_id, payload)
         await uow.commit()
+    try:
+        await tools.end_sign_in(row.family_id)
+    except RevocationUnavailable as exc:
+        log.error("access tokens of session family %s not revoked: %s", row.family_id, exc)
+        raise Rejected(SIGN_OUT_INCOMPLETE) from None

@@ -7,6 +7,7 @@ subgraph checks it again, so no service trusts an identity merely because a head
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -15,6 +16,10 @@ import httpx
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+
+from infra.retry import a_few_times
+
+log = logging.getLogger("dndcreator.auth.tokens")
 
 ISSUER = "dndcreator-auth"
 AUDIENCE = "dndcreator"
@@ -37,6 +42,8 @@ class Claims:
     scopes: frozenset[str] = frozenset()
     kind: str = "user"  # "user" or "service"
     expires_at: int = 0
+    session: str | None = None  # ``sid``: the sign-in a user token belongs to (auth.revocation)
+    token_id: str | None = None  # ``jti``
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -47,12 +54,24 @@ class Claims:
             scopes=frozenset(scope.split()) if isinstance(scope, str) else frozenset(),
             kind=str(payload.get("kind", "user")),
             expires_at=int(payload.get("exp", 0)),
+            session=_optional_text(payload.get("sid")),
+            token_id=_optional_text(payload.get("jti")),
             raw=payload,
         )
 
 
+def _optional_text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 class TokenVerifier(Protocol):
     async def verify(self, token: str) -> Claims: ...
+
+
+class RevocationCheck(Protocol):
+    """Refuses claims whose sign-in has ended (``auth.revocation.SessionRevocations``)."""
+
+    async def check(self, claims: Claims) -> Claims: ...
 
 
 def verify_with_keys(token: str, keys: KeySet, *, now: float | None = None) -> Claims:
@@ -85,12 +104,17 @@ class StaticKeyVerifier:
         return verify_with_keys(token, self.keys)
 
 
+class _JwksServerError(Exception):
+    pass
+
+
 class JwksVerifier:
     """Verifies against the auth service's published JWKS.
 
     Keys are cached; a token signed by a key we have not seen (the auth service rotated) triggers
     one refetch, at most every ``min_refresh_seconds`` so a flood of forged ``kid`` values cannot
-    turn into a flood of requests.
+    turn into a flood of requests. A fetch that fails for a passing reason (connection refused,
+    a 5xx while the auth service restarts) is tried again twice, with backoff (tenacity).
     """
 
     def __init__(
@@ -106,13 +130,20 @@ class JwksVerifier:
         self._fetched_at = 0.0
         self._min_refresh = min_refresh_seconds
 
+    async def _download(self, client: httpx.AsyncClient) -> Any:
+        response = await client.get(self.jwks_url)
+        if response.status_code >= 500:  # the auth service restarting: worth another try
+            raise _JwksServerError(f"HTTP {response.status_code}")
+        response.raise_for_status()
+        return response.json()
+
     async def _fetch(self) -> KeySet:
         client = self._client or httpx.AsyncClient(timeout=5.0)
+        retrying = a_few_times(log, f"fetching the JWKS from {self.jwks_url}",
+                               httpx.TransportError, _JwksServerError)
         try:
-            response = await client.get(self.jwks_url)
-            response.raise_for_status()
-            keys = KeySet.import_key_set(response.json())
-        except (httpx.HTTPError, ValueError, JoseError) as exc:
+            keys = KeySet.import_key_set(await retrying(self._download, client))
+        except (httpx.HTTPError, _JwksServerError, ValueError, JoseError) as exc:
             raise InvalidToken(
                 f"signing keys unavailable: {exc.__class__.__name__}", code="AUTH_UNAVAILABLE"
             ) from None
@@ -149,25 +180,34 @@ def bearer_token(authorization: str | None) -> str | None:
 
 
 class CachedVerifier:
-    """Remembers tokens it has verified until they expire.
+    """Remembers tokens whose signature it has verified until they expire.
 
     A client sends the same token with every request, and the router looks at it more than once
     per request (rate-limit identity, then authorization); a signature check each time is wasted
     work. Only successes are remembered, so a bad token is checked (and refused) every time.
+
+    ``revocations`` is asked on every call, remembered token or not: the cache saves the
+    signature check, never the question whether the sign-in has ended since.
     """
 
-    def __init__(self, inner: TokenVerifier, *, max_entries: int = 10_000) -> None:
+    def __init__(
+        self,
+        inner: TokenVerifier,
+        *,
+        revocations: RevocationCheck | None = None,
+        max_entries: int = 10_000,
+    ) -> None:
         self.inner = inner
+        self.revocations = revocations
         self.max_entries = max_entries
         self._verified: dict[str, Claims] = {}
 
     async def verify(self, token: str) -> Claims:
         claims = self._verified.get(token)
-        if claims is not None and claims.expires_at > time.time():
-            return claims
-        self._verified.pop(token, None)
-        claims = await self.inner.verify(token)
-        if len(self._verified) >= self.max_entries:
-            self._verified.pop(next(iter(self._verified)))  # the oldest entry goes first
-        self._verified[token] = claims
-        return claims
+        if claims is None or claims.expires_at <= time.time():
+            self._verified.pop(token, None)
+            claims = await self.inner.verify(token)
+            if len(self._verified) >= self.max_entries:
+                self._verified.pop(next(iter(self._verified)))  # the oldest entry goes first
+            self._verified[token] = claims
+        return claims if self.revocations is None else await self.revocations.check(claims)

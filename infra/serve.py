@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--port", type=int)
     args = parser.parse_args()
     service = by_name[args.service]
-    configure()
+    configure(service=service.name)
     app = service.module("app").build(Settings.from_env())
     _settle_once_started(app)
     # log_config=None: uvicorn's own loggers (access lines included) go through the redacting

@@ -19,7 +19,9 @@ from pathlib import Path
 import uvicorn
 from starlette.applications import Starlette
 
+from auth.revocation import SessionRevocations
 from auth.tokens import JwksVerifier
+from infra.cache import process_cache
 from infra.config import Settings, var_dir
 from infra.gc_tuning import settle_after_startup
 from infra.logs import configure
@@ -114,6 +116,7 @@ async def running_stack(
         router_app = create_router(
             SUPERGRAPH.read_text(),
             verifier=JwksVerifier(jwks_url),
+            revocations=SessionRevocations(process_cache(settings.redis_url)),
             dev=settings.dev,
             subgraph_url_overrides={name: f"{url}/graphql" for name, url in service_urls.items()},
             passthrough=PASSTHROUGH,
@@ -151,7 +154,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=ROUTER_PORT)
     parser.add_argument("--no-demo", action="store_true", help="do not seed the demo data")
     args = parser.parse_args()
-    configure()
+    configure(service="stack")
     asyncio.run(serve(args.host, args.port, seed_demo=not args.no_demo))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graphql import GraphQLSyntaxError, parse, validate
 
+from auth.revocation import SessionRevocations
 from auth.tokens import JwksVerifier, TokenVerifier
 from infra.gc_tuning import settle_after_startup
 from infra.logs import configure
@@ -124,14 +125,17 @@ def serve_command(argv: Sequence[str]) -> int:
     args = _serve_parser().parse_args(argv)
     verifier: TokenVerifier | None = JwksVerifier(args.jwks_url) if args.jwks_url else None
     edge = EdgeSettings.from_args(args)
+    cache = edge.cache()
     try:
         app = create_app(
             _read_supergraph(args.supergraph), verifier=verifier, dev=args.dev,
             subgraph_timeout=args.subgraph_timeout,
             subgraph_url_overrides=parse_pairs(args.subgraph_url, "--subgraph-url", "NAME=URL"),
-            limits=edge.limits, edge=edge.edge, passthrough=edge.passthrough, cache=edge.cache(),
+            limits=edge.limits, edge=edge.edge, passthrough=edge.passthrough, cache=cache,
             override_labels=_override_labels(args.override_label),
             override_label_default=not args.override_labels_off,
+            # Signed-out sessions, as the auth service lists them: only shared through Redis.
+            revocations=SessionRevocations(cache),
         )
     except (SupergraphError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -139,7 +143,7 @@ def serve_command(argv: Sequence[str]) -> int:
     settle_after_startup()  # the schema, plans and app built above live as long as the process
     # Per-request access lines cost measurable CPU under load; /metrics counts requests instead.
     # Through the redacting log handler, uvicorn's access lines included (log_config=None).
-    configure()
+    configure(service="router")
     uvicorn.run(app, host=args.host, port=args.port, access_log=args.access_log, log_config=None)
     return 0
 

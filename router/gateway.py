@@ -42,6 +42,7 @@ from router.plan import QueryPlan, print_plan
 from router.planner import PlanningError, QueryPlanner
 from router.shaping import Projection
 from router.supergraph import Supergraph, SupergraphError, load_supergraph
+from router.tracing import TracedPoster
 from router.transport import CallGuard, SubgraphClient
 from router.variables import OperationVariables
 
@@ -126,6 +127,18 @@ def _with_code(error: GraphQLError, code: str) -> JsonObject:
     return _error(error.message, str(extensions["code"]), error) | {"extensions": extensions}
 
 
+def _failing_checks(response: httpx.Response) -> str:
+    """``" (catalog: empty ...)"``: the checks a subgraph's ``/health`` body says failed."""
+    try:
+        checks = response.json().get("checks")
+    except (ValueError, AttributeError):
+        return ""
+    if not isinstance(checks, dict):
+        return ""
+    failing = [f"{name}: {answer}" for name, answer in checks.items() if answer != "ok"]
+    return f" ({'; '.join(failing)})" if failing else ""
+
+
 class PlanCache:
     """A bounded least-recently-used map from (operation text, operation name) to a plan."""
 
@@ -192,6 +205,7 @@ class Gateway:
         self._client: httpx.AsyncClient | None = None
         self._subgraph_client: SubgraphClient | None = None
         self._executor: Executor | None = None  # built once per subgraph client (see executor)
+        self._traced_client: SubgraphClient | None = None
         # Set before the first request to wrap every subgraph GraphQL call (circuit breakers and
         # fetch metrics: router.edge.install); None sends them unguarded.
         self.guard_subgraph_calls: CallGuard | None = None
@@ -225,10 +239,13 @@ class Gateway:
 
     @property
     def executor(self) -> Executor:
-        """The shared executor (stateless per request), rebuilt only if the client changes."""
+        """The shared executor (stateless per request), rebuilt only if the client changes.
+
+        Its calls are traced and carry the request's ID (``router.tracing``)."""
         client = self.subgraph_client
-        if self._executor is None or self._executor.client is not client:
-            self._executor = Executor(self.schema, self.endpoints, client)
+        if self._executor is None or self._traced_client is not client:
+            self._traced_client = client
+            self._executor = Executor(self.schema, self.endpoints, TracedPoster(client))
         return self._executor
 
     async def aclose(self) -> None:
@@ -392,7 +409,7 @@ class Gateway:
             except httpx.HTTPError as exc:
                 return endpoint.name, f"unreachable ({exc.__class__.__name__})"
             if response.status_code != 200:
-                return endpoint.name, f"HTTP {response.status_code}"
+                return endpoint.name, f"HTTP {response.status_code}{_failing_checks(response)}"
             return endpoint.name, "ok"
 
         results = await asyncio.gather(*(probe(e) for e in self.endpoints.values()))

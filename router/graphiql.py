@@ -1,13 +1,14 @@
 """The GraphiQL page served at ``GET /graphql`` to browsers.
 
-The page is ours; the GraphiQL bundle itself comes from a CDN at pinned versions, so the router
-ships no JavaScript. Only browsers fetch it; the router never makes outbound calls for it.
+Everything the page loads comes from the router itself (``router.explorer_assets``): GraphiQL,
+React and the graphql-ws client vendored from their npm packages, and our ``explorer.js``, whose
+fetcher sends subscriptions over WebSocket. No CDN, so the explorer works offline, and no inline
+script, so its Content-Security-Policy allows scripts from the router's own origin only.
 """
 
 from __future__ import annotations
 
-GRAPHIQL_VERSION = "3.8.3"
-REACT_VERSION = "18.3.1"
+from router.explorer_assets import PREFIX
 
 GRAPHIQL_HTML = f"""<!doctype html>
 <html lang="en">
@@ -15,24 +16,16 @@ GRAPHIQL_HTML = f"""<!doctype html>
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>dndcreator graph explorer</title>
-  <link rel="stylesheet" href="https://unpkg.com/graphiql@{GRAPHIQL_VERSION}/graphiql.min.css">
+  <link rel="stylesheet" href="{PREFIX}/vendor/graphiql.min.css">
   <style>html, body, #explorer {{ height: 100%; margin: 0; }}</style>
 </head>
 <body>
   <div id="explorer">Loading the explorer…</div>
-  <script crossorigin
-    src="https://unpkg.com/react@{REACT_VERSION}/umd/react.production.min.js"></script>
-  <script crossorigin
-    src="https://unpkg.com/react-dom@{REACT_VERSION}/umd/react-dom.production.min.js"></script>
-  <script crossorigin
-    src="https://unpkg.com/graphiql@{GRAPHIQL_VERSION}/graphiql.min.js"></script>
-  <script>
-    const endpoint = window.location.origin + window.location.pathname;
-    const fetcher = GraphiQL.createFetcher({{ url: endpoint }});
-    ReactDOM.createRoot(document.getElementById("explorer")).render(
-      React.createElement(GraphiQL, {{ fetcher, defaultEditorToolsVisibility: true }})
-    );
-  </script>
+  <script src="{PREFIX}/vendor/react.production.min.js"></script>
+  <script src="{PREFIX}/vendor/react-dom.production.min.js"></script>
+  <script src="{PREFIX}/vendor/graphiql.min.js"></script>
+  <script src="{PREFIX}/vendor/graphql-ws.min.js"></script>
+  <script src="{PREFIX}/explorer.js"></script>
 </body>
 </html>
 """

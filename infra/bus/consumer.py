@@ -12,7 +12,6 @@ Typical use, as a background task of a service::
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -21,6 +20,7 @@ from collections.abc import Sequence
 from infra.bus.idempotency import Handler, ProcessedEvents, handle_once
 from infra.bus.port import DEFAULT_TOPIC, Delivery, EventBus
 from infra.cache.port import raise_if_cancel_requested
+from infra.retry import forever
 
 logger = logging.getLogger(__name__)
 
@@ -73,26 +73,31 @@ async def run_consumer(
 
     Each round first reclaims deliveries left unacked for ``reclaim_after`` seconds (failed
     handlers, crashed consumers), then waits up to ``block`` seconds for new events. A bus error
-    (e.g. Redis restarting) is logged and retried; cancelling the task stops the loop.
+    (e.g. Redis restarting) is retried with backoff (``infra.retry.forever``); cancelling the
+    task stops the loop.
     """
-    while True:
+
+
+    async def round_() -> None:
         raise_if_cancel_requested()
-        try:
-            batch = await bus.redeliver(
-                group=group,
-                consumer=consumer,
-                topic=topic,
-                min_idle=reclaim_after,
-                count=batch_size,
-            )
-            batch += await bus.read(
-                group=group,
-                consumer=consumer,
-                topic=topic,
-                count=batch_size,
-                block=None if batch else block,
-            )
-            await process_deliveries(bus, batch, handler, processed)
-        except Exception:
-            logger.exception("event bus error while consuming %r as %r; retrying", topic, group)
-            await asyncio.sleep(RETRY_AFTER_BUS_ERROR)
+        batch = await bus.redeliver(
+            group=group,
+            consumer=consumer,
+            topic=topic,
+            min_idle=reclaim_after,
+            count=batch_size,
+        )
+        batch += await bus.read(
+            group=group,
+            consumer=consumer,
+            topic=topic,
+            count=batch_size,
+            block=None if batch else block,
+        )
+        await process_deliveries(bus, batch, handler, processed)
+
+    # A bus error (Redis restarting) backs off, one warning per attempt, and resumes.
+    retrying = forever(logger, f"consuming {topic!r} as {group!r}",
+                       initial=RETRY_AFTER_BUS_ERROR)
+    while True:
+        await retrying(round_)

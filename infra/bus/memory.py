@@ -154,5 +154,8 @@ class InMemoryEventBus:
         state = log.groups.get(group) if log else None
         return 0 if state is None else len(state.pending)
 
+    async def ping(self) -> None:
+        return None  # in this process: reachable whenever the process is
+
     async def close(self) -> None:
         self._topics.clear()

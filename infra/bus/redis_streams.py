@@ -173,6 +173,9 @@ class RedisStreamsEventBus:
         await self._redis.xadd(stream + DEAD_LETTER_SUFFIX, parked)
         await self._redis.xack(stream, group, message_id)
 
+    async def ping(self) -> None:
+        await self._redis.ping()
+
     async def close(self) -> None:
         await self._redis.aclose()
 

@@ -17,9 +17,9 @@ Pub/sub here is fire-and-forget (only current listeners receive a message). Anyt
 not be lost goes through the event bus (:mod:`infra.bus`) instead.
 """
 
-from infra.cache.factory import create_cache
+from infra.cache.factory import create_cache, process_cache
 from infra.cache.memory import MemoryCache
 from infra.cache.port import Cache, CacheError
 from infra.cache.redis_cache import RedisCache
 
-__all__ = ["Cache", "CacheError", "MemoryCache", "RedisCache", "create_cache"]
+__all__ = ["Cache", "CacheError", "MemoryCache", "RedisCache", "create_cache", "process_cache"]

@@ -139,5 +139,8 @@ class MemoryCache:
     def subscribe(self, channel: str) -> AbstractAsyncContextManager[AsyncIterator[bytes]]:
         return self._subscription(channel)
 
+    async def ping(self) -> None:
+        return None  # in this process: reachable whenever the process is
+
     async def close(self) -> None:
         self._entries.clear()

@@ -77,6 +77,10 @@ class Cache(Protocol):
         """
         ...
 
+    async def ping(self) -> None:
+        """Raise if the cache cannot be reached right now (health checks)."""
+        ...
+
     async def close(self) -> None:
         """Release connections. The cache must not be used afterwards."""
         ...

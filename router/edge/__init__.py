@@ -5,7 +5,7 @@
 * ``rate_limit`` — requests per client identity per window, counted in the cache port.
 * ``cost`` — a static cost estimate of an operation (used by ``router.limits``).
 * ``breaker`` — a circuit breaker per subgraph, around the HTTP transport of subgraph calls.
-* ``metrics`` — a tiny Prometheus registry and the ``/metrics`` page.
+* ``metrics`` — the router's Prometheus metrics (prometheus-client) and the ``/metrics`` page.
 * ``passthrough`` — plain HTTP forwarding of path prefixes (asset bytes) to a subgraph.
 * ``install`` — wires all of the above into the Starlette app ``router.app.create_app`` builds.
 

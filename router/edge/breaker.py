@@ -154,7 +154,7 @@ class SubgraphTransport(httpx.AsyncBaseTransport):
             raise
         finally:
             if self.metrics is not None:
-                self.metrics.fetch_seconds.observe(time.perf_counter() - started, name)
+                self.metrics.fetch_seconds.labels(name).observe(time.perf_counter() - started)
             if breaker is not None:
                 if verdict is True:
                     breaker.record_success()
@@ -165,7 +165,7 @@ class SubgraphTransport(httpx.AsyncBaseTransport):
 
     def _count_error(self, name: str, reason: str) -> None:
         if self.metrics is not None:
-            self.metrics.fetch_errors.inc(name, reason)
+            self.metrics.fetch_errors.labels(name, reason).inc()
 
     def states(self) -> list[tuple[tuple[str, ...], float]]:
         """``(subgraph,) -> state number`` for the breaker gauge."""

@@ -41,7 +41,9 @@ def add_edge_arguments(parser: argparse.ArgumentParser) -> None:
     edge.add_argument("--trusted-proxies", type=int, default=0, metavar="N",
                       help="reverse proxies that append to X-Forwarded-For (default 0)")
     edge.add_argument("--redis-url", default=os.environ.get("REDIS_URL") or None,
-                      help="cache for rate-limit counters (default $REDIS_URL, else in-process)")
+                      help="cache shared with the other replicas and the services: rate-limit "
+                           "counters, the revocation list of signed-out sessions "
+                           "(default $REDIS_URL, else in-process)")
     edge.add_argument("--max-cost", type=int, default=Limits.max_cost, metavar="N",
                       help=f"largest estimated operation cost (default {Limits.max_cost}; "
                            "0 = no limit)")
@@ -107,10 +109,8 @@ class EdgeSettings:
         passthrough = parse_pairs(args.passthrough, "--passthrough", "PREFIX=SUBGRAPH")
         return cls(edge=edge, limits=limits, passthrough=passthrough, redis_url=args.redis_url)
 
-    def cache(self) -> Cache | None:
-        """The rate-limit counters' cache: Redis for ``--redis-url``, else in-process."""
-        if self.edge.rate_limit is None:
-            return None
+    def cache(self) -> Cache:
+        """The shared cache: Redis for ``--redis-url``, else in-process."""
         try:
             return create_cache(self.redis_url)
         except ValueError as exc:

@@ -27,8 +27,11 @@ class CorsPolicy:
     # Cookies and HTTP auth are not how the graph authenticates (bearer tokens are), so browsers
     # are not asked to send credentials unless this is set.
     allow_credentials: bool = False
-    allowed_headers: tuple[str, ...] = ("accept", "authorization", "content-type")
-    exposed_headers: tuple[str, ...] = ("retry-after",)
+    # traceparent and x-request-id: a browser client may continue its own trace and name its
+    # requests (infra.requests); the router echoes the request ID for it to read.
+    allowed_headers: tuple[str, ...] = ("accept", "authorization", "content-type", "traceparent",
+                                        "x-request-id")
+    exposed_headers: tuple[str, ...] = ("retry-after", "x-request-id")
     max_age: int = 600  # seconds a browser may cache a preflight answer
 
     def __post_init__(self) -> None:

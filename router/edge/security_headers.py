@@ -5,8 +5,9 @@
 * ``Referrer-Policy: no-referrer`` — links out of GraphiQL leak nothing.
 * ``Content-Security-Policy`` — JSON and other non-HTML responses get ``default-src 'none'``
   (they are data, never a document). HTML (the GraphiQL page) gets a policy built from that
-  page itself: scripts only from the CDN origins it names plus the SHA-256 of its one inline
-  script, so the policy follows the page when the page changes. Styles allow ``'unsafe-inline'``
+  page itself: scripts only from origins it names (none: it loads everything from the router)
+  plus the SHA-256 of any inline script, so the policy follows the page when the page changes.
+  Styles allow ``'unsafe-inline'``
   because GraphiQL sets inline styles at run time.
 * ``Strict-Transport-Security`` — only when configured (the router is reached over HTTPS).
 

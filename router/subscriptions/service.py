@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from auth.tokens import TokenVerifier
+from auth.tokens import InvalidToken, TokenVerifier
 from router.callers import Caller, authenticate
 from router.executor import JsonObject
 from router.gateway import (
@@ -26,6 +26,7 @@ from router.gateway import (
     PreparedOperation,
     RequestRejected,
 )
+from router.persisted import PersistedQueries
 from router.subscriptions.plan import SubscriptionPlan
 from router.subscriptions.streams import StreamHub, Subscriber, Subscription
 from router.subscriptions.upstream import UpstreamFailure, dumps, failure_body, upstream_events
@@ -37,12 +38,16 @@ class SubscriptionSettings:
     connection_init_timeout: float = 10.0  # seconds a WebSocket may wait before connection_init
     upstream_timeout: float = 10.0  # seconds for a subgraph to accept and acknowledge
     keepalive_interval: float = 15.0  # seconds between SSE keep-alive comments
+    # Seconds between checks that a WebSocket's sign-in has not ended (auth.revocation); SSE
+    # streams check at every keep-alive.
+    revocation_check_interval: float = 5.0
     deduplicate: bool = True  # identical subscriptions (same viewer) share one upstream stream
 
     def __post_init__(self) -> None:
         if self.queue_size < 1:
             raise ValueError("queue_size must be at least 1")
-        for name in ("connection_init_timeout", "upstream_timeout", "keepalive_interval"):
+        for name in ("connection_init_timeout", "upstream_timeout", "keepalive_interval",
+                     "revocation_check_interval"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds")
 
@@ -55,15 +60,29 @@ class Subscriptions:
         gateway: Gateway,
         verifier: TokenVerifier | None,
         settings: SubscriptionSettings | None = None,
+        persisted: PersistedQueries | None = None,
     ) -> None:
         self.gateway = gateway
         self.verifier = verifier
+        self.persisted = PersistedQueries() if persisted is None else persisted
         self.settings = settings or SubscriptionSettings()
         self.hub = StreamHub(deduplicate=self.settings.deduplicate)
 
     async def authenticate(self, authorization: str | None) -> Caller:
         """Verify a bearer token if one came (raises ``InvalidToken``); none: anonymous."""
         return await authenticate(self.verifier, authorization)
+
+    async def signed_out(self, caller: Caller) -> str | None:
+        """Why ``caller``'s token is no longer accepted (its sign-in ended, it expired), or None
+        while it is, or when that cannot be told right now (the list is unreachable: the
+        stream goes on and the next check asks again)."""
+        if not caller.viewer.authenticated:
+            return None
+        try:
+            await self.authenticate(caller.forward_headers.get("authorization"))
+        except InvalidToken as exc:
+            return None if exc.code == "AUTH_UNAVAILABLE" else str(exc)
+        return None
 
     def prepare(self, request: GraphQLRequest) -> PreparedOperation:
         """Parse, validate and plan (cached); raises ``RequestRejected`` with client errors."""

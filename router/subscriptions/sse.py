@@ -43,6 +43,13 @@ TOKEN_EXPIRED_BODY: JsonObject = {
     "errors": [{"message": "access token has expired", "extensions": {"code": "UNAUTHENTICATED"}}],
     "data": None,
 }
+
+
+def _unauthenticated(reason: str) -> JsonObject:
+    return {"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}],
+            "data": None}
+
+
 STREAM_HEADERS = {"cache-control": "no-cache", "x-accel-buffering": "no"}
 
 
@@ -134,6 +141,11 @@ async def _subscription_events(
             except TimeoutError:
                 if caller.expires_at is not None and time.time() >= caller.expires_at:
                     yield next_event(encode_json(TOKEN_EXPIRED_BODY))
+                    yield COMPLETE_EVENT
+                    return
+                reason = await subscriptions.signed_out(caller)
+                if reason is not None:  # the sign-in ended while the stream was open
+                    yield next_event(encode_json(_unauthenticated(reason)))
                     yield COMPLETE_EVENT
                     return
                 yield KEEPALIVE_COMMENT

@@ -31,6 +31,7 @@ from starlette.websockets import WebSocket
 from auth.tokens import InvalidToken
 from router.callers import Caller
 from router.gateway import GraphQLRequest, PreparedOperation, RequestRejected
+from router.persisted import PersistedQueries
 from router.subscriptions import protocol
 from router.subscriptions.outbox import Outbox
 from router.subscriptions.protocol import CloseCode, Message, ProtocolViolation
@@ -107,10 +108,12 @@ def _authorization(payload: Any) -> str | None:
     return None
 
 
-def _graphql_request(payload: Any) -> GraphQLRequest:
+def _graphql_request(payload: Any, persisted: PersistedQueries) -> GraphQLRequest:
+    """The operation a ``subscribe`` payload asks for (``RequestRejected`` for a persisted query
+    unknown or not allowed: an ``error`` message, the connection stays)."""
     if not isinstance(payload, dict):
         raise ProtocolViolation(CloseCode.BAD_REQUEST, "subscribe payload must be an object")
-    query = payload.get("query")
+    query = persisted.resolve(payload.get("query"), payload.get("extensions"))
     variables = payload.get("variables") or {}
     operation_name = payload.get("operationName")
     if not isinstance(query, str) or not query.strip():
@@ -205,6 +208,15 @@ class _Connection:
         await asyncio.sleep(max(0.0, expires_at - time.time()))
         self.request_close(CloseCode.FORBIDDEN, "Forbidden: access token has expired")
 
+    async def _close_when_signed_out(self, caller: Caller) -> None:
+        """A sign-in that ends (logout, a stolen refresh token) ends its live streams too."""
+        while True:
+            await asyncio.sleep(self.settings.revocation_check_interval)
+            reason = await self.subscriptions.signed_out(caller)
+            if reason is not None:
+                self.request_close(CloseCode.FORBIDDEN, f"Forbidden: {reason}")
+                return
+
     # --- messages -----------------------------------------------------------------------------
 
     async def _handle(self, message: Message) -> None:
@@ -238,6 +250,8 @@ class _Connection:
         self.caller = caller
         if caller.expires_at is not None:
             self._spawn(self._close_when_expired(caller.expires_at))
+        if caller.viewer.authenticated:
+            self._spawn(self._close_when_signed_out(caller))
         self.outbox.offer(protocol.encode(protocol.CONNECTION_ACK))
 
     def _on_subscribe(self, message: Message) -> None:
@@ -248,8 +262,8 @@ class _Connection:
         if operation_id in self.operations:
             raise ProtocolViolation(CloseCode.SUBSCRIBER_EXISTS,
                                     f"Subscriber for {operation_id} already exists")
-        request = _graphql_request(message.payload)
         try:
+            request = _graphql_request(message.payload, self.subscriptions.persisted)
             prepared = self.subscriptions.prepare(request)
             if prepared.kind != OperationType.SUBSCRIPTION:
                 task = self._spawn(self._run_once(operation_id, request, prepared, caller))

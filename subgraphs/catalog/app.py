@@ -12,7 +12,7 @@ from subgraphs.catalog.membership import consume_campaign_membership
 from subgraphs.catalog.models import OutboxEvent
 from subgraphs.catalog.schema import schema
 from subgraphs.catalog.search.setup import start_search
-from subgraphs.catalog.startup import import_when_empty
+from subgraphs.catalog.startup import import_when_empty, not_ready_while_empty
 from subgraphs.kit.app import create_app
 from subgraphs.kit.runtime import build_runtime
 
@@ -30,4 +30,5 @@ def build(settings: Settings, verifier: TokenVerifier | None = None) -> Starlett
         runtime,
         on_startup=[import_when_empty, start_search],
         consumers=[consume_campaign_membership],
+        readiness={"catalog": not_ready_while_empty},
     )

@@ -88,7 +88,8 @@ from subgraphs.catalog.types_glossary import (
     WeaponPropertyDefinition,
 )
 from subgraphs.catalog.types_items import Equipment, ItemsQuery, MagicItem
-from subgraphs.kit.errors import ErrorCode, MaskUnexpectedErrors, graphql_error
+from subgraphs.kit.errors import ErrorCode, graphql_error
+from subgraphs.kit.federation import subgraph_schema
 from subgraphs.kit.loaders import grouped_loader
 from subgraphs.kit.relay import Connection
 
@@ -652,7 +653,7 @@ class Query(
         return [CatalogSource.from_row(row) for row in rows]
 
 
-schema = strawberry.federation.Schema(
+schema = subgraph_schema(
     query=Query,
     mutation=HomebrewMutation,
     types=[
@@ -677,6 +678,4 @@ schema = strawberry.federation.Schema(
         WeaponMasteryDefinition,
         RuleSection,
     ],
-    federation_version="2.9",
-    extensions=[MaskUnexpectedErrors],
 )

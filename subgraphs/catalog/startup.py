@@ -42,6 +42,18 @@ async def import_with(runtime: Runtime, read: Callable[[], ImportBundle]) -> Imp
     return report
 
 
+EMPTY = (
+    "empty: no SRD content was imported (set SRD_DIR to the SRD data, or allow the download "
+    "with SRD_DOWNLOAD=on and network); see the catalog's start-up log"
+)
+
+
+async def not_ready_while_empty(runtime: Runtime) -> str | None:
+    """Readiness check: a catalog without content would answer every class and spell with null,
+    so it says it is not ready instead of "ok"."""
+    return EMPTY if await catalog_is_empty(runtime.sessions) else None
+
+
 async def import_when_empty(runtime: Runtime) -> None:
     """Start-up hook: fill an empty catalog from the local SRD data, if there is any.
 

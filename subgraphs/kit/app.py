@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
@@ -18,10 +20,12 @@ from strawberry.federation import Schema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from auth.tokens import InvalidToken, bearer_token
-from infra.db.engine import ping
 from infra.db.migrations import upgrade
 from infra.db.outbox_relay import run_relay
+from infra.logs import serving
+from infra.requests import RequestContextMiddleware
 from subgraphs.kit.context import Context, Viewer
+from subgraphs.kit.health import Check, ReadinessCheck, run_checks, runtime_checks
 from subgraphs.kit.runtime import Runtime
 
 log = logging.getLogger("dndcreator.subgraph")
@@ -72,31 +76,36 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     on_startup: Sequence[StartupHook] = (),
     consumers: Sequence[BackgroundTask] = (),
+    readiness: Mapping[str, ReadinessCheck] | None = None,
 ) -> Starlette:
     """``extra_routes`` add service-specific endpoints (JWKS, asset bytes); ``on_startup`` hooks
     run after migrations, before the service takes requests (e.g. a first catalog import);
-    ``consumers`` (event bus consumers) start after the hooks and are cancelled at shutdown."""
+    ``consumers`` (event bus consumers) start after the hooks and are cancelled at shutdown;
+    ``readiness`` adds checks of the service's own to ``/health`` (``subgraphs.kit.health``)."""
     graphql = SubgraphGraphQL(schema, runtime)
+    checks: dict[str, Check] = runtime_checks(runtime)
+    for name, check in (readiness or {}).items():
+        checks[name] = functools.partial(check, runtime)
 
     async def health(_: Request) -> Response:
-        try:
-            await ping(runtime.engine)
-        except Exception as exc:  # any failure means "not ready"; the reason goes to the log
-            log.warning("%s health check failed: %s", runtime.name, exc)
-            return JSONResponse({"status": "unavailable", "service": runtime.name}, 503)
-        return JSONResponse({"status": "ok", "service": runtime.name})
+        answers = await run_checks(checks)
+        ready = all(answer == "ok" for answer in answers.values())
+        body = {"status": "ok" if ready else "unavailable", "service": runtime.name,
+                "checks": answers}
+        return JSONResponse(body, 200 if ready else 503)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        await upgrade(runtime.engine, runtime.migrations)
-        for hook in on_startup:
-            await hook(runtime)
         bus = runtime.ports.get("bus")
-        background = [asyncio.create_task(consumer(runtime)) for consumer in consumers]
-        if bus is not None:
-            background.append(
-                asyncio.create_task(run_relay(runtime.sessions, runtime.outbox_model, bus))
-            )
+        with serving(runtime.name):  # start-up's and the tasks' log lines name this service
+            await upgrade(runtime.engine, runtime.migrations)
+            for hook in on_startup:
+                await hook(runtime)
+            background = [asyncio.create_task(consumer(runtime)) for consumer in consumers]
+            if bus is not None:
+                background.append(
+                    asyncio.create_task(run_relay(runtime.sessions, runtime.outbox_model, bus))
+                )
         try:
             yield
         finally:
@@ -108,8 +117,10 @@ def create_app(
             await runtime.engine.dispose()
 
     return Starlette(
+        middleware=[Middleware(RequestContextMiddleware, service=runtime.name)],
         routes=[
             Route("/health", health),
+            Route("/metrics", runtime.metrics.page),
             Route("/graphql", graphql),
             WebSocketRoute("/graphql", graphql),
             *extra_routes,

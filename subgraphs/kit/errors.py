@@ -2,20 +2,18 @@
 
 Expected failures (validation, rule violations, conflicts) are data: ``UserError`` values in a
 mutation payload. Authorization failures and the unexpected are GraphQL errors with a stable
-``extensions.code``; an unexpected exception is logged in full and reaches the client only as
+``extensions.code``; an unexpected exception is logged in full (``subgraphs.kit.operation_log``)
+and reaches the client only as
 "Internal server error" so no stack trace or secret ever leaks.
 """
 
 from __future__ import annotations
 
-import logging
 from enum import StrEnum
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
-
-log = logging.getLogger("dndcreator.errors")
 
 
 class ErrorCode(StrEnum):
@@ -64,7 +62,7 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_is_unexpected, error_message="Internal server error")
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+        # Already logged with its traceback (subgraphs.kit.operation_log.log_errors).
         return GraphQLError(
             self.error_message,
             nodes=error.nodes,

@@ -9,14 +9,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from auth.revocation import SessionRevocations
 from auth.tokens import CachedVerifier, JwksVerifier, TokenVerifier
 from infra.bus import EventBus, create_event_bus
+from infra.cache import process_cache
 from infra.config import Settings, database_url
 from infra.db.engine import create_engine, session_factory
 from infra.db.model import OutboxMixin
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.kit.foreign_ids import PORT as FOREIGN_IDS
 from subgraphs.kit.foreign_ids import ForeignIds
+from subgraphs.kit.metrics import ServiceMetrics
 
 
 @dataclass
@@ -28,9 +31,11 @@ class Runtime:
     verifier: TokenVerifier
     ports: dict[str, Any] = field(default_factory=dict)  # storage, bus, generators, ...
     sessions: async_sessionmaker[AsyncSession] = field(init=False)
+    metrics: ServiceMetrics = field(init=False)
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.engine)
+        self.metrics = ServiceMetrics(self.name)
 
     @classmethod
     def create(
@@ -68,6 +73,15 @@ def process_event_bus(redis_url: str | None) -> EventBus:
     return _process_buses[key]
 
 
+def default_verifier(settings: Settings) -> TokenVerifier:
+    """The auth service's JWKS, one signature check per token (each request carries the caller's
+    token again), and the shared revocation list asked every time."""
+    return CachedVerifier(
+        JwksVerifier(settings.jwks_url),
+        revocations=SessionRevocations(process_cache(settings.redis_url)),
+    )
+
+
 def build_runtime(
     name: str,
     outbox_model: type[OutboxMixin],
@@ -77,17 +91,18 @@ def build_runtime(
     **ports: Any,
 ) -> Runtime:
     """The runtime of service ``name`` as configured by the environment."""
+    shared = {
+        "bus": process_event_bus(settings.redis_url),
+        # What the verifier's revocation list lives in; here so /health pings it.
+        "revocations": process_cache(settings.redis_url),
+        # How use cases check the IDs of other services' entities: through the router.
+        FOREIGN_IDS: ForeignIds(settings.router_url),
+    }
     return Runtime.create(
         name,
         database_url(name),
         outbox_model,
         migrations,
-        # Each request carries the caller's token again; one signature check per token suffices.
-        verifier or CachedVerifier(JwksVerifier(settings.jwks_url)),
-        **{
-            "bus": process_event_bus(settings.redis_url),
-            # How use cases check the IDs of other services' entities: through the router.
-            FOREIGN_IDS: ForeignIds(settings.router_url),
-            **ports,
-        },
+        verifier or default_verifier(settings),
+        **{**shared, **ports},
     )

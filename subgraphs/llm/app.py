@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.routing import Route
 
 from auth.tokens import TokenVerifier
 from infra.cache import create_cache
@@ -74,7 +73,8 @@ def build(
         cache=cache,
         build_facts=build_facts,
     )
-    app = create_app(schema, runtime, extra_routes=[Route("/metrics", metrics.endpoint)])
+    runtime.metrics.include(metrics.registry)  # the service's /metrics shows the llm's own too
+    app = create_app(schema, runtime)
     service_lifespan = app.router.lifespan_context
 
     @asynccontextmanager

@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from infra.demo import seed
@@ -36,3 +38,14 @@ async def isolated_stack(
             if demo:
                 await seed(stack.router_url)
             yield stack
+
+
+async def post_graphql(
+    url: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+) -> httpx.Response:
+    """One GraphQL request over HTTP, with a bearer token when given."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(timeout=30) as http:
+        return await http.post(
+            url, json={"query": query, "variables": variables or {}}, headers=headers
+        )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,7 +18,7 @@ import pytest_asyncio
 from infra.demo import DEMO_PASSWORD, PLAYER, seed
 from infra.stack import Stack
 from subgraphs.registry import SERVICES
-from tests.e2e.isolated import isolated_stack
+from tests.e2e.isolated import isolated_stack, post_graphql
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # one stack, one event loop, all tests
@@ -38,18 +37,8 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack
         yield running
 
 
-async def _post(
-    url: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None
-) -> httpx.Response:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    async with httpx.AsyncClient(timeout=30) as http:
-        return await http.post(
-            url, json={"query": query, "variables": variables or {}}, headers=headers
-        )
-
-
 async def test_readme_sample_query_stitches_four_subgraphs(stack: Stack) -> None:
-    response = await _post(stack.router_url, readme_sample_query())
+    response = await post_graphql(stack.router_url, readme_sample_query())
     body = response.json()
     assert response.status_code == 200
     assert "errors" not in body, body.get("errors")
@@ -72,21 +61,20 @@ async def test_readme_sample_query_stitches_four_subgraphs(stack: Stack) -> None
 
 async def test_seeding_again_changes_nothing(stack: Stack) -> None:
     await seed(stack.router_url)
-    body = (
-        await _post(stack.router_url, "{ publicCharacters(first: 10) { edges { node { id } } } }")
-    ).json()
+    shared = "{ publicCharacters(first: 10) { edges { node { id } } } }"
+    body = (await post_graphql(stack.router_url, shared)).json()
     assert len(body["data"]["publicCharacters"]["edges"]) == 1
 
 
 async def test_signed_in_player_sees_their_character_across_subgraphs(stack: Stack) -> None:
-    login = await _post(
+    login = await post_graphql(
         stack.router_url,
         "mutation($i: LoginInput!) { login(input: $i) { accessToken userErrors { code } } }",
         {"i": {"email": PLAYER["email"], "password": DEMO_PASSWORD}},
     )
     token = login.json()["data"]["login"]["accessToken"]
     assert token
-    mine = await _post(
+    mine = await post_graphql(
         stack.router_url,
         """{
           me { displayName }
@@ -103,7 +91,7 @@ async def test_signed_in_player_sees_their_character_across_subgraphs(stack: Sta
     assert node["portrait"]["width"] > 0
     assert node["owner"]["displayName"] == body["data"]["me"]["displayName"]
 
-    generated = await _post(
+    generated = await post_graphql(
         stack.router_url,
         """mutation($i: GenerateInput!) {
           generate(input: $i) { generation { provider output promptTokens } userErrors { code } }
@@ -116,15 +104,15 @@ async def test_signed_in_player_sees_their_character_across_subgraphs(stack: Sta
 
 
 async def test_tokens_are_checked_at_the_router(stack: Stack) -> None:
-    forged = await _post(stack.router_url, "{ me { displayName } }", token="not.a.token")
+    forged = await post_graphql(stack.router_url, "{ me { displayName } }", token="not.a.token")
     assert forged.status_code == 401
     assert forged.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    anonymous = await _post(stack.router_url, "{ me { displayName } }")
+    anonymous = await post_graphql(stack.router_url, "{ me { displayName } }")
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_invalid_operations_get_graphql_errors_not_500(stack: Stack) -> None:
-    response = await _post(stack.router_url, "{ publicCharacters(first: 1) { nope } }")
+    response = await post_graphql(stack.router_url, "{ publicCharacters(first: 1) { nope } }")
     assert response.status_code == 200
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 

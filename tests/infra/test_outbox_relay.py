@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import itertools
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from infra.bus import Event, EventBus, InMemoryEventBus, RedisStreamsEventBus
 from infra.db.migrations import upgrade
-from infra.db.outbox_relay import relay_once
+from infra.db.outbox_relay import relay_once, run_relay
 from subgraphs.character.app import MIGRATIONS
 from subgraphs.character.models import OutboxEvent
 from subgraphs.kit.runtime import Runtime
@@ -84,3 +88,30 @@ async def test_a_bus_outage_loses_nothing(runtime: Runtime, bus: EventBus) -> No
     assert await relay_once(runtime.sessions, OutboxEvent, flaky) == 2  # type: ignore[arg-type]
     deliveries = await bus.read(group="test", consumer="c1", count=10)
     assert [d.event.type for d in deliveries] == ["first", "second"]
+
+
+async def test_the_relay_backs_off_while_the_bus_is_down_and_then_delivers(
+    runtime: Runtime, bus: EventBus, caplog: pytest.LogCaptureFixture,
+) -> None:
+    await _emit(runtime, "during-outage")
+    flaky = FlakyBus(bus, failures=4)
+    relay = asyncio.create_task(
+        run_relay(runtime.sessions, OutboxEvent, flaky, interval=0.01)  # type: ignore[arg-type]
+    )
+    try:
+        deliveries: list[Any] = []
+        for _ in range(500):
+            deliveries = await bus.read(group="test", consumer="c1", count=10, block=0.01)
+            if deliveries:
+                break
+    finally:
+        relay.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay
+    assert [d.event.type for d in deliveries] == ["during-outage"]
+    warnings = [r for r in caplog.records if r.name == "dndcreator.outbox"]
+    assert len(warnings) == 4  # one per failed round, each without a traceback
+    assert all(r.levelname == "WARNING" and r.exc_info is None for r in warnings)
+    waits = [float(r.args[-1]) for r in warnings]  # type: ignore[index,arg-type]
+    assert all(later >= earlier for earlier, later in itertools.pairwise(waits))
+    assert waits[-1] > waits[0]  # it waited longer each time

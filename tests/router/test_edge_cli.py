@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infra.cache import RedisCache
 from router.__main__ import _serve_parser
 from router.edge.cli import EdgeSettings
 from router.edge.config import BreakerPolicy, RateLimitPolicy
@@ -54,7 +55,9 @@ def test_zero_turns_features_off_and_redis_url_comes_from_the_environment(
 ) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/5")
     off = settings("--rate-limit", "0", "--breaker-failures", "0", "--max-cost", "0")
-    assert off.edge.rate_limit is None and off.cache() is None
+    assert off.edge.rate_limit is None
+    # The cache also holds the revocation list, so it is there with the rate limit off.
+    assert isinstance(off.cache(), RedisCache)
     assert off.edge.breaker is None
     assert off.limits.max_cost is None
     assert off.redis_url == "redis://127.0.0.1:6379/5"
