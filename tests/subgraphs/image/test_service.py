@@ -57,7 +57,11 @@ LIST = """query($first: Int!, $after: String) {
 }"""
 ENTITIES = """query($representations: [_Any!]!) {
   _entities(representations: $representations) {
-    ... on Character { id portrait { id url kind } }
+    ... on Character {
+      id
+      portrait { id url kind sha256 currentVersion { number parentNumber operation } }
+      portraitHistory { nodes { number sha256 url } }
+    }
     ... on Asset { id sha256 owner { id } }
   }
 }"""
@@ -156,11 +160,11 @@ async def test_generated_portrait_is_stored_served_and_announced(service: ImageS
     assert (asset["kind"], asset["contentType"], asset["generator"]) == (
         "PORTRAIT",
         "image/png",
-        "procedural",
+        "offline",
     )
     assert (asset["characterId"], asset["prompt"], asset["seed"]) == (character, "a stern dwarf", 7)
     assert (asset["owner"], asset["version"]) == ({"id": str(owner)}, 1)
-    assert asset["altText"].startswith("Procedurally drawn coat of arms")
+    assert asset["altText"] == "Portrait of Dwarf (drawn by code, not a model)."
     assert asset["url"] == f"/assets/{asset['id']}"  # root-relative unless ASSET_BASE_URL is set
 
     served = await service.http.get(asset["url"])
@@ -173,7 +177,14 @@ async def test_generated_portrait_is_stored_served_and_announced(service: ImageS
         assert (picture.format, picture.size) == ("PNG", (asset["width"], asset["height"]))
 
     new_files = service.stored_files() - files_before
-    assert [p.read_bytes() for p in new_files] == [served.content]
+    # The original and its derivatives: two thumbnails and a WebP copy.
+    assert sorted(p.name for p in new_files) == [
+        "v1-thumb-128.webp",
+        "v1-thumb-512.webp",
+        "v1-webp.webp",
+        "v1.png",
+    ]
+    assert next(p for p in new_files if p.name == "v1.png").read_bytes() == served.content
     assert await service.events_about(asset["id"]) == ["asset.created"]
     again = await service.http.get(asset["url"], headers={"If-None-Match": served.headers["etag"]})
     assert again.status_code == 304
@@ -242,7 +253,7 @@ async def test_uploads_are_checked_stored_and_served(service: ImageService) -> N
         payload = await upload(
             service,
             auth,
-            kind="MAP",
+            kind="MAP_TACTICAL",
             contentType=declared,
             dataBase64=b64(data),
             characterId=character,
@@ -250,7 +261,7 @@ async def test_uploads_are_checked_stored_and_served(service: ImageService) -> N
         assert payload["userErrors"] == []
         asset = payload["asset"]
         assert (asset["kind"], asset["contentType"], asset["width"], asset["height"]) == (
-            "MAP",
+            "MAP_TACTICAL",
             content_type,
             9,
             5,
@@ -331,7 +342,10 @@ async def test_only_the_owner_sees_and_deletes(service: ImageService) -> None:
     assert deleted == {"asset": {"id": asset["id"], "version": 2}, "userErrors": []}
     assert (await gql(service.http, ONE, by_id, alice))["data"]["asset"] is None
     assert (await service.http.get(asset["url"])).status_code == 404
-    assert service.stored_files() == files_before  # soft delete: the bytes are kept, not served
+    # Soft delete: the bytes are kept under the trash prefix, no longer served.
+    moved = service.stored_files() - files_before
+    assert len(moved) == 4 and all("trash" in p.parts for p in moved)
+    assert len(files_before - service.stored_files()) == 4
     assert await service.events_about(asset["id"]) == ["asset.created", "asset.deleted"]
 
 
@@ -358,7 +372,10 @@ async def test_authentication_is_required(service: ImageService) -> None:
         (LIST, {"first": 1}),
         (ONE, {"id": str(uuid.uuid4())}),
         (GENERATE, {"input": {"characterId": str(uuid.uuid4()), "prompt": "x"}}),
-        (UPLOAD, {"input": {"kind": "MAP", "contentType": "image/png", "dataBase64": png}}),
+        (
+            UPLOAD,
+            {"input": {"kind": "MAP_TACTICAL", "contentType": "image/png", "dataBase64": png}},
+        ),
         (ENTITIES, {"representations": [{"__typename": "Asset", "id": str(uuid.uuid4())}]}),
     ]
     for query, variables in requests:
@@ -369,12 +386,16 @@ async def test_authentication_is_required(service: ImageService) -> None:
     assert await service.events() == events_before
 
 
-async def test_character_portrait_and_asset_entities(service: ImageService) -> None:
+async def test_character_portrait_versions_and_asset_entities(service: ImageService) -> None:
     owner, stranger = uuid.uuid4(), uuid.uuid4()
     auth, other = service.tokens.headers(owner), service.tokens.headers(stranger)
     character = str(uuid.uuid4())
-    older = (await generate(service, auth, characterId=character, seed=1))["asset"]
-    newer = (await generate(service, auth, characterId=character, seed=2))["asset"]
+    first = (await generate(service, auth, characterId=character, seed=1))["asset"]
+    # Drawing the character again makes a new version of the same portrait asset.
+    second = (await generate(service, auth, characterId=character, seed=2))["asset"]
+    assert second["id"] == first["id"]
+    assert (first["version"], second["version"]) == (1, 2)
+    assert second["sha256"] != first["sha256"]
     # Someone else attaching an image to the character's ID must not change its portrait.
     await generate(service, other, characterId=character, seed=3)
     # Nor does a non-portrait image of the owner's.
@@ -393,36 +414,48 @@ async def test_character_portrait_and_asset_entities(service: ImageService) -> N
     representations = [
         character_ref(owner),
         {"__typename": "Character", "id": str(uuid.uuid4()), "owner": {"id": str(owner)}},
-        {"__typename": "Asset", "id": older["id"]},
+        {"__typename": "Asset", "id": first["id"]},
         {"__typename": "Asset", "id": str(uuid.uuid4())},
     ]
     result = await gql(service.http, ENTITIES, {"representations": representations}, other)
     assert "errors" not in result
     portrait, no_portrait, asset, missing = result["data"]["_entities"]
-    assert portrait == {
-        "id": character,
-        "portrait": {"id": newer["id"], "url": f"/assets/{newer['id']}", "kind": "PORTRAIT"},
+    assert portrait["portrait"] == {
+        "id": first["id"],
+        "url": f"/assets/{first['id']}",
+        "kind": "PORTRAIT",
+        "sha256": second["sha256"],
+        "currentVersion": {"number": 2, "parentNumber": 1, "operation": "GENERATED"},
     }
+    history = portrait["portraitHistory"]
+    assert [v["number"] for v in history["nodes"]] == [1]
+    assert history["nodes"][0]["sha256"] == first["sha256"]
+    assert history["nodes"][0]["url"] == f"/assets/{first['id']}?version=1"
+    older = await service.http.get(history["nodes"][0]["url"])
+    assert hashlib.sha256(older.content).hexdigest() == first["sha256"]  # older stays readable
     assert no_portrait["portrait"] is None
-    assert asset == {"id": older["id"], "sha256": older["sha256"], "owner": {"id": str(owner)}}
+    assert no_portrait["portraitHistory"]["nodes"] == []
+    assert asset == {"id": first["id"], "sha256": second["sha256"], "owner": {"id": str(owner)}}
     assert missing is None
 
-    await gql(service.http, DELETE, {"input": {"id": newer["id"], "expectedVersion": 1}}, auth)
+    await gql(service.http, DELETE, {"input": {"id": first["id"], "expectedVersion": 2}}, auth)
     references = {"representations": [character_ref(owner)]}
     after_delete = await gql(service.http, ENTITIES, references, auth)
-    assert after_delete["data"]["_entities"][0]["portrait"]["id"] == older["id"]
+    assert after_delete["data"]["_entities"][0]["portrait"] is None
     # Without the owner the router supplies for @requires, nobody's image is shown.
     bare = {"representations": [{"__typename": "Character", "id": character}]}
     without_owner = await gql(service.http, ENTITIES, bare, auth)
     assert without_owner["data"]["_entities"][0]["portrait"] is None
 
+    fresh = (await generate(service, auth, characterId=character, seed=4))["asset"]
+    assert fresh["id"] != first["id"] and fresh["version"] == 1  # a new asset after deletion
     # Signed out: a private character's portrait is refused, a public one's is shown.
     signed_out = await gql(service.http, ENTITIES, references)
     assert signed_out["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     public = {"representations": [{**character_ref(owner), "visibility": "PUBLIC"}]}
     shown = await gql(service.http, ENTITIES, public)
     assert "errors" not in shown
-    assert shown["data"]["_entities"][0]["portrait"]["id"] == older["id"]
+    assert shown["data"]["_entities"][0]["portrait"]["id"] == fresh["id"]
 
 
 async def test_asset_route_answers_404_for_unknown_ids(service: ImageService) -> None:
@@ -500,7 +533,7 @@ async def test_assets_round_trip_through_s3(
             served = await http.get(asset["url"])
             assert (served.status_code, served.headers["content-type"]) == (200, "image/webp")
             assert served.content == data
-        assert (await storage.get(f"tokens/{asset['id']}.webp")).data == data
+        assert (await storage.get(f"tokens/{asset['id']}/v1.webp")).data == data
     finally:
         await storage.close()
         moto.stop()
