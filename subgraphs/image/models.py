@@ -66,6 +66,8 @@ class AssetRow(EntityMixin, Base):
     # Catalog pictures drawn without a custom prompt are everyone's: any signed-in user reads them.
     shared: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     encounter_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+    # A render of an encounter: the battle map it was drawn on (None for everything else).
+    source_asset_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     current_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
     # Set once the purge job has removed the objects of a deleted asset for good.

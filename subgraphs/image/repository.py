@@ -64,16 +64,27 @@ class AssetRepository(OwnedRepository[AssetRow]):
         found: AssetRow | None = (await self.session.execute(statement)).scalars().first()
         return found
 
-    async def newest_map_of(self, owner_id: uuid.UUID, encounter_id: uuid.UUID) -> AssetRow | None:
+    async def newest_map_of(self, encounter_id: uuid.UUID) -> AssetRow | None:
+        """The encounter's battle map: whoever may see the encounter may see its map."""
         statement = (
             self.select()
             .where(
                 AssetRow.kind == AssetKind.MAP_TACTICAL.value,
                 AssetRow.encounter_id == encounter_id,
-                AssetRow.owner_id == owner_id,
+                AssetRow.source_asset_id.is_(None),
             )
             .order_by(AssetRow.created_at.desc())
             .limit(1)
+        )
+        found: AssetRow | None = (await self.session.execute(statement)).scalars().first()
+        return found
+
+    async def render_of(self, owner_id: uuid.UUID, encounter_id: uuid.UUID) -> AssetRow | None:
+        """The caller's render of the encounter (each viewer sees their own)."""
+        statement = self.select().where(
+            AssetRow.owner_id == owner_id,
+            AssetRow.encounter_id == encounter_id,
+            AssetRow.source_asset_id.is_not(None),
         )
         found: AssetRow | None = (await self.session.execute(statement)).scalars().first()
         return found

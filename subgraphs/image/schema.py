@@ -13,8 +13,8 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from subgraphs.image import encounters, models, services
 from subgraphs.image import layout as layouts
-from subgraphs.image import models, services
 from subgraphs.image.models import AssetRow, AssetVersionRow, Operation
 from subgraphs.image.offline.effect import AreaShape as Shape
 from subgraphs.image.offline.region import Place
@@ -788,6 +788,94 @@ def _generate_request(input: GenerateImageInput) -> services.GenerateRequest:
     )
 
 
+@strawberry.type(description="Where a combatant's token stands on a rendered battle map.")
+class TokenPlacement:
+    combatant_id: strawberry.ID = strawberry.field(description="The combatant.")
+    x: int = strawberry.field(description="Column of its top-left square, from 0 at the left.")
+    y: int = strawberry.field(description="Row of its top-left square, from 0 at the top.")
+    squares: int = strawberry.field(
+        description=("Squares a side it covers (2 for Large, 3 Huge, 4 Gargantuan).")
+    )
+    positioned: bool = strawberry.field(
+        description=("True: the encounter gave this position; false: laid out by the renderer.")
+    )
+
+
+@strawberry.type(description="The result of rendering an encounter.")
+class RenderEncounterPayload:
+    asset: Asset | None = strawberry.field(
+        description=("Your render of the encounter (a new version after each change).")
+    )
+    placements: list[TokenPlacement] = strawberry.field(
+        description=("Where each token you may see stands.")
+    )
+    unchanged: bool = strawberry.field(
+        description=(
+            "Nothing you see changed since the last render: the current version was returned."
+        )
+    )
+    user_errors: list[UserError] = strawberry.field(description="What was wrong with the input.")
+
+
+@strawberry.input(description="Which encounter to draw, and on which map.")
+class RenderEncounterInput:
+    encounter_id: strawberry.ID = strawberry.field(description="The encounter.")
+    map_asset_id: strawberry.ID | None = strawberry.field(
+        default=None, description=("A battle map to draw on; the encounter's own map by default.")
+    )
+
+
+@strawberry.type
+class EncounterMutation:
+    @strawberry.mutation(
+        description=(
+            "Draw an encounter's combatants as tokens at their grid positions on its battle map, "
+            "conditions marked; players never see hidden combatants. Call it again after a "
+            "change for a new version."
+        )
+    )
+    async def render_encounter(
+        self, info: ContextInfo, input: RenderEncounterInput
+    ) -> RenderEncounterPayload:
+        viewer = require_viewer(info)
+
+        async def run() -> encounters.Rendered:
+            map_id = (
+                None
+                if input.map_asset_id is None
+                else parse_id(input.map_asset_id, "input", "mapAssetId")
+            )
+            return await encounters.render_encounter(
+                info.context.runtime.uow(),
+                image_ports(info),
+                caller(viewer),
+                parse_id(input.encounter_id, "input", "encounterId"),
+                map_id,
+            )
+
+        result, errors = await attempt(run(), id_path=("input", "encounterId"))
+        if result is None:
+            return RenderEncounterPayload(
+                asset=None, placements=[], unchanged=False, user_errors=errors
+            )
+        placements = [
+            TokenPlacement(
+                combatant_id=strawberry.ID(p.id),
+                x=p.x,
+                y=p.y,
+                squares=p.squares,
+                positioned=p.given,
+            )
+            for p in result.placements
+        ]
+        return RenderEncounterPayload(
+            asset=await Asset.load(info, result.asset),
+            placements=placements,
+            unchanged=result.unchanged,
+            user_errors=[],
+        )
+
+
 @strawberry.type
 class Query:
     @strawberry.field(
@@ -833,7 +921,7 @@ class Query:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(EncounterMutation):
     @strawberry.mutation(
         description=(
             "Make a portrait of a character from a prompt and its sheet; if it has one, the new "

@@ -113,6 +113,7 @@ def upgrade() -> None:
             sa.Column("shared", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch_op.add_column(sa.Column("encounter_id", sa.Uuid(), nullable=True))
+        batch_op.add_column(sa.Column("source_asset_id", sa.Uuid(), nullable=True))
         batch_op.add_column(
             sa.Column("current_version", sa.Integer(), nullable=False, server_default="1")
         )
