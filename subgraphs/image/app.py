@@ -14,6 +14,7 @@ from infra.storage import ObjectStorage, create_storage
 from subgraphs.image.delivery import asset_routes
 from subgraphs.image.domain import DomainReader, NoDomain, RouterDomain
 from subgraphs.image.generator import ImageGenerator
+from subgraphs.image.lifecycle import purge_periodically
 from subgraphs.image.limits import ImageRateLimit
 from subgraphs.image.models import OutboxEvent
 from subgraphs.image.offline.generator import OfflineImageGenerator
@@ -74,4 +75,9 @@ def build(
         image=ports,
         asset_base_url=asset_base_url(),
     )
-    return create_app(schema, runtime, extra_routes=asset_routes(runtime, ports.storage))
+    return create_app(
+        schema,
+        runtime,
+        extra_routes=asset_routes(runtime, ports.storage),
+        consumers=[purge_periodically],
+    )

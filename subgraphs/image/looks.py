@@ -60,9 +60,9 @@ COLOURS: dict[str, RGB] = {
 
 # What a colour word may describe, by the words that follow it ("silver hair", "red cloak").
 PARTS: dict[str, tuple[str, ...]] = {
-    "hair": ("hair", "braid", "braids", "mane", "beard", "locks"),
-    "eyes": ("eye", "eyes", "gaze"),
-    "skin": ("skin", "scales", "scale", "hide", "complexion"),
+    "hair": ("hair", "haired", "braid", "braids", "mane", "beard", "bearded", "locks"),
+    "eyes": ("eye", "eyes", "eyed", "gaze"),
+    "skin": ("skin", "skinned", "scales", "scaled", "scale", "hide", "complexion"),
     "garment": (
         "cloak",
         "robe",

@@ -56,7 +56,9 @@ SETUP = """{
 ENCOUNTERS = """{
   campaigns(first: 5) {
     edges {
-      node { name encounters(first: 5) { edges { node { id name combatants { id name hidden } } } } }
+      node {
+        name encounters(first: 5) { edges { node { id name combatants { id name hidden } } } }
+      }
     }
   }
 }"""

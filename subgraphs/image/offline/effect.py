@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from subgraphs.image.offline.canvas import RGB, SUPERSAMPLE, font, shrink
 from subgraphs.image.offline.tactical import SQUARE
@@ -97,11 +97,17 @@ def draw_effect(
             (tip_x, cy + length * math.tan(spread)),
         ]
         draw.polygon(points, fill=fill, outline=edge, width=6)
+    # Grid lines inside the area only, so squares can be counted without marking the map.
+    inside = image.getchannel("A").point(lambda a: 255 if a else 0)
+    grid = Image.new("RGBA", (w, h), (0, 0, 0, 0))
+    lines = ImageDraw.Draw(grid)
     step = SQUARE * SUPERSAMPLE
     for x in range(0, w + 1, step):
-        draw.line((x, 0, x, h), fill=(255, 255, 255, 60), width=2)
+        lines.line((x, 0, x, h), fill=(255, 255, 255, 70), width=2)
     for y in range(0, h + 1, step):
-        draw.line((0, y, w, y), fill=(255, 255, 255, 60), width=2)
+        lines.line((0, y, w, y), fill=(255, 255, 255, 70), width=2)
+    grid.putalpha(ImageChops.multiply(grid.getchannel("A"), inside))
+    image.alpha_composite(grid)
     ox, oy = origin
     draw.ellipse(
         (ox - 12, oy - 12, ox + 12, oy + 12),

@@ -14,17 +14,16 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from moto.server import ThreadedMotoServer
 from PIL import Image
 from sqlalchemy import func, select
 
 from infra.config import Settings
 from infra.db.engine import create_engine
-from infra.storage import LocalDirectoryStorage, S3Settings, S3Storage, StorageError
+from infra.storage import LocalDirectoryStorage, StorageError
 from subgraphs.image.app import build
 from subgraphs.image.models import AssetRow, OutboxEvent
 from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
-from tests.support import TokenFactory, asgi_client, free_port, gql
+from tests.support import TokenFactory, asgi_client, gql
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -499,41 +498,3 @@ async def test_storage_failure_leaves_no_record(
             assert events.scalar_one() == 0
     finally:
         await engine.dispose()
-
-
-@pytest.mark.s3
-@pytest.mark.asyncio(loop_scope="function")
-async def test_assets_round_trip_through_s3(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    port = free_port()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    moto.start()
-    storage = S3Storage(
-        S3Settings(
-            bucket="assets",
-            endpoint_url=f"http://127.0.0.1:{port}",
-            access_key_id="test",
-            secret_access_key="test",
-            create_bucket=True,
-        )
-    )
-    try:
-        monkeypatch.setenv("IMAGE_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'image.db'}")
-        tokens = TokenFactory()
-        auth = tokens.headers(uuid.uuid4())
-        async with asgi_client(
-            build(Settings.from_env(), tokens.verifier, storage=storage)
-        ) as http:
-            data = encoded("WEBP", (7, 3))
-            variables = {
-                "input": {"kind": "TOKEN", "contentType": "image/webp", "dataBase64": b64(data)}
-            }
-            asset = (await gql(http, UPLOAD, variables, auth))["data"]["uploadAsset"]["asset"]
-            served = await http.get(asset["url"])
-            assert (served.status_code, served.headers["content-type"]) == (200, "image/webp")
-            assert served.content == data
-        assert (await storage.get(f"tokens/{asset['id']}/v1.webp")).data == data
-    finally:
-        await storage.close()
-        moto.stop()
