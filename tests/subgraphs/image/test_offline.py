@@ -11,7 +11,7 @@ from PIL import Image
 
 from subgraphs.image.generator import ImageRequest
 from subgraphs.image.layout import MapStyle, TacticalLayout
-from subgraphs.image.looks import COLOURS, CLASS_GARMENT, SheetFacts, character_look, named_colours
+from subgraphs.image.looks import CLASS_GARMENT, COLOURS, SheetFacts, character_look, named_colours
 from subgraphs.image.models import AssetKind
 from subgraphs.image.offline.effect import AreaShape
 from subgraphs.image.offline.encounter import Figure, place
@@ -153,14 +153,20 @@ def test_battle_maps_match_their_layout(style: MapStyle, seed: int) -> None:
         assert layout.doors and layout.walls
         assert _connected(open_cells)  # every room is reachable
     # The picture shows the layout: a rock square is dark, an open one is not.
-    rgb = image.convert("L")
+    grey = image.convert("L")
+
+    def lightness(x: int, y: int) -> int:
+        value = grey.getpixel((x, y))
+        assert isinstance(value, int)
+        return value
+
     ox, oy = layout.origin
     plain = open_cells - {(c.x, c.y) for c in layout.difficult} - {(d.x, d.y) for d in layout.doors}
     x, y = sorted(plain)[0]
-    assert rgb.getpixel((ox + x * SQUARE + 6, oy + y * SQUARE + 24)) > 80
+    assert lightness(ox + x * SQUARE + 6, oy + y * SQUARE + 24) > 80
     if style is not MapStyle.OUTDOOR:
         rock = sorted(blocked)[0]
-        assert rgb.getpixel((ox + rock[0] * SQUARE + SQUARE // 2, oy + rock[1] * SQUARE + 3)) < 80
+        assert lightness(ox + rock[0] * SQUARE + SQUARE // 2, oy + rock[1] * SQUARE + 3) < 80
 
 
 def test_map_style_comes_from_the_prompt() -> None:
