@@ -389,6 +389,10 @@ def _normalised(request: GenerateRequest) -> GenerateRequest:
         prompt=" ".join(request.prompt.split()),
         name=" ".join(request.name.split()),
         catalog_slug=(request.catalog_slug or "").strip() or None,
+        places=tuple(
+            replace(place, name=" ".join(place.name.split()), kind=place.kind.strip().lower())
+            for place in request.places
+        ),
     )
 
 

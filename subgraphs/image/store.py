@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from infra.db.errors import ConcurrencyConflict
 from infra.db.unit_of_work import UnitOfWork
@@ -113,23 +114,25 @@ async def save_version(
         for d in made
     }
     written: list[str] = []
+    asset_id = asset.id  # readable even after a failed flush expired the row
     async with uow:
-        assets = AssetRepository(uow.session)
-        if new_asset:
-            asset.current_version = version.number
-            await assets.add(asset)
-        else:
-            fresh = await assets.require(asset.id)
-            assets.check_version(fresh, expected_version)
-            fresh.current_version = version.number
-            asset = fresh
-        await VersionRepository(uow.session).add(version)
-        uow.emit(
-            "asset.created" if new_asset else "asset.versioned",
-            asset.id,
-            event_payload(asset, version),
-        )
         try:
+            assets = AssetRepository(uow.session)
+            if new_asset:
+                asset.current_version = version.number
+                await assets.add(asset)
+            else:
+                fresh = await assets.require(asset.id)
+                assets.check_version(fresh, expected_version)
+                fresh.current_version = version.number
+                asset = fresh
+            await VersionRepository(uow.session).add(version)
+            uow.emit(
+                "asset.created" if new_asset else "asset.versioned",
+                asset.id,
+                event_payload(asset, version),
+            )
+            await uow.session.flush()  # a conflict shows here, before any object is written
             await storage.put(version.storage_key, picture.data, picture.content_type)
             written.append(version.storage_key)
             for d in made:
@@ -137,12 +140,12 @@ async def save_version(
                 await storage.put(key, d.data, d.content_type)
                 written.append(key)
             await uow.commit()
-        except IntegrityError as exc:
+        except (IntegrityError, StaleDataError) as exc:
             await _discard(storage, written)
             if new_asset:
                 raise  # a lost race on an idempotency key: the caller answers with the winner
-            # Another version was added meanwhile under the same number.
-            raise ConcurrencyConflict("Asset", asset.id) from exc
+            # Another version was added meanwhile (same number, or the asset moved on).
+            raise ConcurrencyConflict("Asset", asset_id) from exc
         except BaseException:
             await _discard(storage, written)
             raise

@@ -98,7 +98,7 @@ async def test_image_to_image_face_fix_and_upscale(
 
 
 async def test_tokens_come_back_round(server: tuple[str, GetImgState], state: GetImgState) -> None:
-    request = ImageRequest(AssetKind.TOKEN, "", 3, TokenSpec(look=PORTRAIT.spec.look))  # type: ignore[union-attr]
+    request = ImageRequest(AssetKind.TOKEN, (""), 3, TokenSpec(look=PORTRAIT.spec.look))  # type: ignore[union-attr]
     token = await client(server).generate(request)
     with Image.open(io.BytesIO(token.data)) as image:
         assert image.mode == "RGBA"
