@@ -80,8 +80,19 @@ def radial_glow(
         r = radius / 8 * (1 - step / steps)
         cx, cy = centre[0] / 8, centre[1] / 8
         draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=round(255 * (step + 1) / steps))
-    mask = mask.resize(size, Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(4))
+    mask = mask.filter(ImageFilter.GaussianBlur(1)).resize(size, Image.Resampling.BILINEAR)
     return Image.composite(Image.new("RGB", size, inner), Image.new("RGB", size, outer), mask)
+
+
+def blurred(image: Image.Image, radius: float) -> Image.Image:
+    """``image`` under a Gaussian blur of ``radius`` pixels, computed at a quarter of the size
+    (a wide blur loses nothing to that, and costs a sixteenth)."""
+    small = image.resize(
+        (max(1, image.width // 4), max(1, image.height // 4)), Image.Resampling.BOX
+    )
+    return small.filter(ImageFilter.GaussianBlur(radius / 4)).resize(
+        image.size, Image.Resampling.BILINEAR
+    )
 
 
 def value_noise(rng: random.Random, width: int, height: int, cell: int) -> list[list[float]]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from subgraphs.image.looks import COLOURS, words
 from subgraphs.image.offline.canvas import (
     RGB,
     SUPERSAMPLE,
+    blurred,
     darker,
     fit_text,
     font,
@@ -296,9 +297,7 @@ def draw_item(item: ItemFacts, prompt: str, seed: int) -> tuple[Image.Image, str
     _draw(ImageDraw.Draw(figure), shape, tint, glow)
     shadow = Image.new("RGBA", (S, S), (0, 0, 0, 0))
     shadow.paste((0, 0, 0, 140), (18, 24), figure.split()[3])
-    image = Image.alpha_composite(
-        image.convert("RGBA"), shadow.filter(ImageFilter.GaussianBlur(12))
-    )
+    image = Image.alpha_composite(image.convert("RGBA"), blurred(shadow, 12))
     image = Image.alpha_composite(image, figure).convert("RGB")
     draw = ImageDraw.Draw(image)
     draw.rectangle((12, 12, S - 12, S - 12), outline=rarity, width=10)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from subgraphs.image.looks import (
     CLASS_GARMENT,
@@ -24,6 +24,7 @@ from subgraphs.image.looks import (
 from subgraphs.image.offline.canvas import (
     RGB,
     SUPERSAMPLE,
+    blurred,
     darker,
     fit_text,
     font,
@@ -106,7 +107,7 @@ def _backdrop(look: CharacterLook, rng: random.Random) -> Image.Image:
         draw.ellipse(
             (x - r, y - r, x + r, y + r), fill=(*lighter(top, 0.6), rng.randrange(40, 130))
         )
-    return image.filter(ImageFilter.GaussianBlur(1.5))
+    return image  # the final shrink softens the motes enough
 
 
 def _body(draw: ImageDraw.ImageDraw, fig: Figure) -> None:
@@ -643,7 +644,7 @@ def _aura(image: Image.Image, fig: Figure) -> Image.Image:
         outline=(*colours[cls], 120),
         width=int(S * 0.04),
     )
-    layer = layer.filter(ImageFilter.GaussianBlur(S * 0.03))
+    layer = blurred(layer, S * 0.03)
     return Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")
 
 
