@@ -10,6 +10,8 @@ It runs inside the image service every ``IMAGE_PURGE_INTERVAL_SECONDS`` (an hour
 command for a scheduler of your own (cron, a Kubernetes CronJob)::
 
     uv run python -m subgraphs.image.lifecycle purge [--retention-days 30] [--dry-run]
+
+``reconcile`` puts objects back where their rows say after a restore (see the README).
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
 from infra.cache.port import Cache
 from infra.db.unit_of_work import UnitOfWork
 from infra.storage import ObjectStorage
+from subgraphs.image.models import AssetRow
 from subgraphs.image.repository import AssetRepository, VersionRepository
-from subgraphs.image.store import purge_objects
+from subgraphs.image.store import TRASH, move, object_keys, purge_objects
 from subgraphs.kit.runtime import Runtime
 
 log = logging.getLogger("dndcreator.image.lifecycle")
@@ -88,6 +93,41 @@ async def purge_trash(
                     assets += 1
 
 
+@dataclass(frozen=True)
+class Reconciled:
+    untrashed: int  # objects of live assets brought back from the trash
+    trashed: int  # objects of deleted assets moved to the trash
+
+
+async def reconcile_storage(uow: UnitOfWork, storage: ObjectStorage) -> Reconciled:
+    """Put every object where its row says it belongs: after restoring a database dump and a
+    bucket copy taken moments apart, an asset deleted (or restored) in between has its objects
+    on the wrong side of ``trash/``. Purged assets are left alone."""
+    untrashed = trashed = 0
+    after: str | None = None
+    while True:
+        async with uow:
+            assets = AssetRepository(uow.session)
+            page = await assets.page(
+                BATCH, after, statement=select(AssetRow).where(AssetRow.purged_at.is_(None))
+            )
+            versions = {
+                row.id: await VersionRepository(uow.session).of_asset(row.id) for row in page.items
+            }
+        for row in page.items:
+            for key in (k for version in versions[row.id] for k in object_keys(version)):
+                live, binned = (TRASH + key, key) if row.is_deleted else (key, TRASH + key)
+                if not await storage.exists(live) and await storage.exists(binned):
+                    await move(storage, binned, live)
+                    if row.is_deleted:
+                        trashed += 1
+                    else:
+                        untrashed += 1
+        if not page.has_next:
+            return Reconciled(untrashed, trashed)
+        after = page.cursors[-1]
+
+
 async def purge_periodically(runtime: Runtime) -> None:
     """The service's background loop: one purge per interval across replicas."""
     interval = interval_from_env()
@@ -106,7 +146,7 @@ async def purge_periodically(runtime: Runtime) -> None:
         await asyncio.sleep(interval)
 
 
-async def _main(retention_days: float, dry_run: bool) -> int:
+async def _main(command: str, retention_days: float, dry_run: bool) -> int:
     from infra.config import Settings
     from infra.storage import create_storage
     from subgraphs.image.app import MIGRATIONS, NAME
@@ -134,8 +174,10 @@ def main() -> int:
     purge = commands.add_parser("purge", help="remove the objects of long-deleted assets")
     purge.add_argument("--retention-days", type=float, default=retention_from_env().days)
     purge.add_argument("--dry-run", action="store_true", help="count, change nothing")
+    commands.add_parser("reconcile", help="after a restore: put objects where their rows say")
     args = parser.parse_args()
-    return asyncio.run(_main(args.retention_days, args.dry_run))
+    retention = getattr(args, "retention_days", 0.0)
+    return asyncio.run(_main(args.command, retention, getattr(args, "dry_run", False)))
 
 
 if __name__ == "__main__":

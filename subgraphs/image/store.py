@@ -152,7 +152,8 @@ async def save_version(
     return asset, version
 
 
-async def _move(storage: ObjectStorage, source: str, target: str) -> None:
+async def move(storage: ObjectStorage, source: str, target: str) -> None:
+    """Copy then delete: the object is never absent from both places."""
     try:
         stored = await storage.get(source)
     except ObjectNotFoundError:
@@ -164,13 +165,13 @@ async def _move(storage: ObjectStorage, source: str, target: str) -> None:
 async def trash_objects(storage: ObjectStorage, versions: list[AssetVersionRow]) -> None:
     for version in versions:
         for key in object_keys(version):
-            await _move(storage, key, TRASH + key)
+            await move(storage, key, TRASH + key)
 
 
 async def untrash_objects(storage: ObjectStorage, versions: list[AssetVersionRow]) -> None:
     for version in versions:
         for key in object_keys(version):
-            await _move(storage, TRASH + key, key)
+            await move(storage, TRASH + key, key)
 
 
 async def purge_objects(storage: ObjectStorage, versions: list[AssetVersionRow]) -> int:

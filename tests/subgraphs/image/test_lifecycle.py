@@ -18,8 +18,9 @@ from sqlalchemy import select
 from infra.config import Settings
 from infra.storage import S3Settings, S3Storage
 from subgraphs.image.app import MIGRATIONS, NAME, build
-from subgraphs.image.lifecycle import purge_trash
+from subgraphs.image.lifecycle import purge_trash, reconcile_storage
 from subgraphs.image.models import AssetRow, OutboxEvent
+from subgraphs.image.store import move
 from subgraphs.kit.runtime import Runtime, build_runtime
 from tests.support import TokenFactory, asgi_client, free_port, gql
 
@@ -168,3 +169,26 @@ async def test_assets_round_trip_through_s3(world: World) -> None:
     served = await world.http.get(asset["url"])
     assert (served.status_code, served.headers["content-type"]) == (200, "image/png")
     assert (await world.storage.get(f"handouts/{asset['id']}/v1.png")).data == served.content
+
+
+async def test_reconcile_puts_objects_where_their_rows_say(world: World) -> None:
+    """A restore of a dump and a bucket copy taken moments apart: one asset was deleted and
+    another restored in between, so their objects sit on the wrong side of trash/."""
+    auth = world.tokens.headers(uuid.uuid4())
+    live, deleted = await _handout(world, auth), await _handout(world, auth)
+    assert (await _call(world, DELETE, deleted, 1, auth))["userErrors"] == []
+    for wrong_side, right_side in (
+        (world.keys(live["id"], trash=True), world.keys(live["id"])),
+        (world.keys(deleted["id"]), world.keys(deleted["id"], trash=True)),
+    ):
+        for source, target in zip(right_side, wrong_side, strict=True):
+            await move(world.storage, source, target)
+        assert await world.present(right_side) == [False] * 4
+    assert (await world.http.get(live["url"])).status_code == 404  # broken by the mismatch
+    done = await reconcile_storage(world.runtime.uow(), world.storage)
+    assert (done.untrashed, done.trashed) >= (4, 4)
+    assert await world.present(world.keys(live["id"])) == [True] * 4
+    assert await world.present(world.keys(deleted["id"], trash=True)) == [True] * 4
+    assert (await world.http.get(live["url"])).status_code == 200
+    again = await reconcile_storage(world.runtime.uow(), world.storage)
+    assert (again.untrashed, again.trashed) == (0, 0)
