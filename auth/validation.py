@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from subgraphs.kit.outcomes import Problem
+from subgraphs.kit.text import check_single_line
 
 MAX_EMAIL = 254
 MIN_PASSWORD = 10
@@ -67,7 +68,7 @@ def check_email(email: str) -> list[Problem]:
     cleaned = email.strip()
     if len(cleaned) > MAX_EMAIL or not _EMAIL.fullmatch(cleaned):
         return [Problem(EMAIL_PATH, "EMAIL_INVALID", "That is not a valid email address.")]
-    return []
+    return check_single_line(cleaned, EMAIL_PATH, code="EMAIL_INVALID")
 
 
 def check_display_name(name: str) -> list[Problem]:
@@ -77,7 +78,7 @@ def check_display_name(name: str) -> list[Problem]:
     if len(cleaned) > MAX_DISPLAY_NAME:
         message = f"Display names are at most {MAX_DISPLAY_NAME} characters."
         return [Problem(DISPLAY_NAME_PATH, "DISPLAY_NAME_TOO_LONG", message)]
-    return []
+    return check_single_line(cleaned, DISPLAY_NAME_PATH)
 
 
 def check_password(password: str, email: str, display_name: str) -> list[Problem]:

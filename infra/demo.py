@@ -8,7 +8,9 @@ step is idempotent: restarting the stack finds the demo and changes nothing.
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,6 +21,7 @@ PLAYER = {"email": "mira@demo.dndcreator.local", "displayName": "Mira (demo play
 GAME_MASTER = {"email": "gm@demo.dndcreator.local", "displayName": "Orrin (demo game master)"}
 # Demo accounts live only in a local embedded stack; the password is printed, not a secret.
 DEMO_PASSWORD = "demo-password-for-local-play"
+SERAPHINE = Path(__file__).parent / "demo_sheets" / "seraphine-vael.json"
 
 
 class DemoFailed(RuntimeError):
@@ -73,25 +76,7 @@ async def seed(router_url: str) -> None:
         player = await _sign_in(http, router_url, PLAYER)
         game_master = await _sign_in(http, router_url, GAME_MASTER)
 
-        created = await _call(
-            http,
-            router_url,
-            """mutation($i: CreateCharacterInput!) {
-              createCharacter(input: $i) {
-                character { id version visibility } userErrors { path code message }
-              }
-            }""",
-            {
-                "i": {
-                    "name": "Seraphine Vael",
-                    "level": 5,
-                    "classSlug": "class/wizard",
-                    "idempotencyKey": "demo-seraphine",
-                }
-            },
-            player,
-        )
-        character = _payload(created, "createCharacter")["character"]
+        character = await _seed_character(http, router_url, player)
         await _call(
             http,
             router_url,
@@ -108,23 +93,6 @@ async def seed(router_url: str) -> None:
             },
             player,
         )
-        if character["visibility"] != "PUBLIC":
-            shared = await _call(
-                http,
-                router_url,
-                """mutation($i: UpdateCharacterInput!) {
-                  updateCharacter(input: $i) { character { id } userErrors { path code message } }
-                }""",
-                {
-                    "i": {
-                        "id": character["id"],
-                        "expectedVersion": character["version"],
-                        "visibility": "PUBLIC",
-                    }
-                },
-                player,
-            )
-            _payload(shared, "updateCharacter")
 
         campaign = await _call(
             http,
@@ -163,6 +131,51 @@ async def seed(router_url: str) -> None:
         GAME_MASTER["email"],
         DEMO_PASSWORD,
     )
+
+
+async def _seed_character(http: httpx.AsyncClient, url: str, player: str) -> dict[str, Any]:
+    """Seraphine Vael, a level 5 High Elf wizard with a whole legal sheet, shared publicly. A
+    demo character from before sheets were documents (its species still the migration's
+    placeholder) is given the real sheet."""
+    document = json.loads(SERAPHINE.read_text())
+    created = await _call(
+        http,
+        url,
+        """mutation($i: CreateCharacterInput!) {
+          createCharacter(input: $i) {
+            character { id version visibility document } userErrors { path code message }
+          }
+        }""",
+        {
+            "i": {
+                "document": document,
+                "visibility": "PUBLIC",
+                "idempotencyKey": "demo-seraphine",
+            }
+        },
+        player,
+    )
+    character: dict[str, Any] = _payload(created, "createCharacter")["character"]
+    legacy = character["document"]["identity"]["species"] == "unknown"
+    if legacy or character["visibility"] != "PUBLIC":
+        updated = await _call(
+            http,
+            url,
+            """mutation($i: UpdateCharacterInput!) {
+              updateCharacter(input: $i) { character { id } userErrors { path code message } }
+            }""",
+            {
+                "i": {
+                    "id": character["id"],
+                    "expectedVersion": character["version"],
+                    "visibility": "PUBLIC",
+                    **({"document": document} if legacy else {}),
+                }
+            },
+            player,
+        )
+        _payload(updated, "updateCharacter")
+    return character
 
 
 ENCOUNTER_STEP = """mutation($i: AddCombatantInput!) {

@@ -2,7 +2,8 @@
 
 Each method of computing a base AC (armor, unarmored, Unarmored Defense, Mage Armor, natural
 armor, ...) is an alternative; a creature uses one at a time. Shields and flat bonuses then add
-on top, except where a method forbids a shield (Monk Unarmored Defense).
+on top, except where a method forbids a shield (Monk Unarmored Defense). Every option carries
+the breakdown of its total (``rules.breakdown``).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rules.breakdown import MODIFIER_SOURCES, Breakdown, Contribution
 from rules.enums import Ability, ArmorCategory
 from rules.equipment import Item
 from rules.fighting_styles import DEFENSE_AC_BONUS
@@ -27,17 +29,21 @@ class AcInputs:
     mage_armor: bool = False
     natural_armor: int | None = None
     defense_fighting_style: bool = False
-    flat_bonus: int = 0
+    flat_bonus: int = 0  # the sheet's own "bonuses.ac"
+    # Named bonuses that apply to every calculation (Ring of Protection, ...).
+    extra_bonuses: Breakdown = ()
+    # Named bonuses that apply only while wearing no armor and no shield (Bracers of Defense).
+    unarmored_bonuses: Breakdown = ()
 
 
 @dataclass(frozen=True)
 class AcOption:
-    """One way to compute AC, with the breakdown a player can check."""
+    """One way to compute AC; ``value`` is the sum of ``breakdown``."""
 
     method: str
     value: int
     allows_shield: bool
-    detail: str
+    breakdown: Breakdown
 
 
 @dataclass(frozen=True)
@@ -46,85 +52,99 @@ class AcResult:
     method: str
     options: tuple[AcOption, ...]
     shield_bonus: int
+    breakdown: Breakdown  # of the chosen option
+
+
+def _dex(dex: int) -> Contribution:
+    return Contribution(MODIFIER_SOURCES[Ability.DEX], dex)
 
 
 def _armored_option(armor: Item, dex: int) -> AcOption:
     stats = armor.armor
     assert stats is not None
-    heavy = stats.category is ArmorCategory.HEAVY
-    cap = None if heavy else stats.dex_cap
+    parts = [Contribution(armor.name, stats.base_ac)]
     # Heavy armor ignores Dexterity entirely: a penalty as much as a bonus.
-    dex_part = 0 if heavy else (dex if cap is None else min(dex, cap))
-    value = stats.base_ac + dex_part + armor.magic_bonus
-    cap_text = "" if cap is None else f" (max {cap})"
-    magic = f" + {armor.magic_bonus} magic" if armor.magic_bonus else ""
-    return AcOption(
-        method=f"armor:{armor.name}",
-        value=value,
-        allows_shield=True,
-        detail=f"{stats.base_ac} {armor.name} + {dex_part} Dex{cap_text}{magic}",
-    )
+    if stats.category is not ArmorCategory.HEAVY:
+        cap = stats.dex_cap
+        if cap is None:
+            parts.append(_dex(dex))
+        else:
+            parts.append(Contribution(f"{MODIFIER_SOURCES[Ability.DEX]} (max {cap})",
+                                      min(dex, cap)))
+    if armor.magic_bonus:
+        parts.append(Contribution(f"{armor.name}: magic bonus", armor.magic_bonus))
+    return AcOption(f"armor:{armor.name}", sum(p.value for p in parts), True, tuple(parts))
+
+
+def _unarmored(method: str, base_source: str, base: int, dex: int,
+               *extra: Contribution, allows_shield: bool = True) -> AcOption:
+    parts = (Contribution(base_source, base), _dex(dex), *extra)
+    return AcOption(method, sum(p.value for p in parts), allows_shield, parts)
 
 
 def armor_class_options(inputs: AcInputs) -> list[AcOption]:
     """All base-AC calculations that apply to the character as currently equipped."""
-    dex = inputs.modifiers[Ability.DEX]
+    mods = inputs.modifiers
+    dex = mods[Ability.DEX]
     if inputs.armor is not None and inputs.armor.armor is not None:
         # Wearing armor rules out every "while you aren't wearing armor" calculation.
         return [_armored_option(inputs.armor, dex)]
-    options = [AcOption("unarmored", 10 + dex, True, f"10 + {dex} Dex")]
+    options = [_unarmored("unarmored", "Unarmored", 10, dex)]
     if inputs.barbarian_unarmored_defense:
-        con = inputs.modifiers[Ability.CON]
-        options.append(
-            AcOption("barbarian-unarmored-defense", 10 + dex + con, True,
-                     f"10 + {dex} Dex + {con} Con")
-        )
+        options.append(_unarmored(
+            "barbarian-unarmored-defense", "Unarmored Defense (Barbarian)", 10, dex,
+            Contribution(MODIFIER_SOURCES[Ability.CON], mods[Ability.CON])))
     if inputs.monk_unarmored_defense and inputs.shield is None:
-        wis = inputs.modifiers[Ability.WIS]
-        options.append(
-            AcOption("monk-unarmored-defense", 10 + dex + wis, False,
-                     f"10 + {dex} Dex + {wis} Wis")
-        )
+        options.append(_unarmored(
+            "monk-unarmored-defense", "Unarmored Defense (Monk)", 10, dex,
+            Contribution(MODIFIER_SOURCES[Ability.WIS], mods[Ability.WIS]),
+            allows_shield=False))
     if inputs.draconic_resilience:
-        cha = inputs.modifiers[Ability.CHA]
-        options.append(
-            AcOption("draconic-resilience", 10 + dex + cha, True, f"10 + {dex} Dex + {cha} Cha")
-        )
+        options.append(_unarmored(
+            "draconic-resilience", "Draconic Resilience", 10, dex,
+            Contribution(MODIFIER_SOURCES[Ability.CHA], mods[Ability.CHA])))
     if inputs.mage_armor:
-        options.append(AcOption("mage-armor", 13 + dex, True, f"13 + {dex} Dex"))
+        options.append(_unarmored("mage-armor", "Mage Armor", 13, dex))
     if inputs.natural_armor is not None:
-        options.append(
-            AcOption("natural-armor", inputs.natural_armor + dex, True,
-                     f"{inputs.natural_armor} natural + {dex} Dex")
-        )
+        options.append(_unarmored("natural-armor", "Natural armor", inputs.natural_armor, dex))
     return options
 
 
+def shield_parts(inputs: AcInputs) -> Breakdown:
+    """A shield's contribution; nothing without Shield training (2024 rules)."""
+    shield = inputs.shield
+    if shield is None or shield.shield is None or not inputs.shield_trained:
+        return ()
+    parts: Breakdown = (Contribution(shield.name, shield.shield.ac_bonus),)
+    if shield.magic_bonus:
+        parts += (Contribution(f"{shield.name}: magic bonus", shield.magic_bonus),)
+    return parts
+
+
 def shield_bonus(inputs: AcInputs) -> int:
-    """A shield's bonus; nothing without Shield training (2024 rules)."""
-    if inputs.shield is None or inputs.shield.shield is None or not inputs.shield_trained:
-        return 0
-    return inputs.shield.shield.ac_bonus + inputs.shield.magic_bonus
+    return sum(part.value for part in shield_parts(inputs))
 
 
 def armor_class(inputs: AcInputs) -> AcResult:
     """The best legal AC, with every option's total (shield and flat bonuses included)."""
-    bonus = shield_bonus(inputs)
+    shield = shield_parts(inputs)
     wearing_armor = inputs.armor is not None and inputs.armor.armor is not None
-    defense = DEFENSE_AC_BONUS if inputs.defense_fighting_style and wearing_armor else 0
+    always: list[Contribution] = []
+    if inputs.defense_fighting_style and wearing_armor:
+        always.append(Contribution("Fighting Style: Defense", DEFENSE_AC_BONUS))
+    always.extend(inputs.extra_bonuses)
+    if not wearing_armor and inputs.shield is None:
+        always.extend(inputs.unarmored_bonuses)
+    if inputs.flat_bonus:
+        always.append(Contribution("AC bonus (sheet)", inputs.flat_bonus))
     totals: list[AcOption] = []
     for option in armor_class_options(inputs):
-        extra = (bonus if option.allows_shield else 0) + inputs.flat_bonus + defense
-        detail = option.detail
-        if option.allows_shield and bonus:
-            detail += f" + {bonus} shield"
-        if defense:
-            detail += f" + {defense} Defense"
-        if inputs.flat_bonus:
-            detail += f" + {inputs.flat_bonus} bonus"
-        totals.append(AcOption(option.method, option.value + extra, option.allows_shield, detail))
+        parts = option.breakdown + (shield if option.allows_shield else ()) + tuple(always)
+        totals.append(AcOption(option.method, sum(p.value for p in parts),
+                               option.allows_shield, parts))
     best = max(totals, key=lambda option: option.value)
-    return AcResult(best.value, best.method, tuple(totals), bonus)
+    return AcResult(best.value, best.method, tuple(totals), sum(p.value for p in shield),
+                    best.breakdown)
 
 
 def is_heavy(item: Item | None) -> bool:

@@ -3,6 +3,12 @@
 ``derive(sheet)`` is the single entry point. It assumes a structurally sound sheet (as produced by
 ``rules.parse``); it does not judge legality - ``rules.validation`` does - but it never crashes on
 an illegal one: out-of-table values are clamped where a number is still needed.
+
+Every number a player can question carries a breakdown (``rules.breakdown``) whose contributions
+add up to it: ``SaveLine.breakdown``, ``SkillLine.breakdown`` / ``passive_breakdown``,
+``DerivedSheet.initiative_breakdown``, ``armor_class.breakdown``, ``speed.breakdown``,
+``max_hp_breakdown``, each attack's ``to_hit_breakdown`` / ``damage_bonus_breakdown``, spell save
+DCs and attack bonuses, and ``feature_dcs``.
 """
 
 from __future__ import annotations
@@ -10,51 +16,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rules import abilities as ab
-from rules.armor import AcInputs, AcResult, armor_class, is_heavy
+from rules.armor import AcInputs, AcResult, armor_class
+from rules.attacks import Attack as Attack  # re-exported: callers read attacks from here
+from rules.attacks import AttackContext, attacks
+from rules.breakdown import (
+    MODIFIER_SOURCES,
+    PROFICIENCY,
+    Breakdown,
+    Contribution,
+    exhaustion_source,
+)
 from rules.class_numbers import class_numbers
 from rules.classes import CLASSES, CasterType, features_up_to, meets_multiclass_prerequisites
-from rules.conditions import (
-    effective_conditions,
-    exhaustion_d20_penalty,
-    exhaustion_speed_penalty,
-)
-from rules.damage import average_damage
+from rules.conditions import effective_conditions, exhaustion_d20_penalty
 from rules.enums import (
     SKILL_ABILITY,
     Ability,
     ClassId,
     Condition,
     DamageType,
+    ImprovementKind,
     Size,
     Skill,
-    WeaponCategory,
-    WeaponProperty,
 )
 from rules.equipment import Item
-from rules.fighting_styles import (
-    ARCHERY_ATTACK_BONUS,
-    DUELING_DAMAGE_BONUS,
-    FightingStyles,
-    fighting_styles,
-)
+from rules.fighting_styles import FightingStyles, fighting_styles
+from rules.hit_points import HitDicePool, hit_dice_pools, max_hit_points_breakdown
 from rules.progression import MAX_LEVEL, MIN_LEVEL, can_level_up, next_level_xp, proficiency_bonus
 from rules.resources import Recovery, ResourceState, resource_maxima
 from rules.roll_modes import RollInputs, RollModes, roll_modes
 from rules.sheet import Sheet
 from rules.species import species_info
 from rules.species_traits import SpeciesTraits, species_traits
+from rules.speed import SpeedResult, speed
 from rules.spellcasting import (
     CasterLevels,
     cantrips_known,
     caster_type,
     pact_slots,
     prepared_spells,
-    spell_attack_bonus,
-    spell_save_dc,
     spell_slots,
 )
 from rules.subclasses import subclass_features_up_to, subclass_info
-from rules.training import TrainingSummary, is_armor_trained, is_weapon_trained, item_slug, training
+from rules.training import TrainingSummary, is_armor_trained, training
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class SaveLine:
     ability: Ability
     proficient: bool
     bonus: int
+    breakdown: Breakdown = ()
 
 
 @dataclass(frozen=True)
@@ -71,23 +76,8 @@ class SkillLine:
     proficiency: str  # "none", "half" (Jack of All Trades), "proficient" or "expertise"
     bonus: int
     passive: int
-
-
-@dataclass(frozen=True)
-class SpeedResult:
-    walk: int
-    breakdown: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class HitDicePool:
-    die: int
-    total: int
-    spent: int
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.total - self.spent)
+    breakdown: Breakdown = ()  # of ``bonus``
+    passive_breakdown: Breakdown = ()  # of ``passive`` (Exhaustion left out: not a D20 Test)
 
 
 @dataclass(frozen=True)
@@ -98,6 +88,18 @@ class ClassSpellcasting:
     attack_bonus: int
     cantrips: int
     prepared: int
+    save_dc_breakdown: Breakdown = ()
+    attack_bonus_breakdown: Breakdown = ()
+
+
+@dataclass(frozen=True)
+class FeatureDc:
+    """The save DC of a feature that is not a spell (Breath Weapon, Focus, Grapple, ...)."""
+
+    id: str  # "unarmed-strike", "focus", "cunning-strike", "breath-weapon", ...
+    name: str
+    dc: int
+    breakdown: Breakdown
 
 
 @dataclass(frozen=True)
@@ -121,29 +123,6 @@ class PactLine:
     @property
     def remaining(self) -> int:
         return max(0, self.maximum - self.spent)
-
-
-@dataclass(frozen=True)
-class Attack:
-    name: str
-    ability: Ability
-    proficient: bool
-    to_hit: int
-    damage: str  # e.g. "1d8+3 slashing"
-    versatile_damage: str | None
-    range: str  # "5 ft", "reach 10 ft", "80/320 ft"
-    properties: tuple[str, ...]
-    mastery: str | None  # the mastery property, when the character can use it
-    average_damage: float = 0.0  # of ``damage`` (Great Weapon Fighting included if it applies)
-    versatile_average: float | None = None  # of ``versatile_damage``
-    # Great Weapon Fighting (1s and 2s count as 3) applies to the two-handed damage: ``damage``
-    # for a Two-Handed weapon, ``versatile_damage`` for a Versatile one.
-    great_weapon_fighting: bool = False
-    # The extra attack with a second Light weapon: no ability modifier unless it is negative
-    # (Two-Weapon Fighting adds it). None unless another Light weapon is also held.
-    off_hand_damage: str | None = None
-    off_hand_average: float | None = None
-    modifiers_applied: tuple[str, ...] = ()  # fighting styles and the like, for display
 
 
 @dataclass(frozen=True)
@@ -232,6 +211,14 @@ class DerivedSheet:
     defenses: DerivedDefenses
     fighting_styles: FightingStyles
     roll_modes: RollModes
+    # Breakdowns of the numbers above that are not inside a line object of their own.
+    score_breakdowns: dict[Ability, Breakdown]
+    initiative_breakdown: Breakdown
+    passive_perception_breakdown: Breakdown
+    passive_insight_breakdown: Breakdown
+    passive_investigation_breakdown: Breakdown
+    max_hp_breakdown: Breakdown
+    feature_dcs: tuple[FeatureDc, ...]
 
 
 # ---------------------------------------------------------------- ability scores
@@ -246,6 +233,32 @@ def final_scores(sheet: Sheet) -> dict[Ability, int]:
     )
 
 
+_IMPROVEMENT_SOURCE = {
+    ImprovementKind.ASI: "Ability Score Improvement", ImprovementKind.FEAT: "Feat",
+    ImprovementKind.EPIC_BOON: "Epic Boon", ImprovementKind.OTHER: "Increase",
+}  # fmt: skip
+
+
+def score_breakdowns(sheet: Sheet) -> dict[Ability, Breakdown]:
+    """Each final score as base + background + each later increase (sums match ``final_scores``)."""
+    parts: dict[Ability, list[Contribution]] = {
+        a: [Contribution("Base score", sheet.abilities.base.get(a, 10))] for a in Ability
+    }
+    background = f"Background: {sheet.background.name}"
+    for ability, amount in sheet.background.increases.items():
+        if amount:
+            parts[ability].append(Contribution(background, amount))
+    for imp in sheet.improvements:
+        label = _IMPROVEMENT_SOURCE[imp.kind]
+        name = imp.feat or imp.source
+        if name and name != label:
+            label = f"{label}: {name}"
+        for ability, amount in imp.increases.items():
+            if amount:
+                parts[ability].append(Contribution(label, amount))
+    return {a: tuple(p) for a, p in parts.items()}
+
+
 def _clamped_modifiers(scores: dict[Ability, int]) -> dict[Ability, int]:
     return {a: ab.modifier(max(ab.MIN_SCORE, min(ab.MAX_SCORE, s))) for a, s in scores.items()}
 
@@ -254,60 +267,7 @@ def _clamped_level(sheet: Sheet) -> int:
     return max(MIN_LEVEL, min(MAX_LEVEL, sheet.total_level))
 
 
-# ---------------------------------------------------------------- hit points
-
-
-def hit_gain_fixed(die: int) -> int:
-    """The fixed hit-point value for a level after 1: half the die plus one (d10 -> 6)."""
-    return die // 2 + 1
-
-
-def hp_gain_for_level(die: int, con_mod: int, roll: int | None) -> int:
-    """Hit points for a level after 1: the roll (or fixed value) + Con, at least 1."""
-    value = hit_gain_fixed(die) if roll is None else roll
-    return max(1, value + con_mod)
-
-
-def max_hit_points(sheet: Sheet, modifiers: dict[Ability, int]) -> int:
-    con = modifiers[Ability.CON]
-    total = 0
-    for index, entry in enumerate(sheet.classes):
-        die = CLASSES[entry.class_id].hit_die
-        later_levels = entry.level - 1 if index == 0 else entry.level
-        if index == 0 and entry.level >= 1:
-            total += max(1, die + con)  # level 1: the whole die
-        rolls = entry.hp_rolls
-        for n in range(max(0, later_levels)):
-            roll = rolls[n] if rolls is not None and n < len(rolls) else None
-            total += hp_gain_for_level(die, con, roll)
-    level = sheet.total_level
-    per_level = sheet.bonuses.hp_per_level
-    if sheet.has_feat("tough"):
-        per_level += 2
-    species = species_info(sheet.identity.species)
-    if species is not None:
-        per_level += species.hp_per_level
-    total += per_level * level
-    if sheet.has_feat("boon-of-fortitude"):
-        total += 40
-    sorcerer = next((e for e in sheet.classes if e.class_id is ClassId.SORCERER), None)
-    if sorcerer and sorcerer.subclass == "draconic-sorcery" and sorcerer.level >= 3:
-        total += sheet.class_level(ClassId.SORCERER)  # Draconic Resilience: 3 at level 3, +1/level
-    return max(1, total)
-
-
-def hit_dice_pools(sheet: Sheet) -> tuple[HitDicePool, ...]:
-    totals: dict[int, int] = {}
-    for entry in sheet.classes:
-        die = CLASSES[entry.class_id].hit_die
-        totals[die] = totals.get(die, 0) + entry.level
-    return tuple(
-        HitDicePool(die, count, sheet.state.hit_dice_spent.get(die, 0))
-        for die, count in sorted(totals.items(), reverse=True)
-    )
-
-
-# ---------------------------------------------------------------- equipment helpers
+# ---------------------------------------------------------------- equipment and AC
 
 
 def equipped_armor(sheet: Sheet) -> Item | None:
@@ -339,95 +299,100 @@ def _ac(sheet: Sheet, modifiers: dict[Ability, int], trained: TrainingSummary) -
     )
 
 
-# ---------------------------------------------------------------- speed
+def _speed(sheet: Sheet, scores: dict[Ability, int], conditions: frozenset[Condition],
+           traits: SpeciesTraits) -> SpeedResult:
+    species = species_info(sheet.identity.species)
+    if traits.lineage is not None and traits.lineage.speed is not None:
+        origin = traits.lineage.name
+    else:
+        origin = species.name if species else sheet.identity.species.title()
+    return speed(sheet, scores, conditions, traits.speed, f"{origin} speed",
+                 equipped_armor(sheet), equipped_shield(sheet))
 
 
-_SPEED_ZERO = (
-    Condition.GRAPPLED, Condition.RESTRAINED, Condition.PARALYZED, Condition.PETRIFIED,
-    Condition.UNCONSCIOUS,
-)  # fmt: skip
+# ---------------------------------------------------------------- skills, saves, initiative
 
 
-def _speed(
-    sheet: Sheet, scores: dict[Ability, int], conditions: frozenset[Condition],
-    traits: SpeciesTraits,
-) -> SpeedResult:
-    base = traits.speed
-    parts = [f"{base} base"]
-    speed = base
-    armor = equipped_armor(sheet)
-    shield = equipped_shield(sheet)
-    monk = sheet.class_level(ClassId.MONK)
-    if monk >= 2 and armor is None and shield is None:
-        bonus = int(class_numbers(ClassId.MONK, monk)["unarmored_movement"])
-        speed += bonus
-        parts.append(f"+{bonus} Unarmored Movement")
-    if sheet.class_level(ClassId.BARBARIAN) >= 5 and not is_heavy(armor):
-        speed += 10
-        parts.append("+10 Fast Movement")
-    if sheet.has_feat("boon-of-speed"):
-        speed += 30
-        parts.append("+30 Boon of Speed")
-    if sheet.bonuses.speed:
-        speed += sheet.bonuses.speed
-        parts.append(f"{sheet.bonuses.speed:+d} bonus")
-    needed = armor.armor.strength_requirement if armor and armor.armor else 0
-    if armor is not None and scores[Ability.STR] < needed:
-        speed -= 10
-        parts.append(f"-10 {armor.name} (needs Str {needed})")
-    penalty = exhaustion_speed_penalty(sheet.state.exhaustion)
-    if penalty:
-        speed += penalty
-        parts.append(f"{penalty} Exhaustion {sheet.state.exhaustion}")
-    if any(c in conditions for c in _SPEED_ZERO):
-        parts.append("0: a condition sets Speed to 0")
-        return SpeedResult(0, tuple(parts))
-    return SpeedResult(max(0, speed), tuple(parts))
+def _exhaustion_parts(level: int) -> Breakdown:
+    penalty = exhaustion_d20_penalty(level)
+    return (Contribution(exhaustion_source(level), penalty),) if penalty else ()
 
 
-# ---------------------------------------------------------------- skills and saves
+_PASSIVE_BASE = Contribution("Passive base", 10)
 
 
 def _skills(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty: int
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty_parts: Breakdown
 ) -> dict[Skill, SkillLine]:
     jack = sheet.class_level(ClassId.BARD) >= 2
+    expertise_part = Contribution("Expertise (twice the Proficiency bonus)", 2 * pb)
+    proficient_part = Contribution(PROFICIENCY, pb)
+    jack_part = Contribution("Jack of All Trades (half the Proficiency bonus)", pb // 2)
+    penalty = sum(p.value for p in penalty_parts)
     lines: dict[Skill, SkillLine] = {}
     for skill in Skill:
         ability = SKILL_ABILITY[skill]
+        check: tuple[Contribution, ...] = (Contribution(MODIFIER_SOURCES[ability],
+                                                        modifiers[ability]),)
         if skill in sheet.proficiencies.expertise:
-            kind, prof = "expertise", 2 * pb
+            kind = "expertise"
+            check += (expertise_part,)
         elif skill in sheet.proficiencies.skills:
-            kind, prof = "proficient", pb
+            kind = "proficient"
+            check += (proficient_part,)
         elif jack:
-            kind, prof = "half", pb // 2
+            kind = "half"
+            check += (jack_part,)
         else:
-            kind, prof = "none", 0
-        check = modifiers[ability] + prof
+            kind = "none"
+        value = sum(p.value for p in check)
         # Passive scores are not D20 Tests, so Exhaustion does not lower them.
-        lines[skill] = SkillLine(skill, ability, kind, check + penalty, 10 + check)
+        lines[skill] = SkillLine(skill, ability, kind, value + penalty, 10 + value,
+                                 check + penalty_parts, (_PASSIVE_BASE, *check))
     return lines
 
 
 def _saves(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty: int, trained: TrainingSummary
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty_parts: Breakdown,
+    trained: TrainingSummary,
 ) -> dict[Ability, SaveLine]:
-    return {
-        ability: SaveLine(
-            ability,
-            ability in trained.saves,
-            modifiers[ability] + (pb if ability in trained.saves else 0) + penalty
-            + sheet.bonuses.saves,
-        )
-        for ability in Ability
-    }
+    flat = (Contribution("Save bonus (sheet)", sheet.bonuses.saves),) if sheet.bonuses.saves \
+        else ()
+    lines: dict[Ability, SaveLine] = {}
+    for ability in Ability:
+        proficient = ability in trained.saves
+        parts: Breakdown = (Contribution(MODIFIER_SOURCES[ability], modifiers[ability]),)
+        if proficient:
+            parts += (Contribution(PROFICIENCY, pb),)
+        parts += flat + penalty_parts
+        lines[ability] = SaveLine(ability, proficient, sum(p.value for p in parts), parts)
+    return lines
 
 
-# ---------------------------------------------------------------- spellcasting
+def _initiative(sheet: Sheet, modifiers: dict[Ability, int], pb: int,
+                penalty_parts: Breakdown) -> Breakdown:
+    parts = [Contribution(MODIFIER_SOURCES[Ability.DEX], modifiers[Ability.DEX])]
+    if sheet.has_feat("alert"):
+        parts.append(Contribution("Alert (Proficiency bonus)", pb))
+    if sheet.bonuses.initiative:
+        parts.append(Contribution("Initiative bonus (sheet)", sheet.bonuses.initiative))
+    return (*parts, *penalty_parts)
+
+
+# ---------------------------------------------------------------- spellcasting and DCs
 
 
 def _caster_entries(sheet: Sheet) -> list[CasterLevels]:
     return [CasterLevels(e.class_id, e.level, e.subclass) for e in sheet.classes]
+
+
+_DC_BASE = Contribution("Base DC", 8)
+
+
+def save_dc_parts(ability: Ability, modifiers: dict[Ability, int], pb: int) -> Breakdown:
+    """8 + an ability modifier + the Proficiency Bonus: every spell and feature DC."""
+    return (_DC_BASE, Contribution(MODIFIER_SOURCES[ability], modifiers[ability]),
+            Contribution(PROFICIENCY, pb))
 
 
 def _spellcasting(
@@ -440,11 +405,13 @@ def _spellcasting(
         if kind is CasterType.NONE:
             continue
         ability = CLASSES[entry.class_id].spellcasting_ability or Ability.INT  # third casters: Int
-        mod = modifiers[ability]
+        dc_parts = save_dc_parts(ability, modifiers, pb)
+        attack_parts = dc_parts[1:]
         per_class.append(
             ClassSpellcasting(
-                entry.class_id, ability, spell_save_dc(pb, mod), spell_attack_bonus(pb, mod),
-                cantrips_known(entry), prepared_spells(entry),
+                entry.class_id, ability, sum(p.value for p in dc_parts),
+                sum(p.value for p in attack_parts), cantrips_known(entry), prepared_spells(entry),
+                dc_parts, attack_parts,
             )
         )
     slots = spell_slots(entries)
@@ -463,159 +430,31 @@ def _spellcasting(
     return tuple(per_class), slot_lines, pact
 
 
-# ---------------------------------------------------------------- attacks
+def _feature_dc(id_: str, name: str, parts: Breakdown) -> FeatureDc:
+    return FeatureDc(id_, name, sum(p.value for p in parts), parts)
 
 
-def _format_damage(dice: str, bonus: int, damage_type: str) -> str:
-    if bonus:
-        return f"{dice}{bonus:+d} {damage_type}"
-    return f"{dice} {damage_type}"
-
-
-def _is_monk_weapon(item: Item) -> bool:
-    weapon = item.weapon
-    if weapon is None or weapon.ranged:
-        return False
-    if weapon.category is WeaponCategory.SIMPLE:
-        return True
-    return WeaponProperty.LIGHT in weapon.properties
-
-
-def _die_size(dice: str) -> int:
-    _, _, sides = dice.partition("d")
-    return int(sides) if sides.isdigit() else 0
-
-
-def _attacks(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty: int, trained: TrainingSummary,
-    styles: FightingStyles,
-) -> tuple[Attack, ...]:
-    weapons = [i for i in sheet.equipment if i.equipped and i.weapon is not None]
-    armor = equipped_armor(sheet)
-    shield = equipped_shield(sheet)
-    monk_level = sheet.class_level(ClassId.MONK)
-    martial_die = (
-        str(class_numbers(ClassId.MONK, monk_level)["martial_arts_die"]) if monk_level else ""
-    )
-    has_mastery_feature = any(
-        "Weapon Mastery" in CLASSES[e.class_id].features.get(1, ()) for e in sheet.classes
-    )
-    masteries = {m.lower() for m in sheet.weapon_masteries}
-    attacks: list[Attack] = []
-    for index, item in enumerate(weapons):
-        weapon = item.weapon
-        assert weapon is not None
-        props = weapon.properties
-        str_mod, dex_mod = modifiers[Ability.STR], modifiers[Ability.DEX]
-        if WeaponProperty.FINESSE in props:
-            ability = Ability.DEX if dex_mod > str_mod else Ability.STR
-        elif weapon.ranged:
-            ability = Ability.DEX
-        else:
-            ability = Ability.STR
-        dice = weapon.damage_dice
-        unarmored = armor is None and shield is None
-        monk_weapon = bool(monk_level) and unarmored and _is_monk_weapon(item)
-        if monk_weapon:
-            if dex_mod > modifiers[ability]:
-                ability = Ability.DEX
-            if _die_size(martial_die) > _die_size(dice):
-                dice = "1" + martial_die
-        mod = modifiers[ability]
-        proficient = is_weapon_trained(trained, item)
-        to_hit = mod + (pb if proficient else 0) + item.magic_bonus + penalty
-        damage_bonus = mod + item.magic_bonus
-        applied: list[str] = []
-        if weapon.ranged and styles.archery:
-            to_hit += ARCHERY_ATTACK_BONUS
-            applied.append(f"Archery +{ARCHERY_ATTACK_BONUS} to hit")
-        # Dueling: one hand, no other weapon. A Versatile weapon used two-handed does not count.
-        one_handed_melee = not weapon.ranged and WeaponProperty.TWO_HANDED not in props
-        one_hand_bonus = damage_bonus
-        if one_handed_melee and styles.dueling and len(weapons) == 1:
-            one_hand_bonus += DUELING_DAMAGE_BONUS
-            applied.append(f"Dueling +{DUELING_DAMAGE_BONUS} damage (one hand)")
-        two_handed = not weapon.ranged and WeaponProperty.TWO_HANDED in props
-        has_versatile = bool(weapon.versatile_dice) and WeaponProperty.VERSATILE in props
-        gwf = styles.great_weapon_fighting and not weapon.ranged and (two_handed or has_versatile)
-        if gwf:
-            applied.append("Great Weapon Fighting: 1s and 2s count as 3 (two hands)")
-        versatile = versatile_avg = None
-        if has_versatile and weapon.versatile_dice:
-            versatile = _format_damage(
-                weapon.versatile_dice, damage_bonus, weapon.damage_type.value
-            )
-            versatile_avg = average_damage(weapon.versatile_dice, damage_bonus,
-                                           great_weapon_fighting=gwf)
-        off_hand = off_hand_avg = None
-        other_light = any(
-            WeaponProperty.LIGHT in other.weapon.properties
-            for n, other in enumerate(weapons) if n != index and other.weapon is not None
-        )
-        if WeaponProperty.LIGHT in props and other_light:
-            off_bonus = item.magic_bonus + (mod if styles.two_weapon_fighting or mod < 0 else 0)
-            off_hand = _format_damage(dice, off_bonus, weapon.damage_type.value)
-            off_hand_avg = average_damage(dice, off_bonus)
-            if styles.two_weapon_fighting:
-                applied.append("Two-Weapon Fighting: modifier on the extra Light attack")
-        if weapon.normal_range and weapon.ranged:
-            reach = f"{weapon.normal_range}/{weapon.long_range} ft"
-        else:
-            reach = "reach 10 ft" if WeaponProperty.REACH in props else "5 ft"
-            if weapon.normal_range:
-                reach += f", thrown {weapon.normal_range}/{weapon.long_range} ft"
-        slug = item_slug(item)
-        mastery = None
-        if weapon.mastery and has_mastery_feature and (
-            slug in masteries or item.name.lower() in masteries
-        ):
-            mastery = weapon.mastery.value
-        attacks.append(
-            Attack(
-                name=item.name,
-                ability=ability,
-                proficient=proficient,
-                to_hit=to_hit,
-                damage=_format_damage(dice, one_hand_bonus, weapon.damage_type.value),
-                versatile_damage=versatile,
-                range=reach,
-                properties=tuple(sorted(p.value for p in props)),
-                mastery=mastery,
-                average_damage=average_damage(dice, one_hand_bonus,
-                                              great_weapon_fighting=gwf and two_handed),
-                versatile_average=versatile_avg,
-                great_weapon_fighting=gwf,
-                off_hand_damage=off_hand,
-                off_hand_average=off_hand_avg,
-                modifiers_applied=tuple(applied),
-            )
-        )
-    attacks.append(_unarmed_strike(modifiers, pb, penalty, monk_level, armor, shield))
-    return tuple(attacks)
-
-
-def _unarmed_strike(
-    modifiers: dict[Ability, int], pb: int, penalty: int, monk_level: int,
-    armor: Item | None, shield: Item | None,
-) -> Attack:
-    """Everyone is proficient with Unarmed Strikes: 1 + Str bludgeoning, or the Martial Arts die
-    with Str or Dex for an unarmored Monk without a shield."""
-    ability = Ability.STR
-    dice = "1"
-    if monk_level and armor is None and shield is None:
-        if modifiers[Ability.DEX] > modifiers[Ability.STR]:
-            ability = Ability.DEX
-        dice = "1" + str(class_numbers(ClassId.MONK, monk_level)["martial_arts_die"])
-    mod = modifiers[ability]
-    if dice == "1":
-        damage = f"{max(0, 1 + mod)} bludgeoning"
-    else:
-        damage = _format_damage(dice, mod, "bludgeoning")
-    return Attack(
-        name="Unarmed Strike", ability=ability, proficient=True, to_hit=mod + pb + penalty,
-        damage=damage, versatile_damage=None, range="5 ft", properties=(), mastery=None,
-        average_damage=average_damage(dice, mod),
-    )
+def _feature_dcs(sheet: Sheet, modifiers: dict[Ability, int], pb: int,
+                 traits: SpeciesTraits) -> tuple[FeatureDc, ...]:
+    """DCs of features that are not spells; spells' DCs are in ``spellcasting``."""
+    monk = sheet.class_level(ClassId.MONK)
+    unarmored = equipped_armor(sheet) is None and equipped_shield(sheet) is None
+    # Martial Arts: a Monk may use Dexterity instead of Strength for Grapple and Shove.
+    grapple = Ability.STR
+    if monk and unarmored and modifiers[Ability.DEX] > modifiers[Ability.STR]:
+        grapple = Ability.DEX
+    result = [_feature_dc("unarmed-strike", "Unarmed Strike (Grapple, Shove)",
+                          save_dc_parts(grapple, modifiers, pb))]
+    if monk >= 2:
+        result.append(_feature_dc("focus", "Monk's Focus",
+                                  save_dc_parts(Ability.WIS, modifiers, pb)))
+    if sheet.class_level(ClassId.ROGUE) >= 5:
+        result.append(_feature_dc("cunning-strike", "Cunning Strike",
+                                  save_dc_parts(Ability.DEX, modifiers, pb)))
+    if traits.breath_weapon is not None:
+        result.append(_feature_dc("breath-weapon", "Breath Weapon",
+                                  save_dc_parts(Ability.CON, modifiers, pb)))
+    return tuple(result)
 
 
 # ---------------------------------------------------------------- carrying
@@ -746,7 +585,6 @@ def _summary(sheet: Sheet) -> str:
     return f"{sheet.identity.name}, {species_name} {' / '.join(parts)}"
 
 
-
 def derive(sheet: Sheet) -> DerivedSheet:
     level = _clamped_level(sheet)
     pb = proficiency_bonus(level)
@@ -755,15 +593,15 @@ def derive(sheet: Sheet) -> DerivedSheet:
     trained = training(sheet)
     state = sheet.state
     penalty = exhaustion_d20_penalty(state.exhaustion)
+    penalty_parts = _exhaustion_parts(state.exhaustion)
     conditions = effective_conditions(state.conditions, state.exhaustion)
     traits = sheet_species_traits(sheet, modifiers)
     styles = fighting_styles(sheet.all_feats())
-    skills = _skills(sheet, modifiers, pb, penalty)
-    max_hp = max_hit_points(sheet, modifiers)
+    skills = _skills(sheet, modifiers, pb, penalty_parts)
+    hp_parts = max_hit_points_breakdown(sheet, modifiers)
+    max_hp = sum(p.value for p in hp_parts)
     current = max_hp if state.current_hp is None else max(0, min(state.current_hp, max_hp))
-    initiative = modifiers[Ability.DEX] + sheet.bonuses.initiative + penalty
-    if sheet.has_feat("alert"):
-        initiative += pb
+    initiative_parts = _initiative(sheet, modifiers, pb, penalty_parts)
     casting, slots, pact = _spellcasting(sheet, modifiers, pb)
     notes: list[str] = []
     armor = equipped_armor(sheet)
@@ -790,18 +628,25 @@ def derive(sheet: Sheet) -> DerivedSheet:
         if len(sheet.classes) > 1
         else {}
     )
+    attack_context = AttackContext(
+        modifiers=modifiers, pb=pb, trained=trained, styles=styles, penalty_parts=penalty_parts,
+        unarmored=armor is None and shield is None, monk_level=sheet.class_level(ClassId.MONK),
+    )
+    perception = skills[Skill.PERCEPTION]
+    insight = skills[Skill.INSIGHT]
+    investigation = skills[Skill.INVESTIGATION]
     return DerivedSheet(
         summary=_summary(sheet),
         total_level=sheet.total_level,
         proficiency_bonus=pb,
         scores=scores,
         modifiers=modifiers,
-        saves=_saves(sheet, modifiers, pb, penalty, trained),
+        saves=_saves(sheet, modifiers, pb, penalty_parts, trained),
         skills=skills,
-        passive_perception=skills[Skill.PERCEPTION].passive,
-        passive_insight=skills[Skill.INSIGHT].passive,
-        passive_investigation=skills[Skill.INVESTIGATION].passive,
-        initiative=initiative,
+        passive_perception=perception.passive,
+        passive_insight=insight.passive,
+        passive_investigation=investigation.passive,
+        initiative=sum(p.value for p in initiative_parts),
         armor_class=_ac(sheet, modifiers, trained),
         speed=_speed(sheet, scores, conditions, traits),
         max_hp=max_hp,
@@ -811,7 +656,7 @@ def derive(sheet: Sheet) -> DerivedSheet:
         spellcasting=casting,
         spell_slots=slots,
         pact_slots=pact,
-        attacks=_attacks(sheet, modifiers, pb, penalty, trained, styles),
+        attacks=attacks(sheet, attack_context),
         carrying=carrying(sheet, scores[Ability.STR]),
         exhaustion=state.exhaustion,
         d20_penalty=penalty,
@@ -840,4 +685,11 @@ def derive(sheet: Sheet) -> DerivedSheet:
         defenses=derived_defenses(sheet, traits, conditions),
         fighting_styles=styles,
         roll_modes=_roll_modes(sheet, conditions, trained, traits),
+        score_breakdowns=score_breakdowns(sheet),
+        initiative_breakdown=initiative_parts,
+        passive_perception_breakdown=perception.passive_breakdown,
+        passive_insight_breakdown=insight.passive_breakdown,
+        passive_investigation_breakdown=investigation.passive_breakdown,
+        max_hp_breakdown=hp_parts,
+        feature_dcs=_feature_dcs(sheet, modifiers, pb, traits),
     )

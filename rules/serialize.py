@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
+from rules.breakdown import as_dicts
 from rules.derive import DerivedSheet
 from rules.equipment import Item
 from rules.roll_modes import AttackedSummary, RollModes, RollSummary
@@ -160,32 +161,44 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
         "abilities": {
             a.value: {"score": d.scores[a], "modifier": d.modifiers[a]} for a in d.scores
         },
+        "ability_breakdowns": {a.value: as_dicts(parts) for a, parts in d.score_breakdowns.items()},
         "saving_throws": {
-            a.value: {"proficient": line.proficient, "bonus": line.bonus}
+            a.value: {"proficient": line.proficient, "bonus": line.bonus,
+                      "breakdown": as_dicts(line.breakdown)}
             for a, line in d.saves.items()
         },
         "skills": {
             s.value: {"ability": line.ability.value, "proficiency": line.proficiency,
-                      "bonus": line.bonus, "passive": line.passive}
+                      "bonus": line.bonus, "passive": line.passive,
+                      "breakdown": as_dicts(line.breakdown),
+                      "passive_breakdown": as_dicts(line.passive_breakdown)}
             for s, line in d.skills.items()
         },
         "passive_perception": d.passive_perception,
+        "passive_perception_breakdown": as_dicts(d.passive_perception_breakdown),
         "passive_insight": d.passive_insight,
+        "passive_insight_breakdown": as_dicts(d.passive_insight_breakdown),
         "passive_investigation": d.passive_investigation,
+        "passive_investigation_breakdown": as_dicts(d.passive_investigation_breakdown),
         "initiative": d.initiative,
+        "initiative_breakdown": as_dicts(d.initiative_breakdown),
         "armor_class": {
             "value": d.armor_class.value,
             "method": d.armor_class.method,
-            "options": [{"method": o.method, "value": o.value, "detail": o.detail}
+            "breakdown": as_dicts(d.armor_class.breakdown),
+            "options": [{"method": o.method, "value": o.value, "breakdown": as_dicts(o.breakdown)}
                         for o in d.armor_class.options],
         },
-        "speed": {"walk": d.speed.walk, "breakdown": list(d.speed.breakdown)},
-        "hit_points": {"max": d.max_hp, "current": d.current_hp, "temp": d.temp_hp},
+        "speed": {"walk": d.speed.walk, "breakdown": as_dicts(d.speed.breakdown)},
+        "hit_points": {"max": d.max_hp, "current": d.current_hp, "temp": d.temp_hp,
+                       "max_breakdown": as_dicts(d.max_hp_breakdown)},
         "hit_dice": [{"die": f"d{p.die}", "total": p.total, "spent": p.spent,
                       "remaining": p.remaining} for p in d.hit_dice],
         "spellcasting": [
             {"class": c.class_id.value, "ability": c.ability.value, "save_dc": c.save_dc,
-             "attack_bonus": c.attack_bonus, "cantrips": c.cantrips, "prepared": c.prepared}
+             "attack_bonus": c.attack_bonus, "cantrips": c.cantrips, "prepared": c.prepared,
+             "save_dc_breakdown": as_dicts(c.save_dc_breakdown),
+             "attack_bonus_breakdown": as_dicts(c.attack_bonus_breakdown)}
             for c in d.spellcasting
         ],
         "spell_slots": {str(s.level): {"max": s.maximum, "created": s.created, "spent": s.spent,
@@ -201,9 +214,18 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
              "average_damage": a.average_damage, "versatile_average": a.versatile_average,
              "great_weapon_fighting": a.great_weapon_fighting,
              "off_hand_damage": a.off_hand_damage, "off_hand_average": a.off_hand_average,
-             "modifiers_applied": list(a.modifiers_applied)}
+             "modifiers_applied": list(a.modifiers_applied),
+             "to_hit_breakdown": as_dicts(a.to_hit_breakdown),
+             "damage_bonus": a.damage_bonus,
+             "damage_bonus_breakdown": as_dicts(a.damage_bonus_breakdown),
+             "versatile_damage_bonus": a.versatile_damage_bonus,
+             "versatile_damage_bonus_breakdown": as_dicts(a.versatile_damage_bonus_breakdown),
+             "off_hand_damage_bonus": a.off_hand_damage_bonus,
+             "off_hand_damage_bonus_breakdown": as_dicts(a.off_hand_damage_bonus_breakdown)}
             for a in d.attacks
         ],
+        "feature_dcs": [{"id": f.id, "name": f.name, "dc": f.dc, "breakdown": as_dicts(f.breakdown)}
+                        for f in d.feature_dcs],
         "carrying": {"carried": d.carrying.carried, "capacity": d.carrying.capacity,
                      "drag_lift_push": d.carrying.drag_lift_push,
                      "over_capacity": d.carrying.over_capacity},

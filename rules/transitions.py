@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, replace
 from rules.abilities import modifier
 from rules.classes import CLASSES, features_up_to, meets_multiclass_prerequisites, prerequisite_text
 from rules.conditions import MAX_EXHAUSTION, exhaustion_is_fatal, is_incapacitated
-from rules.derive import derive, final_scores, hit_gain_fixed
+from rules.derive import derive, final_scores
 from rules.enums import Ability, ClassId, Condition, DamageType, ImprovementKind
 from rules.errors import RuleViolation
+from rules.hit_points import hit_gain_fixed
 from rules.progression import MAX_LEVEL
 from rules.resources import Recovery
 from rules.sheet import ClassLevel, DeathSaves, Improvement, PlayState, Sheet

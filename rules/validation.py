@@ -19,11 +19,12 @@ from rules.classes import (
     prerequisite_text,
 )
 from rules.conditions import MAX_EXHAUSTION
-from rules.derive import final_scores, hit_dice_pools, max_hit_points, resource_states
+from rules.derive import final_scores, resource_states
 from rules.dice import DiceNotationError, parse
 from rules.enums import Ability, ClassId, ImprovementKind, ScoreMethod
 from rules.errors import RuleError, SheetParseError
 from rules.feats import FeatCategory, feat_info
+from rules.hit_points import hit_dice_pools, max_hit_points
 from rules.parse import parse_sheet
 from rules.progression import MAX_LEVEL, MIN_LEVEL
 from rules.sheet import Sheet, slugify

@@ -35,6 +35,7 @@ from subgraphs.campaign.repository import (
 from subgraphs.campaign.services import as_game_master, as_member
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_single_line
 
 MAX_NAME = 120
 MAX_SLUG = 120
@@ -81,7 +82,7 @@ def _check_name(name: str) -> list[Problem]:
         return [
             Problem(("input", "name"), "NAME_TOO_LONG", f"Names are at most {MAX_NAME} characters.")
         ]
-    return []
+    return check_single_line(cleaned, ("input", "name"))
 
 
 # ------------------------------------------------------------------ reading
@@ -262,7 +263,7 @@ def _check_new_combatant(new: NewCombatant) -> list[Problem]:
                 f"A creature slug has 1 to {MAX_SLUG} characters.",
             )
         )
-    return problems
+    return problems + check_single_line(new.creature_slug, ("input", "creatureSlug"))
 
 
 async def add_combatant(

@@ -21,6 +21,7 @@ from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, M
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_multi_line, check_single_line
 
 MAX_NAME = 120
 MAX_DESCRIPTION = 4000
@@ -55,7 +56,7 @@ def _check_name(name: str) -> list[Problem]:
         return [
             Problem(("input", "name"), "NAME_TOO_LONG", f"Names are at most {MAX_NAME} characters.")
         ]
-    return []
+    return check_single_line(cleaned, ("input", "name"))
 
 
 def _check_description(description: str | None) -> list[Problem]:
@@ -67,7 +68,7 @@ def _check_description(description: str | None) -> list[Problem]:
                 f"Descriptions are at most {MAX_DESCRIPTION} characters.",
             )
         ]
-    return []
+    return check_multi_line(description, ("input", "description"))
 
 
 def _clean_description(description: str | None) -> str | None:

@@ -1,9 +1,8 @@
 """Game constants of the catalog, as Python enums that double as GraphQL enums.
 
-Values are the lowercase slugs stored in the database. ``Ability`` and ``DamageType`` mirror
-``rules.enums`` member for member (a test keeps them in step), so the graph speaks of abilities and
-damage types exactly as the rules engine does. They are declared here rather than wrapped from
-``rules`` because wrapping would attach GraphQL metadata to the rules engine's own classes.
+Values are the lowercase slugs stored in the database. The constants other subgraphs speak of
+too (abilities, skills, conditions, damage types, sizes, weapon and armor terms) are defined once
+in ``subgraphs.kit.game_enums`` and re-exported here; the rest are the catalog's own.
 """
 
 from __future__ import annotations
@@ -12,32 +11,34 @@ from enum import StrEnum
 
 import strawberry
 
-
-@strawberry.enum(description="One of the six abilities.")
-class Ability(StrEnum):
-    STR = "str"
-    DEX = "dex"
-    CON = "con"
-    INT = "int"
-    WIS = "wis"
-    CHA = "cha"
-
-
-@strawberry.enum(description="A kind of damage.")
-class DamageType(StrEnum):
-    ACID = "acid"
-    BLUDGEONING = "bludgeoning"
-    COLD = "cold"
-    FIRE = "fire"
-    FORCE = "force"
-    LIGHTNING = "lightning"
-    NECROTIC = "necrotic"
-    PIERCING = "piercing"
-    POISON = "poison"
-    PSYCHIC = "psychic"
-    RADIANT = "radiant"
-    SLASHING = "slashing"
-    THUNDER = "thunder"
+# The enums every subgraph shares are defined once in the kit; re-exported for the catalog.
+from subgraphs.kit.game_enums import (
+    Ability as Ability,
+)
+from subgraphs.kit.game_enums import (
+    ArmorCategory as ArmorCategory,
+)
+from subgraphs.kit.game_enums import (
+    Condition as Condition,
+)
+from subgraphs.kit.game_enums import (
+    DamageType as DamageType,
+)
+from subgraphs.kit.game_enums import (
+    Mastery as Mastery,
+)
+from subgraphs.kit.game_enums import (
+    Size as Size,
+)
+from subgraphs.kit.game_enums import (
+    Skill as Skill,
+)
+from subgraphs.kit.game_enums import (
+    WeaponCategory as WeaponCategory,
+)
+from subgraphs.kit.game_enums import (
+    WeaponProperty as WeaponProperty,
+)
 
 
 @strawberry.enum(description="One of the eight schools of magic.")
@@ -96,16 +97,6 @@ class CasterKind(StrEnum):
     PACT = "pact"
 
 
-@strawberry.enum(description="A creature's or species' size.")
-class Size(StrEnum):
-    TINY = "tiny"
-    SMALL = "small"
-    MEDIUM = "medium"
-    LARGE = "large"
-    HUGE = "huge"
-    GARGANTUAN = "gargantuan"
-
-
 @strawberry.enum(description="A creature type.")
 class CreatureType(StrEnum):
     ABERRATION = "aberration"
@@ -122,47 +113,6 @@ class CreatureType(StrEnum):
     OOZE = "ooze"
     PLANT = "plant"
     UNDEAD = "undead"
-
-
-@strawberry.enum(description="One of the 18 skills.")
-class Skill(StrEnum):
-    ACROBATICS = "acrobatics"
-    ANIMAL_HANDLING = "animal-handling"
-    ARCANA = "arcana"
-    ATHLETICS = "athletics"
-    DECEPTION = "deception"
-    HISTORY = "history"
-    INSIGHT = "insight"
-    INTIMIDATION = "intimidation"
-    INVESTIGATION = "investigation"
-    MEDICINE = "medicine"
-    NATURE = "nature"
-    PERCEPTION = "perception"
-    PERFORMANCE = "performance"
-    PERSUASION = "persuasion"
-    RELIGION = "religion"
-    SLEIGHT_OF_HAND = "sleight-of-hand"
-    STEALTH = "stealth"
-    SURVIVAL = "survival"
-
-
-@strawberry.enum(description="One of the 15 conditions.")
-class Condition(StrEnum):
-    BLINDED = "blinded"
-    CHARMED = "charmed"
-    DEAFENED = "deafened"
-    EXHAUSTION = "exhaustion"
-    FRIGHTENED = "frightened"
-    GRAPPLED = "grappled"
-    INCAPACITATED = "incapacitated"
-    INVISIBLE = "invisible"
-    PARALYZED = "paralyzed"
-    PETRIFIED = "petrified"
-    POISONED = "poisoned"
-    PRONE = "prone"
-    RESTRAINED = "restrained"
-    STUNNED = "stunned"
-    UNCONSCIOUS = "unconscious"
 
 
 @strawberry.enum(description="What kind of feat: when and how it can be taken.")
@@ -185,50 +135,10 @@ class EquipmentCategory(StrEnum):
     GEAR = "gear"
 
 
-@strawberry.enum(description="Simple or Martial weapon.")
-class WeaponCategory(StrEnum):
-    SIMPLE = "simple"
-    MARTIAL = "martial"
-
-
 @strawberry.enum(description="Whether a weapon is used in melee or at range.")
 class WeaponReach(StrEnum):
     MELEE = "melee"
     RANGED = "ranged"
-
-
-@strawberry.enum(description="Light, Medium or Heavy armor, or a Shield.")
-class ArmorCategory(StrEnum):
-    LIGHT = "light"
-    MEDIUM = "medium"
-    HEAVY = "heavy"
-    SHIELD = "shield"
-
-
-@strawberry.enum(description="A weapon property.")
-class WeaponProperty(StrEnum):
-    AMMUNITION = "ammunition"
-    FINESSE = "finesse"
-    HEAVY = "heavy"
-    LIGHT = "light"
-    LOADING = "loading"
-    RANGE = "range"
-    REACH = "reach"
-    THROWN = "thrown"
-    TWO_HANDED = "two-handed"
-    VERSATILE = "versatile"
-
-
-@strawberry.enum(description="A weapon mastery property.")
-class Mastery(StrEnum):
-    CLEAVE = "cleave"
-    GRAZE = "graze"
-    NICK = "nick"
-    PUSH = "push"
-    SAP = "sap"
-    SLOW = "slow"
-    TOPPLE = "topple"
-    VEX = "vex"
 
 
 @strawberry.enum(description="The broad kind of a magic item.")

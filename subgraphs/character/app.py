@@ -10,6 +10,7 @@ from auth.tokens import TokenVerifier
 from infra.config import Settings
 from subgraphs.character.models import OutboxEvent
 from subgraphs.character.schema import schema
+from subgraphs.character.sheet.derivation import SheetCache
 from subgraphs.kit.app import create_app
 from subgraphs.kit.runtime import build_runtime
 
@@ -18,4 +19,5 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def build(settings: Settings, verifier: TokenVerifier | None = None) -> Starlette:
-    return create_app(schema, build_runtime(NAME, OutboxEvent, MIGRATIONS, settings, verifier))
+    runtime = build_runtime(NAME, OutboxEvent, MIGRATIONS, settings, verifier, sheets=SheetCache())
+    return create_app(schema, runtime)

@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_multi_line, check_single_line
 
 MAX_PROMPT = 1000
 MAX_ALT_TEXT = 500
@@ -16,27 +17,24 @@ MAX_UPLOAD_BASE64 = 4 * -(-MAX_UPLOAD_BYTES // 3)
 CONTENT_TYPE_ALIASES = {"image/jpg": "image/jpeg", "image/pjpeg": "image/jpeg"}
 
 
-def has_control_characters(text: str) -> bool:
-    # Invisible, never meant, and PostgreSQL text columns cannot even hold NUL.
-    return any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
-
-
 def check_text(
-    text: str, path: tuple[str, ...], *, required: bool, limit: int, what: str
+    text: str,
+    path: tuple[str, ...],
+    *,
+    required: bool,
+    limit: int,
+    what: str,
+    multi_line: bool = False,
 ) -> list[Problem]:
-    """One line or paragraph of plain text: present if ``required``, no control characters
-    (line breaks allowed), at most ``limit`` characters."""
+    """Text a person typed: present if ``required``, the kit's rule for its kind of field
+    (``multi_line``: line breaks and tabs allowed), at most ``limit`` characters."""
     field = path[-1].upper()
     if not text:
         return [Problem(path, f"{field}_REQUIRED", f"Write the {what}.")] if required else []
-    if has_control_characters(text.replace("\n", " ")):
-        return [
-            Problem(
-                path,
-                f"{field}_INVALID_CHARACTERS",
-                f"The {what} contains control characters; write plain text.",
-            )
-        ]
+    rule = check_multi_line if multi_line else check_single_line
+    invalid = rule(text, path, code=f"{field}_INVALID_CHARACTERS")
+    if invalid:
+        return invalid
     if len(text) > limit:
         return [
             Problem(
@@ -50,7 +48,12 @@ def check_text(
 
 def check_prompt(prompt: str, *, required: bool = True) -> list[Problem]:
     return check_text(
-        prompt, ("input", "prompt"), required=required, limit=MAX_PROMPT, what="prompt"
+        prompt,
+        ("input", "prompt"),
+        required=required,
+        limit=MAX_PROMPT,
+        what="prompt",
+        multi_line=True,
     )
 
 
@@ -71,15 +74,7 @@ def check_alt_text(alt_text: str | None) -> list[Problem]:
                 f"Alt text is at most {MAX_ALT_TEXT} characters.",
             )
         ]
-    if alt_text is not None and has_control_characters(alt_text):
-        return [
-            Problem(
-                ("input", "altText"),
-                "ALT_TEXT_INVALID_CHARACTERS",
-                "Alt text contains control characters; write plain text on one line.",
-            )
-        ]
-    return []
+    return check_single_line(alt_text, ("input", "altText"), code="ALT_TEXT_INVALID_CHARACTERS")
 
 
 def normalise_content_type(declared: str) -> str:

@@ -9,9 +9,9 @@ policy (a player never learns of hidden combatants) exactly as for any query of 
 Every lookup is best effort for generation: when the router is not configured or fails, a
 picture is still drawn from the prompt alone. Only ``renderEncounter`` needs its read to work.
 
-The queries ask first for fields other helpers are adding (a character's species and classes;
-combatants' grid positions and an encounter's map); a router that does not know them yet answers
-GRAPHQL_VALIDATION_FAILED and the lookup asks again without them.
+The queries ask first for fields that may not be there (a character's document; combatants'
+grid positions and an encounter's map, which the campaign service does not have yet); a router
+that does not know them answers GRAPHQL_VALIDATION_FAILED and the lookup asks again without.
 """
 
 from __future__ import annotations
@@ -25,13 +25,10 @@ from subgraphs.kit.hub import HubError, HubErrors, RouterClient
 
 log = logging.getLogger("dndcreator.image.domain")
 
+# The character's document is the rules engine's format: identity.species, classes[].class.
 SHEET_FULL = """
 query ImageCharacterSheet($id: ID!) {
-  character(id: $id) {
-    name level
-    class { name }
-    sheet { species { name } classes { class { name } } }
-  }
+  character(id: $id) { name level class { name } document }
 }"""
 SHEET_BASIC = """
 query ImageCharacter($id: ID!) {

@@ -235,6 +235,7 @@ def _check_request(request: GenerateRequest) -> list[Problem]:
         problems += checks.check_text(
             request.text,
             ("input", "text"),
+            multi_line=True,
             required=True,
             limit=MAX_HANDOUT_TEXT,
             what="handout's text",

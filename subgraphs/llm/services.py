@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_multi_line
 from subgraphs.llm.catalog import CatalogLookup, Consultation
 from subgraphs.llm.generator import TextGenerationFailed, TextGenerator
 from subgraphs.llm.models import GenerationRow, GenerationStatus, Purpose
@@ -21,7 +22,6 @@ from subgraphs.llm.repository import GenerationRepository
 
 MAX_PROMPT_CHARS = 4000
 MAX_COMPLETION_TOKENS = 400
-ALLOWED_CONTROL = frozenset("\n\r\t")
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,6 @@ class GenerationRequest:
     prompt: str
     purpose: Purpose = Purpose.GENERAL
     idempotency_key: str | None = None
-
-
-def _has_control_characters(text: str) -> bool:
-    # NUL and friends: invisible, useless to a model, and PostgreSQL text cannot even hold NUL.
-    return any((ord(ch) < 32 or ord(ch) == 127) and ch not in ALLOWED_CONTROL for ch in text)
 
 
 def _check_prompt(prompt: str) -> list[Problem]:
@@ -48,16 +43,7 @@ def _check_prompt(prompt: str) -> list[Problem]:
                 f"Prompts are at most {MAX_PROMPT_CHARS} characters (this one has {len(prompt)}).",
             )
         ]
-    if _has_control_characters(prompt):
-        return [
-            Problem(
-                path,
-                "PROMPT_INVALID_CHARACTERS",
-                "The prompt contains control characters; "
-                "only text, line breaks and tabs are allowed.",
-            )
-        ]
-    return []
+    return check_multi_line(prompt, path, code="PROMPT_INVALID_CHARACTERS")
 
 
 def _event_payload(row: GenerationRow) -> dict[str, object]:

@@ -53,6 +53,8 @@ BAD_SIGN_UPS: list[tuple[str, str, str, set[tuple[tuple[str, ...], str]]]] = [
     ("ann@localhost", PASSWORD, "Ann", {(("input", "email"), "EMAIL_INVALID")}),
     ("ann@example.org", "short", "Ann", {(("input", "password"), "PASSWORD_TOO_SHORT")}),
     ("ann@example.org", "Password123", "Ann", {(("input", "password"), "PASSWORD_WEAK")}),
+    ("ann@example.org", PASSWORD, "Ann\u202e", {(("input", "displayName"), "INVALID_CHARACTERS")}),
+    ("ann@example.org", PASSWORD, "Ann\x00", {(("input", "displayName"), "INVALID_CHARACTERS")}),
     (
         "bad address",
         "tiny",

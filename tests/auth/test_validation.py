@@ -68,6 +68,19 @@ def test_display_names_are_required_and_bounded() -> None:
     assert [p.code for p in check_display_name("n" * 61)] == ["DISPLAY_NAME_TOO_LONG"]
 
 
+@pytest.mark.parametrize("email", ["ann\x00@example.org", "ann@exa\u202emple.org"])
+def test_email_addresses_hold_no_hidden_characters(email: str) -> None:
+    [problem] = check_email(email)
+    assert (problem.path, problem.code) == (("input", "email"), "EMAIL_INVALID")
+
+
+@pytest.mark.parametrize("name", ["Ann\x00", "Ann\u202egnp.exe", "Ann\u2066", "Ann\nBob", "A\tB"])
+def test_display_names_are_one_line_of_plain_text(name: str) -> None:
+    [problem] = check_display_name(name)
+    assert (problem.path, problem.code) == (("input", "displayName"), "INVALID_CHARACTERS")
+    assert "`displayName`" in problem.message
+
+
 def test_hasher_uses_argon2id_and_notices_changed_parameters() -> None:
     cheap = PasswordHasher(CHEAP)
     stored = cheap.hash_now("correct horse battery staple")

@@ -293,6 +293,44 @@ async def test_invalid_structure_per_kind(
 
 
 @API
+async def test_hidden_characters_are_refused_in_every_text_field(alice: Player) -> None:
+    spell = {**VALID["SPELL"], "duration": "1 minute\x00", "higher_levels": "More.\n\tEven more."}
+    species = {
+        **VALID["SPECIES"],
+        "traits": [{"name": "Ember\u202eBlood", "description": "Line one.\nLine two."}],
+    }
+    payload = await alice.create(
+        "SPELL", "Fire\u202ebolt", spell, description="Burns\u2066", themeTags=["fire", "ice\x07"]
+    )
+    assert _errors(payload) == {
+        ("input", "name"): "INVALID_CHARACTERS",
+        ("input", "description"): "INVALID_CHARACTERS",
+        ("input", "themeTags", "1"): "INVALID_CHARACTERS",
+        ("input", "mechanics", "duration"): "INVALID_CHARACTERS",
+    }
+    payload = await alice.create("SPECIES", "Emberkin", species)
+    assert _errors(payload) == {("input", "mechanics", "traits", "0", "name"): "INVALID_CHARACTERS"}
+    payload = await alice.create(
+        "FEAT", "Borrowed", origin="IMPORTED", source="Zine\x1b[31m", license="CC-BY-4.0"
+    )
+    assert _errors(payload) == {("input", "source"): "INVALID_CHARACTERS"}
+    adapted = await alice.call(
+        ADAPT,
+        {"input": {"sourceSlug": "spell/fireball", "name": "Steam Burst", "theme": "steam\u202e"}},
+    )
+    assert _errors(adapted) == {("input", "theme"): "INVALID_CHARACTERS"}
+    assert await alice.mine() == []  # nothing was created
+    # Multi-line text keeps its line breaks and tabs.
+    fine = await alice.created("SPELL", "Firebolt", {**spell, "duration": "1 minute"})
+    assert fine["mechanics"]["higher_levels"] == "More.\n\tEven more."
+    renamed = await alice.call(
+        UPDATE,
+        {"input": {"id": fine["id"], "expectedVersion": fine["version"], "name": "Bolt\x00"}},
+    )
+    assert _errors(renamed) == {("input", "name"): "INVALID_CHARACTERS"}
+
+
+@API
 async def test_provenance_details_are_required_and_kept(alice: Player) -> None:
     payload = await alice.create("FEAT", "Borrowed", origin="IMPORTED", source="Zine #3")
     assert _errors(payload) == {("input", "license"): "REQUIRED"}

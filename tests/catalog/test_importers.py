@@ -275,3 +275,22 @@ def test_every_real_spell_and_class_parses() -> None:
     assert classes["class/fighter"].primary_ability_any is True
     assert classes["class/barbarian"].spellcasting_ability is None
     assert not any("\u00e2\u20ac" in c.description for c in bundle.classes)
+
+
+def test_the_shared_game_enums_mirror_the_rules_engine() -> None:
+    from subgraphs.kit import game_enums
+
+    for mine, theirs in [
+        (game_enums.Ability, rules.enums.Ability),
+        (game_enums.Condition, rules.enums.Condition),
+        (game_enums.DamageType, rules.enums.DamageType),
+        (game_enums.Mastery, rules.enums.Mastery),
+        (game_enums.Size, rules.enums.Size),
+        (game_enums.Skill, rules.enums.Skill),
+        (game_enums.WeaponCategory, rules.enums.WeaponCategory),
+        (game_enums.WeaponProperty, rules.enums.WeaponProperty),
+    ]:
+        assert {(m.name, m.value) for m in mine} == {(m.name, m.value) for m in theirs}
+    # The catalog's armor categories add Shield to the rules' three.
+    rules_armor = {m.value for m in rules.enums.ArmorCategory}
+    assert rules_armor <= {m.value for m in game_enums.ArmorCategory}

@@ -30,7 +30,7 @@ async def runtime(database_url: str) -> AsyncIterator[Runtime]:
 async def _add(runtime: Runtime, name: str = "Ada") -> CharacterRow:
     async with runtime.uow() as uow:
         row = await CharacterRepository(uow.session).add(
-            CharacterRow(name=name, level=1, owner_id=uuid.uuid4())
+            CharacterRow(name=name, level=1, owner_id=uuid.uuid4(), document={})
         )
         await uow.commit()
         return row
@@ -88,14 +88,14 @@ async def test_concurrent_writers_cannot_both_win(runtime: Runtime) -> None:
 async def test_events_are_written_only_with_their_change(runtime: Runtime) -> None:
     async with runtime.uow() as uow:
         row = await CharacterRepository(uow.session).add(
-            CharacterRow(name="Kept", level=1, owner_id=uuid.uuid4())
+            CharacterRow(name="Kept", level=1, owner_id=uuid.uuid4(), document={})
         )
         uow.emit("character.created", row.id, {"name": "Kept"})
         await uow.commit()
     with pytest.raises(RuntimeError):
         async with runtime.uow() as uow:
             lost = await CharacterRepository(uow.session).add(
-                CharacterRow(name="Lost", level=1, owner_id=uuid.uuid4())
+                CharacterRow(name="Lost", level=1, owner_id=uuid.uuid4(), document={})
             )
             uow.emit("character.created", lost.id, {"name": "Lost"})
             raise RuntimeError("the use case failed after writing")

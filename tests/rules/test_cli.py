@@ -32,6 +32,11 @@ def test_derive_prints_the_derived_sheet() -> None:
     assert data["armor_class"]["value"] == 19
     assert data["hit_points"]["max"] == 34
     assert set(data["skills"]) >= {"athletics", "stealth"} and len(data["skills"]) == 18
+    # Every number explains itself in the printed form too.
+    assert data["armor_class"]["breakdown"] == [
+        {"source": "Chain Mail", "value": 16}, {"source": "Shield", "value": 2},
+        {"source": "Fighting Style: Defense", "value": 1}]
+    assert sum(part["value"] for part in data["hit_points"]["max_breakdown"]) == 34
 
 
 def test_validate_valid_sheet_exits_zero() -> None:

@@ -319,6 +319,19 @@ async def test_bad_input_is_reported_and_changes_nothing(client: Client) -> None
         (("input", "description"), "DESCRIPTION_TOO_LONG"),
     }
     assert names(await gql(http, LIST, {"first": 10}, gm)) == []
+    hidden_text = await gql(
+        http,
+        CREATE,
+        {"input": {"name": "Crown\x00", "type": "TRADITIONAL", "description": "A\u202eB"}},
+        gm,
+    )
+    assert codes(hidden_text["data"]["createCampaign"]) == {
+        (("input", "name"), "INVALID_CHARACTERS"),
+        (("input", "description"), "INVALID_CHARACTERS"),
+    }
+    two_lines = await gql(http, CREATE, {"input": {"name": "One\nTwo", "type": "TRADITIONAL"}}, gm)
+    assert codes(two_lines["data"]["createCampaign"]) == {(("input", "name"), "INVALID_CHARACTERS")}
+    assert names(await gql(http, LIST, {"first": 10}, gm)) == []
     long_key = await gql(
         http,
         CREATE,
@@ -353,8 +366,24 @@ async def test_bad_input_is_reported_and_changes_nothing(client: Client) -> None
         http, UPDATE, {"input": {"id": campaign["id"], "expectedVersion": 1, "name": ""}}, gm
     )
     assert codes(blank_rename["data"]["updateCampaign"]) == {(("input", "name"), "NAME_REQUIRED")}
+    bidi_rename = await gql(
+        http,
+        UPDATE,
+        {"input": {"id": campaign["id"], "expectedVersion": 1, "name": "Keep\u2066"}},
+        gm,
+    )
+    assert codes(bidi_rename["data"]["updateCampaign"]) == {
+        (("input", "name"), "INVALID_CHARACTERS")
+    }
+    paragraphs = await gql(
+        http,
+        UPDATE,
+        {"input": {"id": campaign["id"], "expectedVersion": 1, "description": "One.\n\tTwo."}},
+        gm,
+    )
+    assert paragraphs["data"]["updateCampaign"]["userErrors"] == []
     kept = await gql(http, ONE, {"id": campaign["id"]}, gm)
-    assert (kept["data"]["campaign"]["name"], kept["data"]["campaign"]["version"]) == ("Keep", 1)
+    assert (kept["data"]["campaign"]["name"], kept["data"]["campaign"]["version"]) == ("Keep", 2)
 
 
 async def test_idempotency_key_returns_the_same_campaign(client: Client) -> None:

@@ -162,6 +162,9 @@ async def test_bad_input_is_a_user_error_and_stores_nothing(service: LlmService)
         ({"prompt": " \n\t "}, "prompt", "PROMPT_REQUIRED"),
         ({"prompt": "x" * 4001}, "prompt", "PROMPT_TOO_LONG"),
         ({"prompt": "null \x00 byte"}, "prompt", "PROMPT_INVALID_CHARACTERS"),
+        ({"prompt": "a wizard\u202e named Evil"}, "prompt", "PROMPT_INVALID_CHARACTERS"),
+        ({"prompt": "an isolate \u2066 here"}, "prompt", "PROMPT_INVALID_CHARACTERS"),
+        ({"prompt": "C1 control \x85 here"}, "prompt", "PROMPT_INVALID_CHARACTERS"),
         ({"idempotencyKey": "k" * 81}, "idempotencyKey", "INVALID_IDEMPOTENCY_KEY"),
     ]
     for fields, field, code in cases:

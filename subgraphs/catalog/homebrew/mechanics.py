@@ -42,6 +42,7 @@ from subgraphs.catalog.enums import (
     WeaponReach,
 )
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_multi_line, check_single_line, check_single_lines
 
 Path = tuple[str, ...]
 BASE: Path = ("input", "mechanics")
@@ -102,6 +103,7 @@ class Fields:
         required: bool = False,
         max_length: int = 200,
         default: str | None = None,
+        multi_line: bool = False,
     ) -> str | None:
         value = self._get(name, required, default)
         if value is _MISSING or value is None:
@@ -109,6 +111,11 @@ class Fields:
             return None
         if not isinstance(value, str) or not value.strip() or len(value) > max_length:
             self.fail((name,), "INVALID_TEXT", f"`{name}` must be text of 1-{max_length} chars.")
+            return None
+        check = check_multi_line if multi_line else check_single_line
+        invalid = check(value, (*self.path, name))
+        if invalid:
+            self.problems.extend(invalid)
             return None
         self.clean[name] = value.strip()
         return value.strip()
@@ -156,6 +163,10 @@ class Fields:
         good = isinstance(value, list) and len(value) <= max_items
         if not good or any(not isinstance(v, str) or len(v) > max_length for v in value):
             self.fail((name,), "NOT_A_LIST", f"`{name}`: at most {max_items} texts.")
+            return []
+        invalid = check_single_lines(value, (*self.path, name))
+        if invalid:
+            self.problems.extend(invalid)
             return []
         self.clean[name] = list(value)
         return list(value)
@@ -260,7 +271,7 @@ def _spell(f: Fields) -> None:
     f.dice("healing_roll")
     shape = f.choice("area_shape", AreaShape)
     size = f.integer("area_size_feet", 5, 10_000)
-    f.text("higher_levels", max_length=2000)
+    f.text("higher_levels", max_length=2000, multi_line=True)
     if level == 0 and ritual:
         f.fail(("ritual",), "CANTRIP_RITUAL", "A cantrip cannot be cast as a ritual.")
     if range_kind == RangeKind.DISTANCE and range_feet is None:
@@ -366,7 +377,7 @@ def _equipment(f: Fields) -> None:
 
 def _named_text(f: Fields) -> None:
     f.text("name", required=True, max_length=120)
-    f.text("description", required=True, max_length=5000)
+    f.text("description", required=True, max_length=5000, multi_line=True)
 
 
 def _species(f: Fields) -> None:
@@ -404,7 +415,7 @@ CLASS_SLUGS = [f"class/{c.value}" for c in ClassId]
 
 def _subclass(f: Fields) -> None:
     slug = f.text("class_slug", required=True, max_length=160)
-    f.text("summary", max_length=2000)
+    f.text("summary", max_length=2000, multi_line=True)
     features = f.objects("features", _subclass_feature, max_items=20)
     if slug is not None and slug not in CLASS_SLUGS:
         f.fail(("class_slug",), "UNKNOWN_CLASS", f"Use one of: {', '.join(CLASS_SLUGS)}.")

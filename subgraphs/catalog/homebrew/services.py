@@ -32,6 +32,7 @@ from subgraphs.catalog.homebrew.repository import HomebrewRepository
 from subgraphs.catalog.membership import CampaignMemberships
 from subgraphs.catalog.models import ENTRY_MODELS, CatalogSourceRow, HomebrewEntryRow, SpellRow
 from subgraphs.kit.outcomes import Problem, Rejected, parse_id
+from subgraphs.kit.text import check_multi_line, check_single_line, check_single_lines
 
 MAX_NAME = 160
 MAX_DESCRIPTION = 20_000
@@ -125,6 +126,9 @@ class _Problems:
     def add(self, path: str, code: str, message: str) -> None:
         self.found.append(Problem(("input", path), code, message))
 
+    def extend(self, found: list[Problem]) -> None:
+        self.found.extend(found)
+
     def raise_any(self) -> None:
         if self.found:
             raise Rejected(*self.found)
@@ -135,6 +139,8 @@ def _check_name(name: str, problems: _Problems) -> None:
         problems.add("name", "NAME_REQUIRED", "A homebrew entry needs a name.")
     elif len(name.strip()) > MAX_NAME:
         problems.add("name", "NAME_TOO_LONG", f"Names are at most {MAX_NAME} characters.")
+    else:
+        problems.extend(check_single_line(name, ("input", "name")))
 
 
 def _check_description(description: str, problems: _Problems) -> None:
@@ -142,6 +148,8 @@ def _check_description(description: str, problems: _Problems) -> None:
         problems.add(
             "description", "DESCRIPTION_TOO_LONG", f"At most {MAX_DESCRIPTION} characters."
         )
+    else:
+        problems.extend(check_multi_line(description, ("input", "description")))
 
 
 def _clean_tags(tags: tuple[str, ...], problems: _Problems) -> list[str]:
@@ -150,6 +158,7 @@ def _clean_tags(tags: tuple[str, ...], problems: _Problems) -> list[str]:
         problems.add("themeTags", "TOO_MANY_TAGS", f"At most {MAX_TAGS} theme tags.")
     if any(len(tag) > MAX_TAG for tag in cleaned):
         problems.add("themeTags", "TAG_TOO_LONG", f"Theme tags are at most {MAX_TAG} characters.")
+    problems.extend(check_single_lines(list(tags), ("input", "themeTags")))
     return cleaned
 
 
@@ -167,6 +176,7 @@ def _provenance(new: NewEntry, problems: _Problems) -> dict[str, Any]:
     for name in needed.get(new.origin, ()):
         if not (values[name] or "").strip():
             problems.add(name, "REQUIRED", f"A {new.origin} entry needs `{name}`.")
+        problems.extend(check_single_line(values[name], ("input", name)))
     return {
         {"generationId": "generation_id"}.get(name, name): (values[name] or "").strip()
         for name in needed.get(new.origin, ())
@@ -504,6 +514,7 @@ async def adapt_entry(
     theme = adaptation.theme.strip()
     if not theme or len(theme) > MAX_THEME:
         problems.add("theme", "THEME_REQUIRED", f"Name the theme in 1-{MAX_THEME} characters.")
+    problems.extend(check_single_line(theme, ("input", "theme")))
     problems.raise_any()
 
     async def attempt() -> HomebrewEntryRow:

@@ -318,6 +318,12 @@ async def test_a_stale_version_changes_nothing(served: Served) -> None:
         ({"tempHp": -1}, {(("input", "tempHp"), "TEMP_HP_OUT_OF_RANGE")}),
         ({"initiative": 99}, {(("input", "initiative"), "INITIATIVE_OUT_OF_RANGE")}),
         ({"name": "  "}, {(("input", "name"), "NAME_REQUIRED")}),
+        ({"name": "Gob\u202elin"}, {(("input", "name"), "INVALID_CHARACTERS")}),
+        ({"name": "Gob\x00"}, {(("input", "name"), "INVALID_CHARACTERS")}),
+        (
+            {"creatureSlug": "creature/\x1bgoblin"},
+            {(("input", "creatureSlug"), "INVALID_CHARACTERS")},
+        ),
         ({"kind": "PLAYER_CHARACTER"}, {(("input", "characterId"), "CHARACTER_REQUIRED")}),
         ({"characterId": str(uuid.uuid4())}, {(("input", "characterId"), "CHARACTER_NOT_ALLOWED")}),
         (
@@ -541,6 +547,9 @@ async def test_creating_with_a_key_twice_gives_one_encounter(served: Served) -> 
     assert await table.errors(
         "createEncounter", campaignId=table.campaign_id, name="X", idempotencyKey=""
     ) == {(("input", "idempotencyKey"), "INVALID_IDEMPOTENCY_KEY")}
+    assert await table.errors(
+        "createEncounter", campaignId=table.campaign_id, name="Ambush\u202e"
+    ) == {(("input", "name"), "INVALID_CHARACTERS")}
 
 
 async def test_temporary_hit_points_do_not_stack(served: Served) -> None:

@@ -286,6 +286,7 @@ BAD_PORTRAIT_REQUESTS: list[tuple[dict[str, Any], str, str]] = [
     ({"prompt": "   "}, "prompt", "PROMPT_REQUIRED"),
     ({"prompt": "x" * 1001}, "prompt", "PROMPT_TOO_LONG"),
     ({"prompt": "nul \x00 byte"}, "prompt", "PROMPT_INVALID_CHARACTERS"),
+    ({"prompt": "an elf\u202e named Evil"}, "prompt", "PROMPT_INVALID_CHARACTERS"),
     ({"seed": -1}, "seed", "SEED_OUT_OF_RANGE"),
     ({"characterId": "not-a-uuid"}, "characterId", "INVALID_ID"),
     ({"idempotencyKey": "k" * 81}, "idempotencyKey", "INVALID_IDEMPOTENCY_KEY"),
@@ -303,6 +304,18 @@ async def test_bad_input_is_a_user_error_and_stores_nothing(service: ImageServic
         assert payload["asset"] is None
         assert [(e["path"], e["code"]) for e in payload["userErrors"]] == [(["input", field], code)]
         assert payload["userErrors"][0]["message"]
+    for alt_text in ("a \x00 byte", "reversed\u202eevil", "two\nlines"):
+        payload = await upload(
+            service,
+            auth,
+            kind="PORTRAIT",
+            contentType="image/png",
+            dataBase64=b64(encoded("PNG")),
+            altText=alt_text,
+        )
+        assert [(e["path"], e["code"]) for e in payload["userErrors"]] == [
+            (["input", "altText"], "ALT_TEXT_INVALID_CHARACTERS")
+        ]
     for fields, field, code in BAD_PORTRAIT_REQUESTS:
         result = await generate(service, auth, **fields)
         assert result["asset"] is None

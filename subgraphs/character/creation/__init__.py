@@ -1,0 +1,1 @@
+"""Making characters: create one from a build, import one from a document, preview a draft."""
