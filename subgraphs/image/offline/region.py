@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from subgraphs.image.offline.canvas import RGB, darker, fit_text, font, fractal_noise, mix, seeded
 
@@ -50,22 +50,39 @@ def _terrain(seed: int, title: str, anchors: list[tuple[float, float]]) -> list[
     rng = seeded("region-land", title, seed)
     w, h = WIDTH // NOISE_SCALE, HEIGHT // NOISE_SCALE
     height_map = fractal_noise(rng, w, h, (24, 10, 4))
+    # Land gathers around the places (a bonus fading to nothing a quarter of the map away) and
+    # falls away to the sea at the edges.
+    near = [[0.0] * w for _ in range(h)]
+    for cell_x, cell_y in _cells_within(anchors, 0.25, w, h):
+        bonus = max(1 - min(1.0, math.dist((cell_x / w, cell_y / h), a) * 4) for a in anchors)
+        near[cell_y][cell_x] = bonus
     for y in range(h):
         for x in range(w):
-            # Land gathers around the places and falls away to the sea at the edges.
             edge = min(x / w, 1 - x / w, y / h, 1 - y / h)
-            near = max((1 - min(1.0, math.dist((x / w, y / h), a) * 4) for a in anchors), default=0)
-            height_map[y][x] = height_map[y][x] + near * 0.15 + min(edge * 3, 0.3)
+            height_map[y][x] += near[y][x] * 0.15 + min(edge * 3, 0.3)
     # Heights as ranks (0..1): the share of sea, lowland and mountain is the same on every map,
     # however the noise fell.
     ordered = sorted(v for row in height_map for v in row)
     rank = {v: i / (len(ordered) - 1) for i, v in enumerate(ordered)}
     ranks = [[rank[v] for v in row] for row in height_map]
-    for y in range(h):  # places stand on dry, walkable land: no sea and no peak under a town
-        for x in range(w):
-            if min((math.dist((x / w, y / h), a) for a in anchors), default=1.0) < 0.045:
-                ranks[y][x] = min(max(ranks[y][x], SEA + 0.08), 0.7)
+    # Places stand on dry, walkable land: no sea and no peak under a town.
+    for x, y in _cells_within(anchors, 0.045, w, h):
+        if min(math.dist((x / w, y / h), a) for a in anchors) < 0.045:
+            ranks[y][x] = min(max(ranks[y][x], SEA + 0.08), 0.7)
     return ranks
+
+
+def _cells_within(
+    anchors: list[tuple[float, float]], reach: float, w: int, h: int
+) -> set[tuple[int, int]]:
+    """Grid cells whose box lies within ``reach`` (in map fractions) of some anchor: the only
+    cells a nearby-place rule can touch."""
+    cells: set[tuple[int, int]] = set()
+    for ax, ay in anchors:
+        for y in range(max(0, int((ay - reach) * h)), min(h, int((ay + reach) * h) + 2)):
+            for x in range(max(0, int((ax - reach) * w)), min(w, int((ax + reach) * w) + 2)):
+                cells.add((x, y))
+    return cells
 
 
 def _colour(level: float) -> RGB:
@@ -134,9 +151,7 @@ def draw_region(
     levels = _terrain(seed, title, positions)
     small = Image.new("RGB", (len(levels[0]), len(levels)))
     small.putdata([_colour(v) for row in levels for v in row])
-    image = small.resize((WIDTH, HEIGHT), Image.Resampling.BICUBIC).filter(
-        ImageFilter.GaussianBlur(1)
-    )
+    image = small.resize((WIDTH, HEIGHT), Image.Resampling.BICUBIC)
     parchment = Image.new("RGB", (WIDTH, HEIGHT), (226, 208, 170))
     image = Image.blend(image, parchment, 0.25)
     draw = ImageDraw.Draw(image, "RGBA")
