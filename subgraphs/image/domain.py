@@ -28,11 +28,11 @@ log = logging.getLogger("dndcreator.image.domain")
 # The character's document is the rules engine's format: identity.species, classes[].class.
 SHEET_FULL = """
 query ImageCharacterSheet($id: ID!) {
-  character(id: $id) { name level class { name } document }
+  character(id: $id) { name level class { name } document portrait { id } }
 }"""
 SHEET_BASIC = """
 query ImageCharacter($id: ID!) {
-  character(id: $id) { name level class { name } }
+  character(id: $id) { name level class { name } portrait { id } }
 }"""
 # One query per kind of entry, chosen by the slug's prefix ("magic-item/flame-tongue").
 CATALOG = {
@@ -164,15 +164,24 @@ async def _with_fallback(
 
 
 def _sheet(value: dict[str, Any]) -> SheetFacts:
-    sheet = value.get("sheet") or {}
-    species = (sheet.get("species") or {}).get("name")
+    document = value.get("document")
+    document = document if isinstance(document, dict) else {}
+    identity = document.get("identity")
+    species = identity.get("species") if isinstance(identity, dict) else None
+    entries = document.get("classes")
     classes = tuple(
-        entry["class"]["name"] for entry in sheet.get("classes") or [] if entry.get("class")
+        str(entry["class"])
+        for entry in (entries if isinstance(entries, list) else [])
+        if isinstance(entry, dict) and entry.get("class")
     )
     if not classes and value.get("class"):
         classes = (value["class"]["name"],)
     return SheetFacts(
-        name=value["name"], level=value.get("level"), species=species, classes=classes
+        name=value["name"],
+        level=value.get("level"),
+        species=species if isinstance(species, str) else None,
+        classes=classes,
+        portrait_id=(value.get("portrait") or {}).get("id"),
     )
 
 

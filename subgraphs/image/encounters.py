@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 
 from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
+from infra.storage import ObjectNotFoundError
 from subgraphs.image.domain import DomainUnavailable, EncounterView
 from subgraphs.image.layout import TacticalLayout
 from subgraphs.image.models import AssetKind, AssetRow, AssetVersionRow, Operation
@@ -36,6 +37,7 @@ class Rendered:
     asset: AssetRow
     placements: tuple[Placement, ...]
     unchanged: bool
+    portraits: dict[str, str]  # combatant ID -> the portrait asset its token was cut from
 
 
 async def _view(ports: ImagePorts, caller: Caller, encounter_id: uuid.UUID) -> EncounterView:
@@ -113,7 +115,34 @@ async def _map(
         return row, version
 
 
-async def _figures(ports: ImagePorts, caller: Caller, view: EncounterView) -> list[Figure]:
+async def _faces(
+    uow: UnitOfWork, ports: ImagePorts, portraits: dict[str, str]
+) -> dict[str, tuple[str, bytes]]:
+    """Character ID -> (fingerprint, bytes) of the portrait its token is cut from. The router
+    handed out each portrait ID to the caller, so the caller may see it."""
+    found: dict[str, tuple[str, bytes]] = {}
+    for character_id, asset_id in portraits.items():
+        async with uow:
+            asset = await AssetRepository(uow.session).get(uuid.UUID(asset_id))
+            version = (
+                None
+                if asset is None
+                else await VersionRepository(uow.session).number(asset.id, asset.current_version)
+            )
+        if version is None:
+            continue
+        thumb = version.derivatives.get("thumb-512")  # smaller to decode than the original
+        key = thumb["key"] if thumb else version.storage_key
+        try:
+            found[character_id] = (version.sha256, (await ports.storage.get(key)).data)
+        except ObjectNotFoundError:
+            continue  # a token drawn from the sheet instead
+    return found
+
+
+async def _figures(
+    uow: UnitOfWork, ports: ImagePorts, caller: Caller, view: EncounterView
+) -> tuple[list[Figure], dict[str, bytes]]:
     slugs = sorted({c.creature_slug for c in view.combatants if c.creature_slug})
     entries = dict(
         zip(
@@ -130,9 +159,14 @@ async def _figures(ports: ImagePorts, caller: Caller, view: EncounterView) -> li
             strict=True,
         )
     )
-    figures = []
+    portraits = {c: sheet.portrait_id for c, sheet in sheets.items() if sheet and sheet.portrait_id}
+    faces = await _faces(uow, ports, portraits)
+    figures, figure_faces = [], {}
     for combatant in view.combatants:
         entry = entries.get(combatant.creature_slug or "")
+        face = faces.get(combatant.character_id or "")
+        if face is not None:
+            figure_faces[combatant.id] = face[1]
         figures.append(
             Figure(
                 id=combatant.id,
@@ -147,9 +181,10 @@ async def _figures(ports: ImagePorts, caller: Caller, view: EncounterView) -> li
                 hp=(combatant.current_hp, combatant.max_hp),
                 creature_type=entry.category if entry else "",
                 sheet=sheets.get(combatant.character_id or ""),
+                face="" if face is None else face[0],
             )
         )
-    return figures
+    return figures, figure_faces
 
 
 def _fingerprint(view: EncounterView, figures: list[Figure], map_asset: AssetRow) -> str:
@@ -167,6 +202,12 @@ def _placements(spec: dict[str, object] | None) -> tuple[Placement, ...]:
     return tuple(Placement(**p) for p in stored)
 
 
+def _portraits(spec: dict[str, object] | None) -> dict[str, str]:
+    stored = (spec or {}).get("portraits") or {}
+    assert isinstance(stored, dict)
+    return {str(k): str(v) for k, v in stored.items()}
+
+
 async def render_encounter(
     uow: UnitOfWork,
     ports: ImagePorts,
@@ -176,7 +217,12 @@ async def render_encounter(
 ) -> Rendered:
     view = await _view(ports, caller, encounter_id)
     map_asset, map_version = await _map(uow, caller, view, encounter_id, map_asset_id)
-    figures = await _figures(ports, caller, view)
+    figures, faces = await _figures(uow, ports, caller, view)
+    portraits = {
+        f.id: f.sheet.portrait_id
+        for f in figures
+        if f.id in faces and f.sheet and f.sheet.portrait_id
+    }
     fingerprint = _fingerprint(view, figures, map_asset)
     async with uow:
         earlier = await AssetRepository(uow.session).render_of(caller.user_id, encounter_id)
@@ -190,13 +236,15 @@ async def render_encounter(
         and current is not None
         and (current.spec or {}).get("fingerprint") == fingerprint
     ):
-        return Rendered(earlier, _placements(current.spec), unchanged=True)
+        return Rendered(
+            earlier, _placements(current.spec), unchanged=True, portraits=_portraits(current.spec)
+        )
     map_png = (await ports.storage.get(map_version.storage_key)).data
     layout = TacticalLayout.from_json(map_version.layout or {})
     title = f"{view.name} - round {view.round}" if view.round else view.name
 
     def draw() -> tuple[bytes, int, int, list[Placement]]:
-        image, placements = draw_encounter(map_png, layout, figures, title)
+        image, placements = draw_encounter(map_png, layout, figures, title, faces)
         return encode_png(image), image.width, image.height, placements
 
     data, width, height, placements = await asyncio.to_thread(draw)
@@ -210,6 +258,7 @@ async def render_encounter(
             "fingerprint": fingerprint,
             "encounterVersion": view.version,
             "placements": [asdict(p) for p in placements],
+            "portraits": portraits,
         },
         "layout": map_version.layout,
         "derivatives": {},
@@ -238,4 +287,4 @@ async def render_encounter(
             new_asset=False,
             expected_version=earlier.version,
         )
-    return Rendered(saved, tuple(placements), unchanged=False)
+    return Rendered(saved, tuple(placements), unchanged=False, portraits=portraits)

@@ -218,6 +218,7 @@ class SheetFacts:
     level: int | None = None
     species: str | None = None  # a name or slug: "Elf", "species/elf"
     classes: tuple[str, ...] = ()  # names or slugs, the main class first
+    portrait_id: str | None = None  # the character's current portrait asset, if it has one
 
 
 def character_look(prompt: str, sheet: SheetFacts | None = None) -> CharacterLook:

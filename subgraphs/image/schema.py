@@ -796,6 +796,9 @@ class TokenPlacement:
     squares: int = strawberry.field(
         description=("Squares a side it covers (2 for Large, 3 Huge, 4 Gargantuan).")
     )
+    portrait_asset_id: strawberry.ID | None = strawberry.field(
+        description="The character's portrait its token was cut from; null: drawn from the sheet."
+    )
     positioned: bool = strawberry.field(
         description=("True: the encounter gave this position; false: laid out by the renderer.")
     )
@@ -861,6 +864,9 @@ class EncounterMutation:
         placements = [
             TokenPlacement(
                 combatant_id=strawberry.ID(p.id),
+                portrait_asset_id=(
+                    strawberry.ID(result.portraits[p.id]) if p.id in result.portraits else None
+                ),
                 x=p.x,
                 y=p.y,
                 squares=p.squares,

@@ -39,7 +39,8 @@ GENERATE = f"""mutation($i: GenerateImageInput!) {{
 }}"""
 RENDER = f"""mutation($i: RenderEncounterInput!) {{
   renderEncounter(input: $i) {{
-    asset {{ {ASSET} }} placements {{ combatantId x y squares positioned }} unchanged
+    asset {{ {ASSET} }} placements {{ combatantId x y squares positioned portraitAssetId }}
+    unchanged
     userErrors {{ path code message }}
   }}
 }}"""
@@ -120,8 +121,8 @@ async def test_a_player_generates_and_regenerates_a_portrait(stack: Stack) -> No
         player,
     )
     asset = first["generatePortrait"]["asset"]
-    # The sheet (a level 5 wizard named Seraphine Vael) came through the router.
-    assert "Seraphine Vael" in asset["altText"] and "Wizard" in asset["altText"]
+    # The sheet came through the router: the prompt names no species, her document says elf.
+    assert asset["altText"].startswith("Portrait of Seraphine Vael, Level 5 Elf Wizard")
     again = await _post(
         stack,
         """mutation($i: ReviseAssetInput!) {
@@ -195,6 +196,11 @@ async def test_a_game_master_maps_an_encounter_and_renders_it(stack: Stack) -> N
     squares = {(p["x"], p["y"]) for p in rendered["placements"]}
     assert len(squares) == len(ids)  # no two tokens on one square
     assert all(not p["positioned"] for p in rendered["placements"])  # laid out by the renderer
+    # Seraphine's token is cut from her portrait (the demo made one); the others are drawn.
+    by_name = {c["name"]: c["id"] for c in encounter["combatants"]}
+    faces = {p["combatantId"]: p["portraitAssetId"] for p in rendered["placements"]}
+    assert faces[by_name["Seraphine Vael"]] is not None
+    assert faces[by_name["Goblin Sneak"]] is None
     assert (rendered["asset"]["width"], rendered["asset"]["height"]) == (
         20 * 48 + 2 * 28,
         14 * 48 + 2 * 28,

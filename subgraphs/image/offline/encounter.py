@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageOps
 
 from subgraphs.image.layout import TacticalLayout
 from subgraphs.image.looks import SheetFacts, character_look
-from subgraphs.image.offline.canvas import font
-from subgraphs.image.offline.token import character_token, creature_token
+from subgraphs.image.offline.canvas import font, shrink
+from subgraphs.image.offline.token import RIMS, character_token, creature_token, disc
 
 SQUARES = {"TINY": 1, "SMALL": 1, "MEDIUM": 1, "LARGE": 2, "HUGE": 3, "GARGANTUAN": 4}
 BADGES = {
@@ -54,6 +54,7 @@ class Figure:
     hp: tuple[int, int] | None = None  # (current, maximum)
     creature_type: str = ""
     sheet: SheetFacts | None = None
+    face: str = ""  # fingerprint of the portrait its token is cut from ("": drawn from the sheet)
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,14 @@ def place(layout: TacticalLayout, figures: list[Figure]) -> list[Placement]:
     return sorted(placed, key=lambda p: order[p.id])
 
 
-def _token(figure: Figure, seed: int, side_px: int) -> Image.Image:
-    if figure.kind == "PLAYER_CHARACTER":
+def _token(figure: Figure, seed: int, side_px: int, face: bytes | None) -> Image.Image:
+    if face is not None:  # the character's own portrait, cut round
+        with Image.open(io.BytesIO(face)) as portrait:
+            square = ImageOps.fit(portrait.convert("RGB"), (512, 512), centering=(0.5, 0.35))
+        w = square.width
+        square = square.crop((int(w * 0.16), int(w * 0.1), int(w * 0.84), int(w * 0.78)))
+        token = shrink(disc(square, RIMS.get(figure.kind, RIMS["NPC"])))
+    elif figure.kind == "PLAYER_CHARACTER":
         look = character_look("", figure.sheet or SheetFacts(name=figure.name))
         token = character_token(look, seed, figure.kind)
     else:
@@ -127,8 +134,14 @@ def _token(figure: Figure, seed: int, side_px: int) -> Image.Image:
 
 
 def draw_encounter(
-    map_png: bytes, layout: TacticalLayout, figures: list[Figure], title: str
+    map_png: bytes,
+    layout: TacticalLayout,
+    figures: list[Figure],
+    title: str,
+    faces: dict[str, bytes] | None = None,
 ) -> tuple[Image.Image, list[Placement]]:
+    """The map with the figures' tokens; ``faces`` maps a figure's ID to the portrait (image
+    bytes) its token is cut from."""
     with Image.open(io.BytesIO(map_png)) as opened:
         image = opened.convert("RGBA")
     placements = place(layout, figures)
@@ -140,7 +153,7 @@ def draw_encounter(
         figure = by_id[placement.id]
         side = placement.squares * step
         left, top = ox + placement.x * step, oy + placement.y * step
-        token = _token(figure, 0, side - 4)
+        token = _token(figure, 0, side - 4, (faces or {}).get(figure.id))
         image.alpha_composite(token, (left + 2, top + 2))
         if figure.current:
             draw.ellipse((left, top, left + side, top + side), outline=(255, 210, 60), width=4)
