@@ -212,7 +212,8 @@ class GetImgGenerator:
                 "response_format": "b64",
             },
         )
-        return self._image(answer, f"{prompt} (GetImg.AI, edited)")
+        image = self._image(answer, f"{prompt} (GetImg.AI, edited)")
+        return _as_token(image) if isinstance(request.spec, TokenSpec) else image
 
     async def fix_face(self, source: bytes) -> GeneratedImage:
         answer = await self._post(

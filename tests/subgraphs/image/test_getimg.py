@@ -100,7 +100,13 @@ async def test_image_to_image_face_fix_and_upscale(
 async def test_tokens_come_back_round(server: tuple[str, GetImgState], state: GetImgState) -> None:
     request = ImageRequest(AssetKind.TOKEN, (""), 3, TokenSpec(look=PORTRAIT.spec.look))  # type: ignore[union-attr]
     token = await client(server).generate(request)
-    with Image.open(io.BytesIO(token.data)) as image:
+    edited = await client(server).edit(request, token.data, 0.4)
+    for made in (token, edited):
+        assert_round(made.data)
+
+
+def assert_round(data: bytes) -> None:
+    with Image.open(io.BytesIO(data)) as image:
         assert image.mode == "RGBA"
         alpha = image.getchannel("A")
         assert alpha.getpixel((0, 0)) == 0  # outside the disc: transparent
