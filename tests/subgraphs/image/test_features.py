@@ -17,11 +17,8 @@ import pytest_asyncio
 from PIL import Image
 from sqlalchemy import select
 
-from infra.db.engine import create_engine
-from subgraphs.image.app import build
 from subgraphs.image.models import AssetVersionRow
-from tests.subgraphs.harness import backend_database, serve_subgraph
-from tests.subgraphs.image.test_service import ImageService
+from tests.subgraphs.image.support import ImageService, image_service
 from tests.support import gql
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -50,21 +47,8 @@ VERSIONS = """query($id: ID!) {
 async def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ImageService]:
-    directory = tmp_path_factory.mktemp("image-features")
-    assets_dir = directory / "assets"
-    async with backend_database(request.param, directory / "image.db") as database_url:
-        env = {
-            "IMAGE_DATABASE_URL": database_url,
-            "STORAGE_URL": assets_dir.as_uri(),
-            "ASSET_BASE_URL": None,
-            "GETIMG_API_KEY": None,
-        }
-        engine = create_engine(database_url)
-        try:
-            async with serve_subgraph(build, env) as (http, tokens):
-                yield ImageService(http, tokens, engine, assets_dir)
-        finally:
-            await engine.dispose()
+    async with image_service(request.param, tmp_path_factory.mktemp("image-features")) as running:
+        yield running
 
 
 async def generate(service: ImageService, auth: dict[str, str], **fields: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import hashlib
 import io
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +20,8 @@ from infra.config import Settings
 from infra.db.engine import create_engine
 from infra.storage import LocalDirectoryStorage, StorageError
 from subgraphs.image.app import build
-from subgraphs.image.models import AssetRow, OutboxEvent
-from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
+from subgraphs.image.models import OutboxEvent
+from tests.subgraphs.image.support import ImageService, image_service
 from tests.support import TokenFactory, asgi_client, gql
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -66,51 +65,12 @@ ENTITIES = """query($representations: [_Any!]!) {
 }"""
 
 
-@dataclass
-class ImageService(SharedService):
-    """The image service of one backend, with the directory its asset files land in."""
-
-    outbox_model = OutboxEvent
-
-    assets_dir: Path
-
-    async def rows_owned_by(self, owner: uuid.UUID) -> int:
-        statement = select(func.count()).select_from(AssetRow).where(AssetRow.owner_id == owner)
-        return int(await self.scalar(statement))
-
-    async def events_about(self, *asset_ids: str) -> list[str]:
-        statement = (
-            select(OutboxEvent.type)
-            .where(OutboxEvent.aggregate_id.in_([uuid.UUID(i) for i in asset_ids]))
-            .order_by(OutboxEvent.created_at)
-        )
-        async with self.engine.connect() as connection:
-            return list((await connection.execute(statement)).scalars())
-
-    def stored_files(self) -> set[Path]:
-        if not self.assets_dir.exists():
-            return set()
-        return {p for p in self.assets_dir.rglob("*") if p.is_file() and ".meta" not in p.parts}
-
-
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[ImageService]:
-    directory = tmp_path_factory.mktemp("image")
-    assets_dir = directory / "assets"
-    async with backend_database(request.param, directory / "image.db") as database_url:
-        env = {
-            "IMAGE_DATABASE_URL": database_url,
-            "STORAGE_URL": assets_dir.as_uri(),
-            "ASSET_BASE_URL": None,
-        }
-        engine = create_engine(database_url)
-        try:
-            async with serve_subgraph(build, env) as (http, tokens):
-                yield ImageService(http, tokens, engine, assets_dir)
-        finally:
-            await engine.dispose()
+    async with image_service(request.param, tmp_path_factory.mktemp("image")) as running:
+        yield running
 
 
 def encoded(format_name: str, size: tuple[int, int] = (6, 4)) -> bytes:
