@@ -25,6 +25,11 @@ pytest: .venv/.synced
 schema: .venv/.synced ## regenerate schema/<subgraph>.graphql and schema/supergraph.graphql
 	$(UV) run python -m schema
 
+.PHONY: eval-builds
+eval-builds: .venv/.synced ## buildFromConcept: share of proposals rules.validate accepts, fit (recall of class/species/background)
+	$(UV) run python -m tests.subgraphs.llm.eval.evaluate
+	$(UV) run python -m tests.subgraphs.llm.eval.evaluate --cases tests/subgraphs/llm/eval/holdout.yaml --summary
+
 .PHONY: eval-search
 eval-search: .venv/.synced ## concept search quality: recall@5 per kind and overall on tests/catalog/eval
 	$(UV) run python -m tests.catalog.eval.evaluate

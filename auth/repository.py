@@ -18,6 +18,29 @@ class UserRepository(Repository[UserRow]):
         statement = self.select().where(UserRow.email_key == email_key)
         return (await self.session.execute(statement)).scalar_one_or_none()
 
+    async def record_sign_in(
+        self, user_id: uuid.UUID, now: datetime, upgrade: tuple[str, str] | None = None
+    ) -> bool:
+        """Stamp a sign-in on a live account (and swap ``upgrade = (old, new)`` password hashes
+        if the stored one is still ``old``); False when the account is gone.
+
+        A plain UPDATE, not a versioned write of a loaded row: signing in on two devices at
+        once is not an edit that can conflict; the later sign-in time simply wins.
+        """
+        live = (UserRow.id == user_id, UserRow.is_deleted.is_(False))
+        bump = {"updated_at": now, "version": UserRow.version + 1}
+        stamped = await self.session.execute(
+            update(UserRow).where(*live).values(last_login_at=now, **bump)
+        )
+        if upgrade is not None:
+            old, new = upgrade
+            await self.session.execute(
+                update(UserRow)
+                .where(*live, UserRow.password_hash == old)
+                .values(password_hash=new, **bump)
+            )
+        return bool(stamped.rowcount)  # type: ignore[attr-defined]
+
 
 class SessionRepository(Repository[SessionRow]):
     model = SessionRow

@@ -175,16 +175,14 @@ async def login(uow: UnitOfWork, tools: AuthTools, email: str, password: str) ->
 
     now = tools.now()
     async with uow:
-        user = await UserRepository(uow.session).get(found.id)
-        if user is None:  # deleted between the two steps
-            raise Rejected(INVALID_CREDENTIALS)
-        if upgraded is not None and user.password_hash == stored_hash:
-            user.password_hash = upgraded
-        user.last_login_at = now
-        refresh_token = await _start_session(uow.session, tools, user.id, now)
-        uow.emit("user.logged_in", user.id, {"userId": str(user.id), "at": now.isoformat()})
+        upgrade = None if upgraded is None else (stored_hash, upgraded)
+        if not await UserRepository(uow.session).record_sign_in(found.id, now, upgrade):
+            raise Rejected(INVALID_CREDENTIALS)  # deleted between the two steps
+        refresh_token = await _start_session(uow.session, tools, found.id, now)
+        uow.emit("user.logged_in", found.id, {"userId": str(found.id), "at": now.isoformat()})
         await uow.commit()
-    return await _signed_in(tools, user, refresh_token)
+    found.last_login_at = now
+    return await _signed_in(tools, found, refresh_token)
 
 
 async def refresh(uow: UnitOfWork, tools: AuthTools, refresh_token: str) -> SignedIn:

@@ -125,7 +125,7 @@ async def seed(router_url: str) -> None:
                 player,
             )
             _payload(joined, "joinCampaign")
-        await _seed_encounter(http, router_url, game_master, court["id"], character["id"])
+        await _seed_encounter(http, router_url, game_master, court["id"], character)
     log.info(
         "demo ready: sign in as %s or %s with password %s",
         PLAYER["email"],
@@ -144,7 +144,8 @@ async def _seed_character(http: httpx.AsyncClient, url: str, player: str) -> dic
         url,
         """mutation($i: CreateCharacterInput!) {
           createCharacter(input: $i) {
-            character { id version visibility document } userErrors { path code message }
+            character { id version visibility document sheet { hitPoints { max } } }
+            userErrors { path code message }
           }
         }""",
         {
@@ -157,13 +158,16 @@ async def _seed_character(http: httpx.AsyncClient, url: str, player: str) -> dic
         player,
     )
     character: dict[str, Any] = _payload(created, "createCharacter")["character"]
+    character["maxHp"] = character["sheet"]["hitPoints"]["max"]
     legacy = character["document"]["identity"]["species"] == "unknown"
     if legacy or character["visibility"] != "PUBLIC":
         updated = await _call(
             http,
             url,
             """mutation($i: UpdateCharacterInput!) {
-              updateCharacter(input: $i) { character { id } userErrors { path code message } }
+              updateCharacter(input: $i) {
+                character { sheet { hitPoints { max } } } userErrors { path code message }
+              }
             }""",
             {
                 "i": {
@@ -175,7 +179,8 @@ async def _seed_character(http: httpx.AsyncClient, url: str, player: str) -> dic
             },
             player,
         )
-        _payload(updated, "updateCharacter")
+        sheet = _payload(updated, "updateCharacter")["character"]["sheet"]
+        character["maxHp"] = sheet["hitPoints"]["max"]
     return character
 
 
@@ -209,7 +214,7 @@ async def _seed_battle_map(
 
 
 async def _seed_encounter(
-    http: httpx.AsyncClient, url: str, game_master: str, campaign_id: str, character_id: str
+    http: httpx.AsyncClient, url: str, game_master: str, campaign_id: str, character: dict[str, Any]
 ) -> None:
     """ "Ambush in the Hall of Mirrors": Seraphine, a goblin and the game master's secret double,
     started. Only a fresh encounter (no combatants yet) is set up, so a re-run changes nothing."""
@@ -239,8 +244,8 @@ async def _seed_encounter(
         {
             "name": "Seraphine Vael",
             "kind": "PLAYER_CHARACTER",
-            "characterId": character_id,
-            "maxHp": 27,
+            "characterId": character["id"],
+            "maxHp": character["maxHp"],
             "initiative": 16,
         },
         {

@@ -172,15 +172,14 @@ def _targets(value: Any, path: tuple[str, ...], here: Path) -> list[_Target]:
 TypeTest = Callable[[str, str], bool]  # (type condition, runtime __typename) -> applies
 
 
-def _representation_part(
-    value: Any, fields: tuple[RequiredField, ...], applies: TypeTest, prefix: str
-) -> Any:
+def _representation_part(value: Any, fields: tuple[RequiredField, ...], applies: TypeTest) -> Any:
     """Copy ``fields`` out of a response object; _MISSING when a required field is missing.
 
+    Each is read under the response key it was fetched with and written under its name.
     Fields required under a type condition are copied only from objects of that type.
     """
     if isinstance(value, list):
-        parts = [_representation_part(item, fields, applies, prefix) for item in value]
+        parts = [_representation_part(item, fields, applies) for item in value]
         return None if any(p is _MISSING for p in parts) else parts
     if value is None or not fields:
         return value
@@ -193,11 +192,9 @@ def _representation_part(
             isinstance(typename, str) and applies(required.condition, typename)
         ):
             continue
-        renamed = prefix + required.name  # fetched under this name on a clash
-        key = renamed if renamed in value else required.name
-        if key not in value:
+        if required.key not in value:
             return _MISSING
-        child = _representation_part(value[key], required.children, applies, prefix)
+        child = _representation_part(value[required.key], required.children, applies)
         if child is _MISSING:
             return _MISSING
         part[required.name] = child
@@ -363,9 +360,10 @@ class Executor:
             operation_name=operation_name, field_resolver=_resolve_by_response_key,
             type_resolver=_resolve_type,
         )
-        # Like Apollo Gateway, problems found while completing values (a null where the schema
-        # says non-null, an enum value the API schema hides) that no subgraph error explains are
-        # reported under extensions.valueCompletion, not in "errors".
+        # Problems found while completing values (a null where the schema says non-null, such
+        # as an entity its subgraph could not resolve; an enum value the API schema hides) that
+        # no subgraph error explains are errors of their own, with the client's path, as Hive
+        # Gateway and Apollo Router report them (Apollo Gateway hides them in extensions).
         completion: list[JsonObject] = []
         for error in shaped.errors or ():
             if self._already_explained(error, run):
@@ -375,12 +373,8 @@ class Executor:
                 entry["path"] = list(error.path)
             entry["extensions"] = {"code": VALUE_COMPLETION_CODE}
             completion.append(entry)
-        body: JsonObject = {"data": shaped.data}
-        if run.errors:
-            body = {"errors": list(run.errors), **body}
-        if completion:
-            body["extensions"] = {"valueCompletion": completion}
-        return body
+        errors = [*run.errors, *completion]
+        return {"errors": errors, "data": shaped.data} if errors else {"data": shaped.data}
 
     @staticmethod
     def _already_explained(error: GraphQLError, run: _Run) -> bool:
@@ -432,8 +426,7 @@ class Executor:
             )
             if condition is None or fields is None:
                 continue
-            representation = _representation_part(target.value, fields, self.applies,
-                                                  fetch.internal_prefix)
+            representation = _representation_part(target.value, fields, self.applies)
             if representation is _MISSING:
                 continue
             if condition in fetch.interface_object_types:

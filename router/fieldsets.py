@@ -3,8 +3,8 @@
 A field set such as ``"id owner { id }"`` or ``"content { ... on Circle { r } }"`` is a selection
 set without braces. The planner needs it in three shapes: as a selection set to plan like
 client fields (:func:`parse_field_set`), as the fields a representation carries
-(:func:`required_fields`, :func:`copy_field_set`), and, for ``@provides``, as a tree of what a
-subgraph hands over on a path (:func:`provided_tree`, :func:`provided_child`).
+(:func:`required_fields`), and, for ``@provides``, as a tree of what a subgraph hands over on a
+path (:func:`provided_tree`, :func:`provided_child`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from functools import lru_cache
 from graphql import FieldNode, InlineFragmentNode, OperationDefinitionNode, SelectionSetNode, parse
 
 from router.plan import RequiredField
-from router.selection import SelectionBuilder
 
 Provided = dict[str, "Provided"]
 
@@ -64,35 +63,19 @@ def provided_child(provided: Provided | None, type_name: str, field_name: str) -
 def required_fields(
     selection_set: SelectionSetNode, condition: str | None = None
 ) -> tuple[RequiredField, ...]:
-    """The fields a representation carries, fragments flattened into per-field conditions."""
+    """The fields a representation carries, fragments flattened into per-field conditions.
+
+    ``selection_set`` describes the representation (the planner's ``_add_field_set``): an
+    alias there is the response key the field was fetched under.
+    """
     found: list[RequiredField] = []
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             children = required_fields(selection.selection_set) if selection.selection_set else ()
-            found.append(RequiredField(selection.name.value, children, condition))
+            name = selection.name.value
+            key = selection.alias.value if selection.alias else name
+            found.append(RequiredField(name, children, condition, key))
         elif isinstance(selection, InlineFragmentNode):
             inner = selection.type_condition.name.value if selection.type_condition else condition
             found.extend(required_fields(selection.selection_set, inner))
     return tuple(found)
-
-
-def copy_field_set(selection_set: SelectionSetNode, builder: SelectionBuilder) -> None:
-    """Copy a field set into a representation description as is: no aliases, no jumps.
-
-    A level with type conditions also carries ``__typename``, which the receiving subgraph
-    needs to read the object as the right type.
-    """
-    if any(isinstance(s, InlineFragmentNode) and s.type_condition is not None
-           for s in selection_set.selections):
-        builder.add_field("__typename", "__typename")
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            entry = builder.add_field(
-                selection.name.value, selection.name.value,
-                composite=selection.selection_set is not None,
-            )
-            if selection.selection_set is not None and entry.sub is not None:
-                copy_field_set(selection.selection_set, entry.sub)
-        elif isinstance(selection, InlineFragmentNode):
-            condition = selection.type_condition.name.value if selection.type_condition else None
-            copy_field_set(selection.selection_set, builder.add_fragment(condition))

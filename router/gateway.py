@@ -322,7 +322,10 @@ class Gateway:
             if over_budget:
                 return GatewayResponse({"errors": [_with_code(e, VALIDATION_FAILED)
                                                    for e in over_budget]})
-        plan, denied = self.authorized_plan(prepared, request.operation_name, viewer)
+        try:
+            plan, denied = self.authorized_plan(prepared, request.operation_name, viewer)
+        except RequestRejected as exc:
+            return GatewayResponse({"errors": exc.errors})
         body = await self.executor.execute(
             plan, prepared.document, request.operation_name, request.variables,
             forward_headers or {}, coerced_variables=values, errors=denied,
@@ -356,7 +359,8 @@ class Gateway:
         """The plan for what ``viewer`` may read, and the errors for what was left out.
 
         Both HTTP execution and subscriptions (router.subscriptions) plan through this, so a
-        viewer's reduced plan is cached once for every transport.
+        viewer's reduced plan is cached once for every transport. ``RequestRejected`` when the
+        reduced operation cannot be planned.
         """
         authorized = authorize(self.schema, self.authorization, prepared.document,
                                prepared.operation, viewer, self.config.policy_hook)
@@ -366,7 +370,10 @@ class Gateway:
         cached = self._authorized_plans.get(key)
         if cached is not None and cached[0] is prepared:  # holding it keeps its id unique
             return cached[1], authorized.errors()
-        plan = self.planner.plan(authorized.document, operation_name)
+        try:
+            plan = self.planner.plan(authorized.document, operation_name)
+        except PlanningError as exc:
+            raise RequestRejected([_error(str(exc), PLANNING_FAILED)]) from None
         if len(self._authorized_plans) >= self.config.plan_cache_size:
             self._authorized_plans.clear()
         self._authorized_plans[key] = (prepared, plan)

@@ -16,8 +16,6 @@ from typing import Union
 
 from graphql import SelectionSetNode, print_ast
 
-from router.selection import INTERNAL_ALIAS_PREFIX
-
 
 @dataclass(frozen=True)
 class RequiredField:
@@ -26,6 +24,11 @@ class RequiredField:
     name: str
     children: tuple[RequiredField, ...] = ()
     condition: str | None = None  # only for objects of this type (from ``... on Type``)
+    key: str = ""  # the response key it was fetched under (the name unless it needed an alias)
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", self.name)
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,6 @@ class FetchNode:
     # Entity types that the target subgraph knows as an ``@interfaceObject``: representations
     # matched by these conditions are sent with the interface's name as ``__typename``.
     interface_object_types: tuple[str, ...] = ()
-    # Planner fields renamed to dodge a client alias are fetched as this prefix + their name.
-    internal_prefix: str = INTERNAL_ALIAS_PREFIX
 
     @property
     def is_entity_fetch(self) -> bool:

@@ -26,6 +26,8 @@ Choices that keep plans small and correct:
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,10 +41,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLInterfaceType,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLSchema,
     GraphQLUnionType,
     InlineFragmentNode,
@@ -66,7 +65,6 @@ from graphql import (
 from router.api_schema import build_api_schema
 from router.fieldsets import (
     Provided,
-    copy_field_set,
     parse_field_set,
     provided_child,
     provided_tree,
@@ -81,16 +79,26 @@ from router.plan import (
     RequiredField,
     SequenceNode,
 )
-from router.selection import INTERNAL_ALIAS_PREFIX, SelectionBuilder, Signature
+from router.response_keys import ResponseKeys, list_depth, signature
+from router.selection import SelectionBuilder
 from router.supergraph import Supergraph, top_level_fields
 
+logger = logging.getLogger(__name__)
 CONDITIONAL_DIRECTIVES = ("skip", "include")
 INFEASIBLE = float("inf")  # the cost of a selection no sequence of fetches can resolve
+PLANNING_BUDGET = 2.0  # seconds one operation's planning may take before it is refused
 ObjectOrInterface = GraphQLObjectType | GraphQLInterfaceType
 
 
 class PlanningError(Exception):
-    """The operation is valid but this router cannot plan it; the message says what is missing."""
+    """The operation is valid but this router cannot plan it; the message says what is missing.
+
+    Clients get it as a ``QUERY_PLANNING_FAILED`` error. ``internal`` marks one that stands for
+    a fault of the planner itself (an unexpected exception, logged with its traceback) rather
+    than an operation the supergraph cannot serve.
+    """
+
+    internal = False
 
 
 @dataclass(frozen=True)
@@ -139,14 +147,6 @@ class FetchGroup:
     interface_objects: set[str] = field(default_factory=set)  # see FetchNode
 
 
-def _list_depth(type_: GraphQLOutputType) -> int:
-    depth = 0
-    while isinstance(type_, GraphQLNonNull | GraphQLList):
-        if isinstance(type_, GraphQLList):
-            depth += 1
-        type_ = type_.of_type
-    return depth
-
 
 def _statically_excluded(directives: tuple[DirectiveNode, ...] | None) -> bool:
     """Whether a literal ``@skip(if: true)`` or ``@include(if: false)`` removes a selection."""
@@ -163,26 +163,6 @@ def _statically_excluded(directives: tuple[DirectiveNode, ...] | None) -> bool:
 
 def _conditions(directives: tuple[DirectiveNode, ...] | None) -> tuple[DirectiveNode, ...]:
     return tuple(d for d in directives or () if d.name.value in CONDITIONAL_DIRECTIVES)
-
-
-class _AliasCollector(Visitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.aliases: set[str] = set()
-
-    def enter_field(self, node: FieldNode, *_: object) -> None:
-        if node.alias is not None:
-            self.aliases.add(node.alias.value)
-
-
-def _unused_prefix(document: DocumentNode) -> str:
-    """A prefix for renamed planner fields that no client alias in ``document`` starts with."""
-    collector = _AliasCollector()
-    visit(document, collector)
-    prefix = INTERNAL_ALIAS_PREFIX
-    while any(alias.startswith(prefix) for alias in collector.aliases):
-        prefix = "_" + prefix
-    return prefix
 
 
 class _VariableCollector(Visitor):
@@ -207,8 +187,21 @@ class QueryPlanner:
         self.schema = build_api_schema(supergraph.document, keep_inaccessible=True)
 
     def plan(self, document: DocumentNode, operation_name: str | None = None) -> QueryPlan:
-        """Plan ``operation_name`` of a document that already passed validation."""
-        return _PlanBuilder(self, document, operation_name).build()
+        """Plan ``operation_name`` of a document that already passed validation.
+
+        Raises only :class:`PlanningError`: whatever else goes wrong inside is a planner bug,
+        logged and reported as an internal planning error, never as an exception a client sees.
+        """
+        try:
+            return _PlanBuilder(self, document, operation_name).build()
+        except PlanningError:
+            raise
+        except Exception as exc:  # the boundary: a bug must not escape as a 500
+            logger.exception("planning failed unexpectedly")
+            failure = PlanningError(
+                f"the router failed to plan this operation ({type(exc).__name__}: {exc})")
+            failure.internal = True
+            raise failure from exc
 
 
 class _PlanBuilder:
@@ -238,16 +231,18 @@ class _PlanBuilder:
         self.groups: list[FetchGroup] = []
         self.entity_groups: dict[tuple[str, tuple[str, ...], int], FetchGroup] = {}
         self.touched_stack: list[set[FetchGroup]] = []
-        # What the client's response keys stand for, per response path; planner-added fields
-        # that would clash with them are renamed when the fetch is printed.
-        self.client_keys: dict[tuple[tuple[str, ...], str], set[Signature]] = {}
         self.internal_depth = 0  # > 0 while planning fields for @requires rather than the client
-        self.internal_prefix = _unused_prefix(document)
+        # the client's response keys, and the planner's own (set when build() knows the root)
+        self.keys = ResponseKeys()
         self.anchors: list[_Anchor | None] = []  # nearest entity above the field being planned
         # @skip/@include of the field whose @requires is being planned: jumps made for it carry
         # them, so nothing is fetched for a skipped field
         self.guards: tuple[DirectiveNode, ...] = ()
         self.cost_memo: dict[tuple[str, int, str, str], tuple[SelectionSetNode, float]] = {}
+        self.field_cost_memo: dict[
+            tuple[str, int, str, str, frozenset[str]], tuple[FieldNode, float]
+        ] = {}
+        self.deadline = time.monotonic() + PLANNING_BUDGET
         self.route_memo: dict[tuple[str, str, str], list[str] | None] = {}
 
     # --- entry point ------------------------------------------------------------------------
@@ -262,6 +257,7 @@ class _PlanBuilder:
         }[kind]
         if root is None:
             raise PlanningError(f"the schema has no {kind.value} type")
+        self.keys = ResponseKeys.scan(self.schema, self.operation, self.fragments, root)
         root_fields = [
             cf for cf in self.collect(root, self.operation.selection_set)
             if not cf.node.name.value.startswith("__")  # introspection: answered by the router
@@ -444,7 +440,7 @@ class _PlanBuilder:
                              provided)
             return
         # the executor needs it to pick a type
-        builder.add_field("__typename", "__typename", internal=True, path=path)
+        builder.add_field("__typename", "__typename")
         only_typenames = all(
             isinstance(sel, FieldNode) and sel.name.value == "__typename"
             for sel in selection_set.selections
@@ -453,9 +449,7 @@ class _PlanBuilder:
             for sel in selection_set.selections:
                 assert isinstance(sel, FieldNode)
                 key = sel.alias.value if sel.alias else "__typename"
-                self._note_client_key(path, key, ("__typename", ""))
-                builder.add_field(key, "__typename", (), _conditions(sel.directives),
-                                  internal=self.internal_depth > 0, path=path)
+                builder.add_field(key, "__typename", (), _conditions(sel.directives))
             return
         if isinstance(parent, GraphQLInterfaceType) and self._is_interface_object(
             parent.name, group.graph
@@ -595,9 +589,7 @@ class _PlanBuilder:
             for condition in cf.conditions:
                 target = target.add_fragment(None, (condition,))
             if name == "__typename":
-                self._note_client_key(path, cf.response_key, (name, ""))
-                target.add_field(cf.response_key, name, (), _conditions(cf.node.directives),
-                                 internal=self.internal_depth > 0, path=path)
+                target.add_field(cf.response_key, name, (), _conditions(cf.node.directives))
             elif name.startswith("__"):
                 continue  # __schema / __type: the router answers introspection itself
             elif self._local_requires(parent, name, group.graph, provided):
@@ -703,20 +695,21 @@ class _PlanBuilder:
         provided: Provided | None,
     ) -> None:
         name = node.name.value
-        key = node.alias.value if node.alias else name
+        if self.internal_depth > 0:  # a field for a representation: maybe under an alias
+            key = self.keys.for_planner(path, signature(node))
+        else:
+            key = node.alias.value if node.alias else name
         definition = parent.fields[name]
         named = get_named_type(definition.type)
         composite = is_composite_type(named)
         arguments = tuple(node.arguments or ())
-        self._note_client_key(path, key, (name, " ".join(print_ast(a) for a in arguments)))
         entry = builder.add_field(
-            key, name, arguments, _conditions(node.directives),
-            composite=composite, internal=self.internal_depth > 0, path=path,
+            key, name, arguments, _conditions(node.directives), composite=composite,
         )
         if not composite or node.selection_set is None or entry.sub is None:
             return
         child_provided = self._child_provided(parent, name, group.graph, provided)
-        child_path = path + (key,) + ("@",) * _list_depth(definition.type)
+        child_path = path + (key,) + ("@",) * list_depth(definition.type)
         assert isinstance(named, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
         self.plan_selection_set(named, node.selection_set, group, entry.sub, child_path,
                                 child_provided)
@@ -764,17 +757,46 @@ class _PlanBuilder:
         return self._jump_cost(parent, node, graph) < stay
 
     def _field_cost(
-        self, parent: ObjectOrInterface, node: FieldNode, graph: str, provided: Provided | None
+        self,
+        parent: ObjectOrInterface,
+        node: FieldNode,
+        graph: str,
+        provided: Provided | None,
+        visited: frozenset[str] = frozenset(),
     ) -> float:
-        """How many more fetches ``node`` needs when its parent object comes from ``graph``."""
+        """How many more fetches ``node`` needs when its parent object comes from ``graph``.
+
+        ``visited`` holds the subgraphs this field was already priced in on the way here: a
+        jump never goes back to one of them (that would be a cycle, never a cheaper plan).
+        Results are memoised per (type, field, subgraph, provided, visited).
+        """
         name = node.name.value
         if name.startswith("__"):
             return 0
+        memo_key = (parent.name, id(node), graph, repr(provided), visited)
+        known = self.field_cost_memo.get(memo_key)
+        if known is not None and known[0] is node:
+            return known[1]
+        self._check_budget()
+        self.field_cost_memo[memo_key] = (node, INFEASIBLE)  # a cycle back here is no way out
+        cost = self._price_field(parent, node, graph, provided, visited)
+        self.field_cost_memo[memo_key] = (node, cost)
+        return cost
+
+    def _price_field(
+        self,
+        parent: ObjectOrInterface,
+        node: FieldNode,
+        graph: str,
+        provided: Provided | None,
+        visited: frozenset[str],
+    ) -> float:
+        name = node.name.value
         required = self._local_requires(parent, name, graph, provided)
         if required is not None:
             return 1 + self._cost(parent, parse_field_set(required), graph, None)
         if not self.resolvable(parent.name, name, graph, provided):
-            return self._jump_cost(parent, node, graph)
+            return self._jump_cost(parent, node, graph, visited)
         if node.selection_set is None:
             return 0
         named = get_named_type(parent.fields[name].type)
@@ -783,20 +805,35 @@ class _PlanBuilder:
         stay = self._cost(named, node.selection_set, graph, child_provided)
         if stay == 0:
             return 0
-        return min(stay, self._jump_cost(parent, node, graph))
+        return min(stay, self._jump_cost(parent, node, graph, visited))
 
-    def _jump_cost(self, parent: ObjectOrInterface, node: FieldNode, graph: str) -> float:
-        """Fetches needed to resolve ``node`` by re-fetching its parent in another subgraph."""
+    def _jump_cost(
+        self,
+        parent: ObjectOrInterface,
+        node: FieldNode,
+        graph: str,
+        visited: frozenset[str] = frozenset(),
+    ) -> float:
+        """Fetches needed to resolve ``node`` by re-fetching its parent in another subgraph
+        (one not visited on the way here)."""
         entity, targets = self._entity_sources(parent, node.name.value)
+        seen = visited | {graph}
         best = INFEASIBLE
         for target in targets:
-            if target == graph:
+            if target in seen:
                 continue
             route = self._route(entity.name, graph, target)
-            if route is None:
+            if route is None or any(hop in seen for hop in route):
                 continue
-            best = min(best, len(route) + self._field_cost(entity, node, target, None))
+            best = min(best, len(route) + self._field_cost(entity, node, target, None, seen))
         return best
+
+    def _check_budget(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise PlanningError(
+                f"planning took longer than {PLANNING_BUDGET:g} s: the operation is too "
+                "complex for this supergraph"
+            )
 
     def _cost(
         self,
@@ -921,8 +958,8 @@ class _PlanBuilder:
         if required is not None:
             key = self._usable_key(entity.name, target, current.graph)
             assert key is not None, "routes only use usable keys"
-            current_builder.add_field("__typename", "__typename", internal=True, path=path)
-            self._add_plain(parse_field_set(key), current_builder, entity, path)  # keys first
+            current_builder.add_field("__typename", "__typename")
+            self._add_field_set(parse_field_set(key), current_builder, entity, path)  # keys first
             # what a skipped field requires is not fetched either: its @skip/@include go along
             guards = (*cf.conditions, *_conditions(cf.node.directives))
             required_builder = current_builder
@@ -956,7 +993,7 @@ class _PlanBuilder:
                 )
             child.depends_on.append(dependency)
         if required is not None:
-            copy_field_set(required, child.requirements[entity.name])
+            self._add_field_set(required, child.requirements[entity.name], entity, path)
 
         for condition in (*self.guards, *cf.conditions):
             fragment = fragment.add_fragment(None, (condition,))
@@ -980,45 +1017,47 @@ class _PlanBuilder:
         key = self._usable_key(entity.name, target, source.graph)
         assert key is not None, "routes only use usable keys"
         key_selection = parse_field_set(key)
-        source_builder.add_field("__typename", "__typename", internal=True, path=path)
-        self._add_plain(key_selection, source_builder, entity, path)
+        source_builder.add_field("__typename", "__typename")
+        self._add_field_set(key_selection, source_builder, entity, path)
         child = self._entity_group(source, target, path, separate=separate)
         requirement = child.requirements.setdefault(entity.name, SelectionBuilder())
         requirement.add_field("__typename", "__typename")
-        copy_field_set(key_selection, requirement)
+        self._add_field_set(key_selection, requirement, entity, path)
         if self._is_interface_object(entity.name, target):
             child.interface_objects.add(entity.name)
         return child, child.selection.add_fragment(entity.name)
 
-    def _note_client_key(self, path: tuple[str, ...], key: str, signature: Signature) -> None:
-        if self.internal_depth == 0:
-            self.client_keys.setdefault((path, key), set()).add(signature)
-
-    def _clashes(self, path: tuple[str, ...], key: str, signature: Signature) -> bool:
-        return any(s != signature for s in self.client_keys.get((path, key), ()))
-
-    def _add_plain(
+    def _add_field_set(
         self,
         selection_set: SelectionSetNode,
         builder: SelectionBuilder,
         parent: GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType,
         path: tuple[str, ...],
     ) -> None:
-        """Add key fields to a fetch as planner fields, so they can dodge client aliases."""
+        """Add a field set (a ``@key``, a ``@requires``) as is, no jumps: to a fetch, for the
+        key fields it must return, or to the description of what a representation carries.
+
+        Each field goes under the response key the planner fetches it with (an alias when it
+        has to dodge one of the client's: ``ResponseKeys``). A level with type conditions also
+        carries ``__typename``, which the receiving subgraph needs to read the object as the
+        right type."""
+        if any(isinstance(s, InlineFragmentNode) and s.type_condition is not None
+               for s in selection_set.selections):
+            builder.add_field("__typename", "__typename")
         for selection in selection_set.selections:
             if isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
                 assert isinstance(inner, GraphQLObjectType | GraphQLInterfaceType
                                   | GraphQLUnionType)
-                fragment = builder.add_fragment(condition.name.value if condition else None)
-                self._add_plain(selection.selection_set, fragment, inner, path)
+                self._add_field_set(selection.selection_set, builder.add_fragment(
+                    condition.name.value if condition else None), inner, path)
                 continue
             if not isinstance(selection, FieldNode):
                 continue
             name = selection.name.value
-            entry = builder.add_field(name, name, composite=selection.selection_set is not None,
-                                      internal=True, path=path)
+            key = self.keys.for_planner(path, signature(selection))
+            entry = builder.add_field(key, name, composite=selection.selection_set is not None)
             if selection.selection_set is None or entry.sub is None or isinstance(
                 parent, GraphQLUnionType
             ):
@@ -1026,8 +1065,8 @@ class _PlanBuilder:
             definition = parent.fields[name]
             child = get_named_type(definition.type)
             assert isinstance(child, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType)
-            child_path = path + (name,) + ("@",) * _list_depth(definition.type)
-            self._add_plain(selection.selection_set, entry.sub, child, child_path)
+            self._add_field_set(selection.selection_set, entry.sub, child,
+                                path + (key,) + ("@",) * list_depth(definition.type))
 
     def _usable_key(self, type_name: str, target: str, source: str) -> str | None:
         """A resolvable @key of ``type_name`` in ``target`` whose fields ``source`` can supply."""
@@ -1110,7 +1149,7 @@ class _PlanBuilder:
         return _one_of([s for s in stages if s is not None], SequenceNode)
 
     def _fetch_node(self, group: FetchGroup) -> PlanNode:
-        selection = group.selection.to_ast(self._clashes, self.internal_prefix)
+        selection = group.selection.to_ast()
         collector = _VariableCollector()
         visit(selection, collector)
         used = [n for n in collector.names if n in self.variables]
@@ -1164,7 +1203,6 @@ class _PlanBuilder:
             requires=requires,
             requires_selection=requires_selection,
             interface_object_types=tuple(sorted(group.interface_objects)),
-            internal_prefix=self.internal_prefix,
         )
         return FlattenNode(group.merge_path, fetch) if group.is_entity else fetch
 

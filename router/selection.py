@@ -3,12 +3,12 @@
 The planner walks the client's operation and drops each field into the fetch that will resolve
 it. ``SelectionBuilder`` collects those fields, merging repeats (same response key, arguments and
 directives) so a subgraph never sees the same selection twice, and turns the result into
-graphql-core AST nodes for printing.
+graphql-core AST nodes for printing. Response keys are decided by the caller
+(``router.response_keys``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graphql import (
@@ -23,16 +23,6 @@ from graphql import (
     print_ast,
 )
 
-# Fields the planner adds for its own use (keys, @requires) are normally sent under their own
-# name. When the client already uses that response key for something else at the same place
-# (``{ id: name }``), the planner's copy is sent as ``_router_<name>`` instead; the executor
-# reads representations from that alias first. When the client's own aliases start with
-# ``_router_``, the planner lengthens the prefix (``__router_``...) until none does.
-INTERNAL_ALIAS_PREFIX = "_router_"
-
-Signature = tuple[str, str]  # (field name, printed arguments): what a response key stands for
-ConflictCheck = Callable[[tuple[str, ...], str, Signature], bool]
-
 
 @dataclass
 class FieldEntry:
@@ -41,12 +31,6 @@ class FieldEntry:
     arguments: tuple[ArgumentNode, ...]
     directives: tuple[DirectiveNode, ...]
     sub: SelectionBuilder | None
-    internal: bool = False  # added by the planner, not asked for by the client
-    path: tuple[str, ...] = ()  # response path of the object this field belongs to
-
-    @property
-    def signature(self) -> Signature:
-        return (self.name, _printed(self.arguments))
 
 
 @dataclass
@@ -72,8 +56,6 @@ class SelectionBuilder:
         directives: tuple[DirectiveNode, ...] = (),
         *,
         composite: bool = False,
-        internal: bool = False,
-        path: tuple[str, ...] = (),
     ) -> FieldEntry:
         key = ("field", response_key, name, _printed(arguments), _printed(directives))
         entry = self.entries.get(key)
@@ -84,12 +66,8 @@ class SelectionBuilder:
                 arguments=arguments,
                 directives=directives,
                 sub=SelectionBuilder() if composite else None,
-                internal=internal,
-                path=path,
             )
             self.entries[key] = entry
-        elif not internal:
-            entry.internal = False  # the client asks for it too: it keeps its name
         return entry
 
     def add_fragment(
@@ -105,30 +83,20 @@ class SelectionBuilder:
     def is_empty(self) -> bool:
         return not self.entries
 
-    def to_ast(
-        self, conflicts: ConflictCheck | None = None, prefix: str = INTERNAL_ALIAS_PREFIX
-    ) -> SelectionSetNode:
-        """The selection set; ``conflicts`` says when a planner field must be renamed (to
-        ``prefix`` + its name)."""
+    def to_ast(self) -> SelectionSetNode:
+        """The selection set as graphql-core AST (never an empty ``field {}``)."""
         selections: list[SelectionNode] = []
         for entry in self.entries.values():
             if isinstance(entry, FieldEntry):
                 if entry.sub is not None and entry.sub.is_empty():
                     entry.sub.add_field("__typename", "__typename")  # never send `field {}`
                 alias = entry.alias
-                response_key = alias or entry.name
-                if entry.internal and conflicts is not None and conflicts(
-                    entry.path, response_key, entry.signature
-                ):
-                    alias = prefix + entry.name
                 selections.append(FieldNode(
                     alias=NameNode(value=alias) if alias else None,
                     name=NameNode(value=entry.name),
                     arguments=entry.arguments,
                     directives=entry.directives,
-                    selection_set=(
-                        entry.sub.to_ast(conflicts, prefix) if entry.sub is not None else None
-                    ),
+                    selection_set=entry.sub.to_ast() if entry.sub is not None else None,
                 ))
             elif not entry.sub.is_empty():
                 condition = entry.type_condition
@@ -136,6 +104,6 @@ class SelectionBuilder:
                     type_condition=NamedTypeNode(name=NameNode(value=condition))
                     if condition else None,
                     directives=entry.directives,
-                    selection_set=entry.sub.to_ast(conflicts, prefix),
+                    selection_set=entry.sub.to_ast(),
                 ))
         return SelectionSetNode(selections=tuple(selections))

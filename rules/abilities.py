@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from rules.enums import Ability
+from rules.dice import DiceRoller
+from rules.enums import ABILITIES, Ability
 
 MIN_SCORE = 1
 MAX_SCORE = 30
@@ -40,7 +42,7 @@ def add_increases(
     base: Mapping[Ability, int], *increase_sets: Mapping[Ability, int]
 ) -> dict[Ability, int]:
     """Sum base scores and any number of increase maps (no capping: validation reports excess)."""
-    total = {ability: base.get(ability, 10) for ability in Ability}
+    total = {ability: base.get(ability, 10) for ability in ABILITIES}
     for increases in increase_sets:
         for ability, amount in increases.items():
             total[ability] += amount
@@ -49,3 +51,23 @@ def add_increases(
 
 def modifiers(scores: Mapping[Ability, int]) -> dict[Ability, int]:
     return {ability: modifier(score) for ability, score in scores.items()}
+
+
+@dataclass(frozen=True)
+class RolledScores:
+    """Six scores rolled as 4d6, dropping the lowest die, from a recorded seed."""
+
+    seed: int | str
+    dice: tuple[tuple[int, int, int, int], ...]  # the four dice of each roll, as rolled
+    scores: tuple[int, ...]  # highest three of each, in roll order
+
+
+def roll_ability_scores(seed: int | str) -> RolledScores:
+    """The same seed always gives the same six rolls: the server records the seed, so a
+    player cannot roll again by retrying (and anyone can check the scores). The seed is read
+    as text, so ``42`` and ``"42"`` roll the same."""
+    roller = DiceRoller(str(seed))
+    rolls = [roller.roll("4d6kh3") for _ in range(6)]
+    dice = tuple((r.dice[0].value, r.dice[1].value, r.dice[2].value, r.dice[3].value)
+                 for r in rolls)
+    return RolledScores(seed, dice, tuple(r.total for r in rolls))

@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rules.breakdown import MODIFIER_SOURCES, Breakdown, Contribution
+from rules.breakdown import MODIFIER_SOURCES, Breakdown, Contribution, total
 from rules.enums import Ability, ArmorCategory
 from rules.equipment import Item
 from rules.fighting_styles import DEFENSE_AC_BONUS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AcInputs:
     modifiers: Mapping[Ability, int]
     armor: Item | None  # the equipped body armor, if any
@@ -34,9 +34,11 @@ class AcInputs:
     extra_bonuses: Breakdown = ()
     # Named bonuses that apply only while wearing no armor and no shield (Bracers of Defense).
     unarmored_bonuses: Breakdown = ()
+    mage_armor_source: str | None = None  # Mage Armor at will (Armor of Shadows)
+    unarmored_bases: tuple[tuple[str, int], ...] = ()  # base + Dex without armor (Robe: 15)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AcOption:
     """One way to compute AC; ``value`` is the sum of ``breakdown``."""
 
@@ -46,7 +48,7 @@ class AcOption:
     breakdown: Breakdown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AcResult:
     value: int
     method: str
@@ -73,13 +75,13 @@ def _armored_option(armor: Item, dex: int) -> AcOption:
                                       min(dex, cap)))
     if armor.magic_bonus:
         parts.append(Contribution(f"{armor.name}: magic bonus", armor.magic_bonus))
-    return AcOption(f"armor:{armor.name}", sum(p.value for p in parts), True, tuple(parts))
+    return AcOption(f"armor:{armor.name}", total(parts), True, tuple(parts))
 
 
 def _unarmored(method: str, base_source: str, base: int, dex: int,
                *extra: Contribution, allows_shield: bool = True) -> AcOption:
     parts = (Contribution(base_source, base), _dex(dex), *extra)
-    return AcOption(method, sum(p.value for p in parts), allows_shield, parts)
+    return AcOption(method, total(parts), allows_shield, parts)
 
 
 def armor_class_options(inputs: AcInputs) -> list[AcOption]:
@@ -103,8 +105,11 @@ def armor_class_options(inputs: AcInputs) -> list[AcOption]:
         options.append(_unarmored(
             "draconic-resilience", "Draconic Resilience", 10, dex,
             Contribution(MODIFIER_SOURCES[Ability.CHA], mods[Ability.CHA])))
-    if inputs.mage_armor:
-        options.append(_unarmored("mage-armor", "Mage Armor", 13, dex))
+    if inputs.mage_armor or inputs.mage_armor_source:
+        source = "Mage Armor" if inputs.mage_armor else f"Mage Armor ({inputs.mage_armor_source})"
+        options.append(_unarmored("mage-armor", source, 13, dex))
+    for source, base in inputs.unarmored_bases:
+        options.append(_unarmored(f"item:{source}", source, base, dex))
     if inputs.natural_armor is not None:
         options.append(_unarmored("natural-armor", "Natural armor", inputs.natural_armor, dex))
     return options
@@ -122,7 +127,7 @@ def shield_parts(inputs: AcInputs) -> Breakdown:
 
 
 def shield_bonus(inputs: AcInputs) -> int:
-    return sum(part.value for part in shield_parts(inputs))
+    return total(shield_parts(inputs))
 
 
 def armor_class(inputs: AcInputs) -> AcResult:
@@ -140,10 +145,10 @@ def armor_class(inputs: AcInputs) -> AcResult:
     totals: list[AcOption] = []
     for option in armor_class_options(inputs):
         parts = option.breakdown + (shield if option.allows_shield else ()) + tuple(always)
-        totals.append(AcOption(option.method, sum(p.value for p in parts),
+        totals.append(AcOption(option.method, total(parts),
                                option.allows_shield, parts))
     best = max(totals, key=lambda option: option.value)
-    return AcResult(best.value, best.method, tuple(totals), sum(p.value for p in shield),
+    return AcResult(best.value, best.method, tuple(totals), total(shield),
                     best.breakdown)
 
 

@@ -13,6 +13,7 @@ count); other sources appear only when they change the number.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import NamedTuple
 
 from rules.enums import Ability
@@ -38,9 +39,12 @@ MODIFIER_SOURCES: dict[Ability, str] = {a: f"{n} modifier" for a, n in ABILITY_N
 PROFICIENCY = "Proficiency bonus"
 
 
+_VALUE = itemgetter(1)
+
+
 def total(parts: Iterable[Contribution]) -> int:
     """The number a breakdown explains."""
-    return sum(part.value for part in parts)
+    return sum(map(_VALUE, parts))
 
 
 def exhaustion_source(level: int) -> str:

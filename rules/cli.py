@@ -1,5 +1,7 @@
-"""Command line: ``python -m rules derive|validate FILE.json``, ``python -m rules roll 2d6+3``
-and ``python -m rules schema`` (the JSON Schema of the input format).
+"""Command line: ``python -m rules derive|validate FILE.json``, ``python -m rules roll 2d6+3``,
+``python -m rules schema`` (the JSON Schema of the input format) and guided creation:
+``python -m rules options DRAFT.json``, ``python -m rules create DRAFT.json`` and
+``python -m rules roll-abilities --seed S``.
 
 The only module in ``rules`` that touches files or streams; everything it calls is pure.
 
@@ -16,12 +18,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from rules.abilities import roll_ability_scores
+from rules.creation import build_character, creation_options
 from rules.derive import derive
 from rules.dice import DiceNotationError, DiceRoller
 from rules.errors import RuleError, SheetParseError
 from rules.input_schema import sheet_schema
 from rules.parse import parse_sheet
-from rules.serialize import derived_to_dict
+from rules.serialize import (
+    creation_options_to_dict,
+    creation_result_to_dict,
+    derived_to_dict,
+    to_plain,
+)
 from rules.validation import validate
 
 EXIT_OK = 0
@@ -53,8 +62,7 @@ def _errors_payload(errors: Sequence[RuleError]) -> dict[str, Any]:
 def cmd_derive(path: str, out: TextIO, err: TextIO) -> int:
     data, problem = _load(path)
     if problem is not None:
-        _print_json(_errors_payload([problem]), err)
-        return EXIT_USAGE
+        return _usage(problem, err)
     try:
         sheet = parse_sheet(data)
     except SheetParseError as exc:
@@ -91,6 +99,28 @@ def cmd_roll(notation: str, seed: int | None, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _usage(problem: RuleError, err: TextIO) -> int:
+    _print_json(_errors_payload([problem]), err)
+    return EXIT_USAGE
+
+
+def cmd_options(path: str, out: TextIO, err: TextIO) -> int:
+    data, problem = _load(path)
+    if problem is not None:
+        return _usage(problem, err)
+    _print_json(creation_options_to_dict(creation_options(data)), out)
+    return EXIT_OK
+
+
+def cmd_create(path: str, out: TextIO, err: TextIO) -> int:
+    data, problem = _load(path)
+    if problem is not None:
+        return _usage(problem, err)
+    result = build_character(data)
+    _print_json(creation_result_to_dict(result), out)
+    return EXIT_INVALID if result.errors else EXIT_OK
+
+
 def cmd_schema(out: TextIO) -> int:
     _print_json(sheet_schema(), out)
     return EXIT_OK
@@ -110,6 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     roll_p.add_argument("notation")
     roll_p.add_argument("--seed", type=int, default=None, help="seed for repeatable rolls")
     sub.add_parser("schema", help="print the JSON Schema of the sheet input format")
+    options_p = sub.add_parser("options", help="guided creation: the legal next choices for "
+                                               "a draft")
+    options_p.add_argument("file")
+    create_p = sub.add_parser("create", help="guided creation: build a level-1 character from "
+                                             "a draft (exit 1 if illegal or incomplete)")
+    create_p.add_argument("file")
+    abilities_p = sub.add_parser("roll-abilities", help="six 4d6-drop-lowest scores from a seed")
+    abilities_p.add_argument("--seed", required=True)
     return parser
 
 
@@ -124,4 +162,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return cmd_validate(args.file, out)
     if args.command == "schema":
         return cmd_schema(out)
+    if args.command == "options":
+        return cmd_options(args.file, out, err)
+    if args.command == "create":
+        return cmd_create(args.file, out, err)
+    if args.command == "roll-abilities":
+        _print_json(to_plain(roll_ability_scores(args.seed)), out)
+        return EXIT_OK
     return cmd_roll(args.notation, args.seed, out, err)

@@ -13,9 +13,13 @@ DCs and attack bonuses, and ``feature_dcs``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from functools import lru_cache
 
 from rules import abilities as ab
+from rules.active_effects import ACTIVE_EFFECTS
 from rules.armor import AcInputs, AcResult, armor_class
 from rules.attacks import Attack as Attack  # re-exported: callers read attacks from here
 from rules.attacks import AttackContext, attacks
@@ -25,12 +29,18 @@ from rules.breakdown import (
     Breakdown,
     Contribution,
     exhaustion_source,
+    total,
 )
+from rules.class_features import FeatureContext, feature_effects, score_features
 from rules.class_numbers import class_numbers
 from rules.classes import CLASSES, CasterType, features_up_to, meets_multiclass_prerequisites
 from rules.conditions import effective_conditions, exhaustion_d20_penalty
+from rules.effects import Effects, RollFloor
 from rules.enums import (
+    ABILITIES,
+    DAMAGE_TYPES,
     SKILL_ABILITY,
+    SKILLS,
     Ability,
     ClassId,
     Condition,
@@ -42,13 +52,14 @@ from rules.enums import (
 from rules.equipment import Item
 from rules.fighting_styles import FightingStyles, fighting_styles
 from rules.hit_points import HitDicePool, hit_dice_pools, max_hit_points_breakdown
+from rules.magic_items import item_effects, item_magic, item_works, resolve_item
 from rules.progression import MAX_LEVEL, MIN_LEVEL, can_level_up, next_level_xp, proficiency_bonus
 from rules.resources import Recovery, ResourceState, resource_maxima
 from rules.roll_modes import RollInputs, RollModes, roll_modes
 from rules.sheet import Sheet
 from rules.species import species_info
 from rules.species_traits import SpeciesTraits, species_traits
-from rules.speed import SpeedResult, speed
+from rules.speed import SpeedEffects, SpeedResult, speed
 from rules.spellcasting import (
     CasterLevels,
     cantrips_known,
@@ -61,7 +72,7 @@ from rules.subclasses import subclass_features_up_to, subclass_info
 from rules.training import TrainingSummary, is_armor_trained, training
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SaveLine:
     ability: Ability
     proficient: bool
@@ -69,7 +80,7 @@ class SaveLine:
     breakdown: Breakdown = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkillLine:
     skill: Skill
     ability: Ability
@@ -80,7 +91,7 @@ class SkillLine:
     passive_breakdown: Breakdown = ()  # of ``passive`` (Exhaustion left out: not a D20 Test)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClassSpellcasting:
     class_id: ClassId
     ability: Ability
@@ -92,7 +103,7 @@ class ClassSpellcasting:
     attack_bonus_breakdown: Breakdown = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeatureDc:
     """The save DC of a feature that is not a spell (Breath Weapon, Focus, Grapple, ...)."""
 
@@ -102,7 +113,7 @@ class FeatureDc:
     breakdown: Breakdown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlotLine:
     level: int
     maximum: int  # from the slot tables
@@ -114,7 +125,7 @@ class SlotLine:
         return max(0, self.maximum + self.created - self.spent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PactLine:
     slot_level: int
     maximum: int
@@ -125,7 +136,7 @@ class PactLine:
         return max(0, self.maximum - self.spent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Carrying:
     carried: float
     capacity: float
@@ -133,7 +144,7 @@ class Carrying:
     over_capacity: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FeatureLine:
     class_id: ClassId
     level: int  # class level at which it is gained
@@ -141,7 +152,7 @@ class FeatureLine:
     source: str  # the class slug, or the subclass slug for subclass features
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResourceLine:
     id: str
     name: str
@@ -154,14 +165,14 @@ class ResourceLine:
         return max(0, self.maximum - self.spent)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Progress:
     xp: int
     next_level_xp: int | None
     can_level_up: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DerivedDefenses:
     """Damage defenses from every source: the sheet's own list, species, conditions."""
 
@@ -169,9 +180,13 @@ class DerivedDefenses:
     vulnerabilities: frozenset[DamageType]
     immunities: frozenset[DamageType]
     sources: dict[DamageType, tuple[str, ...]]  # why each resistance applies
+    immunity_sources: dict[DamageType, tuple[str, ...]] = dataclass_field(default_factory=dict)
+    # Conditions that have no effect on the character (Aura of Courage: Frightened), and why.
+    condition_immunities: dict[Condition, tuple[str, ...]] = dataclass_field(
+        default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DerivedSheet:
     summary: str  # "Brenna Holt, Human Fighter 3 (Champion)"
     total_level: int
@@ -219,6 +234,9 @@ class DerivedSheet:
     passive_investigation_breakdown: Breakdown
     max_hp_breakdown: Breakdown
     feature_dcs: tuple[FeatureDc, ...]
+    cantrip_damage_dice: int  # dice of a damaging cantrip at this character level
+    roll_floors: tuple[RollFloor, ...]  # Reliable Talent, Indomitable Might
+    attunement_limit: int  # 3, or 4 with Use Magic Device
 
 
 # ---------------------------------------------------------------- ability scores
@@ -241,26 +259,86 @@ _IMPROVEMENT_SOURCE = {
 
 def score_breakdowns(sheet: Sheet) -> dict[Ability, Breakdown]:
     """Each final score as base + background + each later increase (sums match ``final_scores``)."""
+    return _score_parts(*_score_key(sheet)[:4])
+
+
+_Increases = tuple[tuple[Ability, int], ...]
+_ImprovementKey = tuple[ImprovementKind, str | None, str, _Increases]
+
+
+def _score_key(sheet: Sheet) -> tuple[_Increases, str, _Increases, tuple[_ImprovementKey, ...],
+                                      tuple[tuple[Ability, int, int, str], ...],
+                                      tuple[tuple[str, tuple[Ability, int]], ...]]:
+    """Everything the scores depend on, as one hashable key."""
+    improvements = tuple((imp.kind, imp.feat, imp.source, tuple(imp.increases.items()))
+                         for imp in sheet.improvements)
+    setters = tuple((item.name, info.sets_score) for item in sheet.equipment
+                    if (info := item_magic(item)) is not None and info.sets_score is not None
+                    and item_works(item))
+    return (tuple(sheet.abilities.base.items()), sheet.background.name,
+            tuple(sheet.background.increases.items()), improvements,
+            tuple(score_features(sheet)), setters)
+
+
+@lru_cache(maxsize=2048)
+def _score_parts(base: _Increases, background: str, background_increases: _Increases,
+                 improvements: tuple[_ImprovementKey, ...]) -> dict[Ability, Breakdown]:
+    given = dict(base)
     parts: dict[Ability, list[Contribution]] = {
-        a: [Contribution("Base score", sheet.abilities.base.get(a, 10))] for a in Ability
+        a: [Contribution("Base score", given.get(a, 10))] for a in ABILITIES
     }
-    background = f"Background: {sheet.background.name}"
-    for ability, amount in sheet.background.increases.items():
+    label = f"Background: {background}"
+    for ability, amount in background_increases:
         if amount:
-            parts[ability].append(Contribution(background, amount))
-    for imp in sheet.improvements:
-        label = _IMPROVEMENT_SOURCE[imp.kind]
-        name = imp.feat or imp.source
+            parts[ability].append(Contribution(label, amount))
+    for kind, feat, source, increases in improvements:
+        label = _IMPROVEMENT_SOURCE[kind]
+        name = feat or source
         if name and name != label:
             label = f"{label}: {name}"
-        for ability, amount in imp.increases.items():
+        for ability, amount in increases:
             if amount:
                 parts[ability].append(Contribution(label, amount))
     return {a: tuple(p) for a, p in parts.items()}
 
 
+def effective_scores(sheet: Sheet) -> tuple[dict[Ability, int], dict[Ability, Breakdown]]:
+    """Final scores with what features and magic items do to them, and their breakdowns:
+    Primal Champion and Body and Mind add 4 (to at most 25); a Belt of Giant Strength or an
+    Amulet of Health sets a score unless it is already as high. (Memoised on what they
+    depend on; the returned dicts are the caller's own.)"""
+    scores, parts = _effective_scores(*_score_key(sheet))
+    return dict(scores), dict(parts)
+
+
+@lru_cache(maxsize=2048)
+def _effective_scores(
+    base: _Increases, background: str, background_increases: _Increases,
+    improvements: tuple[_ImprovementKey, ...],
+    features: tuple[tuple[Ability, int, int, str], ...],
+    setters: tuple[tuple[str, tuple[Ability, int]], ...],
+) -> tuple[dict[Ability, int], dict[Ability, Breakdown]]:
+    parts = {a: list(p) for a, p in
+             _score_parts(base, background, background_increases, improvements).items()}
+    scores = {a: total(p) for a, p in parts.items()}
+    for ability, amount, cap, source in features:
+        gain = max(0, min(amount, cap - scores[ability]))
+        if gain:
+            parts[ability].append(Contribution(source, gain))
+            scores[ability] += gain
+    for name, (ability, value) in setters:
+        if value > scores[ability]:
+            parts[ability].append(Contribution(f"{name} (sets {value})", value - scores[ability]))
+            scores[ability] = value
+    return scores, {a: tuple(p) for a, p in parts.items()}
+
+
+_MODIFIER = {score: ab.modifier(score) for score in range(ab.MIN_SCORE, ab.MAX_SCORE + 1)}
+
+
 def _clamped_modifiers(scores: dict[Ability, int]) -> dict[Ability, int]:
-    return {a: ab.modifier(max(ab.MIN_SCORE, min(ab.MAX_SCORE, s))) for a, s in scores.items()}
+    low, high = ab.MIN_SCORE, ab.MAX_SCORE
+    return {a: _MODIFIER[low if s < low else high if s > high else s] for a, s in scores.items()}
 
 
 def _clamped_level(sheet: Sheet) -> int:
@@ -271,20 +349,24 @@ def _clamped_level(sheet: Sheet) -> int:
 
 
 def equipped_armor(sheet: Sheet) -> Item | None:
-    return next((i for i in sheet.equipment if i.equipped and i.armor is not None), None)
+    """The worn armor, with what its magic does to it (``resolve_item``)."""
+    item = next((i for i in sheet.equipment if i.equipped and i.armor is not None), None)
+    return None if item is None else resolve_item(item)
 
 
 def equipped_shield(sheet: Sheet) -> Item | None:
-    return next((i for i in sheet.equipment if i.equipped and i.shield is not None), None)
+    item = next((i for i in sheet.equipment if i.equipped and i.shield is not None), None)
+    return None if item is None else resolve_item(item)
 
 
-def _ac(sheet: Sheet, modifiers: dict[Ability, int], trained: TrainingSummary) -> AcResult:
+def _ac(sheet: Sheet, modifiers: dict[Ability, int], trained: TrainingSummary,
+        armor: Item | None, shield: Item | None, fx: Effects) -> AcResult:
     sorcerer = next((e for e in sheet.classes if e.class_id is ClassId.SORCERER), None)
     return armor_class(
         AcInputs(
             modifiers=modifiers,
-            armor=equipped_armor(sheet),
-            shield=equipped_shield(sheet),
+            armor=armor,
+            shield=shield,
             shield_trained=trained.shields,
             barbarian_unarmored_defense=sheet.class_level(ClassId.BARBARIAN) >= 1,
             monk_unarmored_defense=sheet.class_level(ClassId.MONK) >= 1,
@@ -295,19 +377,27 @@ def _ac(sheet: Sheet, modifiers: dict[Ability, int], trained: TrainingSummary) -
             natural_armor=sheet.armor_options.natural_armor,
             defense_fighting_style=sheet.has_feat("defense"),
             flat_bonus=sheet.bonuses.ac,
+            extra_bonuses=tuple(fx.ac),
+            unarmored_bonuses=tuple(fx.ac_unarmored),
+            mage_armor_source=fx.mage_armor,
+            unarmored_bases=tuple(fx.unarmored_base),
         )
     )
 
 
 def _speed(sheet: Sheet, scores: dict[Ability, int], conditions: frozenset[Condition],
-           traits: SpeciesTraits) -> SpeedResult:
+           traits: SpeciesTraits, armor: Item | None, shield: Item | None,
+           fx: Effects) -> SpeedResult:
     species = species_info(sheet.identity.species)
     if traits.lineage is not None and traits.lineage.speed is not None:
         origin = traits.lineage.name
     else:
         origin = species.name if species else sheet.identity.species.title()
-    return speed(sheet, scores, conditions, traits.speed, f"{origin} speed",
-                 equipped_armor(sheet), equipped_shield(sheet))
+    doubled = ("Boots of Speed",) if "boots-of-speed" in sheet.state.active_effects \
+        and ACTIVE_EFFECTS["boots-of-speed"].available(sheet) else ()
+    return speed(sheet, scores, conditions, traits.speed, f"{origin} speed", armor, shield,
+                 SpeedEffects(tuple(fx.speed), tuple(fx.speed_minimum), doubled,
+                              tuple(fx.speeds)))
 
 
 # ---------------------------------------------------------------- skills, saves, initiative
@@ -322,58 +412,83 @@ _PASSIVE_BASE = Contribution("Passive base", 10)
 
 
 def _skills(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty_parts: Breakdown
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, exhaustion: int, fx: Effects
 ) -> dict[Skill, SkillLine]:
-    jack = sheet.class_level(ClassId.BARD) >= 2
-    expertise_part = Contribution("Expertise (twice the Proficiency bonus)", 2 * pb)
-    proficient_part = Contribution(PROFICIENCY, pb)
-    jack_part = Contribution("Jack of All Trades (half the Proficiency bonus)", pb // 2)
-    penalty = sum(p.value for p in penalty_parts)
-    lines: dict[Skill, SkillLine] = {}
-    for skill in Skill:
-        ability = SKILL_ABILITY[skill]
-        check: tuple[Contribution, ...] = (Contribution(MODIFIER_SOURCES[ability],
-                                                        modifiers[ability]),)
-        if skill in sheet.proficiencies.expertise:
-            kind = "expertise"
-            check += (expertise_part,)
-        elif skill in sheet.proficiencies.skills:
-            kind = "proficient"
-            check += (proficient_part,)
-        elif jack:
-            kind = "half"
-            check += (jack_part,)
-        else:
-            kind = "none"
-        value = sum(p.value for p in check)
-        # Passive scores are not D20 Tests, so Exhaustion does not lower them.
-        lines[skill] = SkillLine(skill, ability, kind, value + penalty, 10 + value,
-                                 check + penalty_parts, (_PASSIVE_BASE, *check))
-    return lines
+    kinds = dict.fromkeys(SKILLS, "half" if sheet.class_level(ClassId.BARD) >= 2 else "none")
+    for skill in sheet.proficiencies.skills:
+        kinds[skill] = "proficient"
+    for skill in sheet.proficiencies.expertise:
+        kinds[skill] = "expertise"
+    checks = tuple(fx.checks)
+    extra = {skill: checks + tuple(parts) for skill, parts in fx.skill.items()}
+    return {
+        skill: _skill_line(skill, modifiers[SKILL_ABILITY[skill]], pb, kind, exhaustion,
+                           extra.get(skill, checks))
+        for skill, kind in kinds.items()
+    }
+
+
+_KIND_PARTS: dict[str, tuple[str, int, int]] = {
+    # kind -> (source, multiplier of the Proficiency Bonus, divisor)
+    "expertise": ("Expertise (twice the Proficiency bonus)", 2, 1),
+    "proficient": (PROFICIENCY, 1, 1),
+    "half": ("Jack of All Trades (half the Proficiency bonus)", 1, 2),
+}
+
+
+@lru_cache(maxsize=8192)
+def _skill_line(skill: Skill, mod: int, pb: int, kind: str, exhaustion: int,
+                extra: Breakdown) -> SkillLine:
+    """One skill line; a small table of inputs, so lines are shared between characters."""
+    ability = SKILL_ABILITY[skill]
+    check: Breakdown = (Contribution(MODIFIER_SOURCES[ability], mod),)
+    value = mod
+    if kind in _KIND_PARTS:
+        source, times, divisor = _KIND_PARTS[kind]
+        bonus = pb * times // divisor
+        check += (Contribution(source, bonus),)
+        value += bonus
+    if extra:
+        check += extra
+        value += total(extra)
+    penalty_parts = _exhaustion_parts(exhaustion)
+    penalty = penalty_parts[0].value if penalty_parts else 0
+    # Passive scores are not D20 Tests, so Exhaustion does not lower them.
+    return SkillLine(skill, ability, kind, value + penalty, 10 + value, check + penalty_parts,
+                     (_PASSIVE_BASE, *check))
 
 
 def _saves(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int, penalty_parts: Breakdown,
-    trained: TrainingSummary,
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, exhaustion: int,
+    trained: TrainingSummary, fx: Effects,
 ) -> dict[Ability, SaveLine]:
-    flat = (Contribution("Save bonus (sheet)", sheet.bonuses.saves),) if sheet.bonuses.saves \
-        else ()
-    lines: dict[Ability, SaveLine] = {}
-    for ability in Ability:
-        proficient = ability in trained.saves
-        parts: Breakdown = (Contribution(MODIFIER_SOURCES[ability], modifiers[ability]),)
-        if proficient:
-            parts += (Contribution(PROFICIENCY, pb),)
-        parts += flat + penalty_parts
-        lines[ability] = SaveLine(ability, proficient, sum(p.value for p in parts), parts)
-    return lines
+    flat: Breakdown = (Contribution("Save bonus (sheet)", sheet.bonuses.saves),) \
+        if sheet.bonuses.saves else ()
+    flat += tuple(fx.saves)
+    return {
+        ability: _save_line(ability, modifiers[ability], ability in trained.saves, pb, flat,
+                            exhaustion)
+        for ability in ABILITIES
+    }
+
+
+@lru_cache(maxsize=8192)
+def _save_line(ability: Ability, mod: int, proficient: bool, pb: int, extra: Breakdown,
+               exhaustion: int) -> SaveLine:
+    parts: Breakdown = (Contribution(MODIFIER_SOURCES[ability], mod),)
+    if proficient:
+        parts += (Contribution(PROFICIENCY, pb),)
+    parts += extra + _exhaustion_parts(exhaustion)
+    return SaveLine(ability, proficient, total(parts), parts)
 
 
 def _initiative(sheet: Sheet, modifiers: dict[Ability, int], pb: int,
-                penalty_parts: Breakdown) -> Breakdown:
+                penalty_parts: Breakdown, fx: Effects) -> Breakdown:
+    """A Dexterity check: ability-check bonuses (a Stone of Good Luck) count too."""
     parts = [Contribution(MODIFIER_SOURCES[Ability.DEX], modifiers[Ability.DEX])]
     if sheet.has_feat("alert"):
         parts.append(Contribution("Alert (Proficiency bonus)", pb))
+    parts.extend(fx.checks)
     if sheet.bonuses.initiative:
         parts.append(Contribution("Initiative bonus (sheet)", sheet.bonuses.initiative))
     return (*parts, *penalty_parts)
@@ -389,56 +504,76 @@ def _caster_entries(sheet: Sheet) -> list[CasterLevels]:
 _DC_BASE = Contribution("Base DC", 8)
 
 
-def save_dc_parts(ability: Ability, modifiers: dict[Ability, int], pb: int) -> Breakdown:
+def save_dc_parts(ability: Ability, modifiers: Mapping[Ability, int], pb: int) -> Breakdown:
     """8 + an ability modifier + the Proficiency Bonus: every spell and feature DC."""
     return (_DC_BASE, Contribution(MODIFIER_SOURCES[ability], modifiers[ability]),
             Contribution(PROFICIENCY, pb))
 
 
 def _spellcasting(
-    sheet: Sheet, modifiers: dict[Ability, int], pb: int
+    sheet: Sheet, modifiers: dict[Ability, int], pb: int, fx: Effects
 ) -> tuple[tuple[ClassSpellcasting, ...], tuple[SlotLine, ...], PactLine | None]:
-    entries = _caster_entries(sheet)
-    per_class: list[ClassSpellcasting] = []
-    for entry in entries:
-        kind = caster_type(entry)
-        if kind is CasterType.NONE:
-            continue
-        ability = CLASSES[entry.class_id].spellcasting_ability or Ability.INT  # third casters: Int
-        dc_parts = save_dc_parts(ability, modifiers, pb)
-        attack_parts = dc_parts[1:]
-        per_class.append(
-            ClassSpellcasting(
-                entry.class_id, ability, sum(p.value for p in dc_parts),
-                sum(p.value for p in attack_parts), cantrips_known(entry), prepared_spells(entry),
-                dc_parts, attack_parts,
-            )
-        )
-    slots = spell_slots(entries)
-    spent = sheet.state.slots_spent
-    created = sheet.state.created_slots
-    slot_lines = tuple(
-        SlotLine(level, count, spent.get(level, 0), created.get(level, 0))
-        for level, count in enumerate(slots, start=1)
-        if count or created.get(level, 0) > 0
-    )
+    entries = tuple(_caster_entries(sheet))
+    state = sheet.state
+    # Only the casting abilities' modifiers matter: a smaller key is shared by more sheets.
+    casting_mods = tuple((a, modifiers[a]) for a in (Ability.INT, Ability.WIS, Ability.CHA))
+    lines = _casting_lines(entries, casting_mods, pb, tuple(fx.spell_dc),
+                           tuple(fx.spell_attack), tuple(fx.cantrips.items()))
+    slot_lines = _slot_lines(spell_slots(entries), tuple(state.slots_spent.items()),
+                             tuple(state.created_slots.items()))
     warlock = sheet.class_level(ClassId.WARLOCK)
     pact = None
     if warlock:
         table = pact_slots(warlock)
-        pact = PactLine(table.slot_level, table.count, sheet.state.pact_slots_spent)
-    return tuple(per_class), slot_lines, pact
+        pact = PactLine(table.slot_level, table.count, state.pact_slots_spent)
+    return lines, slot_lines, pact
+
+
+@lru_cache(maxsize=2048)
+def _casting_lines(
+    entries: tuple[CasterLevels, ...], modifiers: tuple[tuple[Ability, int], ...], pb: int,
+    dc_effects: tuple[tuple[ClassId | None, Contribution], ...],
+    attack_effects: tuple[tuple[ClassId | None, Contribution], ...],
+    cantrip_effects: tuple[tuple[ClassId, int], ...],
+) -> tuple[ClassSpellcasting, ...]:
+    mods = dict(modifiers)
+    extra_cantrips = dict(cantrip_effects)
+    lines: list[ClassSpellcasting] = []
+    for entry in entries:
+        if caster_type(entry) is CasterType.NONE:
+            continue
+        ability = CLASSES[entry.class_id].spellcasting_ability or Ability.INT  # third casters: Int
+        dc_parts = save_dc_parts(ability, mods, pb)
+        attack_parts = dc_parts[1:]
+        dc_parts += tuple(p for c, p in dc_effects if c is None or c is entry.class_id)
+        attack_parts += tuple(p for c, p in attack_effects if c is None or c is entry.class_id)
+        lines.append(ClassSpellcasting(
+            entry.class_id, ability, total(dc_parts), total(attack_parts),
+            cantrips_known(entry) + extra_cantrips.get(entry.class_id, 0),
+            prepared_spells(entry), dc_parts, attack_parts,
+        ))
+    return tuple(lines)
+
+
+@lru_cache(maxsize=4096)
+def _slot_lines(slots: tuple[int, ...], spent: tuple[tuple[int, int], ...],
+                created: tuple[tuple[int, int], ...]) -> tuple[SlotLine, ...]:
+    used, made = dict(spent), dict(created)
+    return tuple(
+        SlotLine(level, count, used.get(level, 0), made.get(level, 0))
+        for level, count in enumerate(slots, start=1)
+        if count or made.get(level, 0) > 0
+    )
 
 
 def _feature_dc(id_: str, name: str, parts: Breakdown) -> FeatureDc:
-    return FeatureDc(id_, name, sum(p.value for p in parts), parts)
+    return FeatureDc(id_, name, total(parts), parts)
 
 
 def _feature_dcs(sheet: Sheet, modifiers: dict[Ability, int], pb: int,
-                 traits: SpeciesTraits) -> tuple[FeatureDc, ...]:
+                 traits: SpeciesTraits, unarmored: bool, fx: Effects) -> tuple[FeatureDc, ...]:
     """DCs of features that are not spells; spells' DCs are in ``spellcasting``."""
     monk = sheet.class_level(ClassId.MONK)
-    unarmored = equipped_armor(sheet) is None and equipped_shield(sheet) is None
     # Martial Arts: a Monk may use Dexterity instead of Strength for Grapple and Shove.
     grapple = Ability.STR
     if monk and unarmored and modifiers[Ability.DEX] > modifiers[Ability.STR]:
@@ -454,6 +589,7 @@ def _feature_dcs(sheet: Sheet, modifiers: dict[Ability, int], pb: int,
     if traits.breath_weapon is not None:
         result.append(_feature_dc("breath-weapon", "Breath Weapon",
                                   save_dc_parts(Ability.CON, modifiers, pb)))
+    result.extend(_feature_dc(id_, name, parts) for id_, name, parts in fx.feature_dcs)
     return tuple(result)
 
 
@@ -484,16 +620,22 @@ def carrying(sheet: Sheet, strength: int) -> Carrying:
 
 
 def _features(sheet: Sheet) -> tuple[FeatureLine, ...]:
-    lines: list[FeatureLine] = []
-    for entry in sheet.classes:
-        level = min(entry.level, MAX_LEVEL)
-        merged = [(lvl, name, entry.class_id.value)
-                  for lvl, name in features_up_to(entry.class_id, level)]
-        merged += [(lvl, name, entry.subclass or "")
-                   for lvl, name in subclass_features_up_to(entry.subclass, level)]
-        merged.sort(key=lambda row: row[0])  # stable: class features first within a level
-        lines.extend(FeatureLine(entry.class_id, lvl, name, src) for lvl, name, src in merged)
-    return tuple(lines)
+    if len(sheet.classes) == 1:
+        entry = sheet.classes[0]
+        return _class_features(entry.class_id, min(entry.level, MAX_LEVEL), entry.subclass)
+    return tuple(line for entry in sheet.classes
+                 for line in _class_features(entry.class_id, min(entry.level, MAX_LEVEL),
+                                             entry.subclass))
+
+
+@lru_cache(maxsize=1024)
+def _class_features(class_id: ClassId, level: int, subclass: str | None
+                    ) -> tuple[FeatureLine, ...]:
+    merged = [(lvl, name, class_id.value) for lvl, name in features_up_to(class_id, level)]
+    merged += [(lvl, name, subclass or "")
+               for lvl, name in subclass_features_up_to(subclass, level)]
+    merged.sort(key=lambda row: row[0])  # stable: class features first within a level
+    return tuple(FeatureLine(class_id, lvl, name, src) for lvl, name, src in merged)
 
 
 def sheet_species_traits(sheet: Sheet, modifiers: dict[Ability, int]) -> SpeciesTraits:
@@ -504,54 +646,83 @@ def sheet_species_traits(sheet: Sheet, modifiers: dict[Ability, int]) -> Species
 
 def resource_states(sheet: Sheet, modifiers: dict[Ability, int]) -> dict[str, ResourceState]:
     """Class resources plus species traits with limited uses (Breath Weapon, ...), by id."""
-    result = resource_maxima(sheet.levels_by_class, modifiers)
+    # Resource maxima read only Wisdom and Charisma (Tireless, Bardic Inspiration, ...).
+    result = dict(_resource_maxima(tuple(sheet.levels_by_class.items()),
+                                   tuple((e.class_id, e.subclass) for e in sheet.classes),
+                                   ((Ability.WIS, modifiers[Ability.WIS]),
+                                    (Ability.CHA, modifiers[Ability.CHA]))))
     for trait in sheet_species_traits(sheet, modifiers).resources:
         result.setdefault(trait.id, ResourceState(trait.id, trait.name, trait.maximum,
                                                   trait.recovery))
     return result
 
 
+@lru_cache(maxsize=2048)
+def _resource_maxima(levels: tuple[tuple[ClassId, int], ...],
+                     subclasses: tuple[tuple[ClassId, str | None], ...],
+                     modifiers: tuple[tuple[Ability, int], ...]) -> dict[str, ResourceState]:
+    """``resource_maxima`` memoised on its inputs; callers copy the dict before changing it."""
+    return resource_maxima(dict(levels), dict(modifiers), dict(subclasses))
+
+
 def _resources(sheet: Sheet, modifiers: dict[Ability, int]) -> dict[str, ResourceLine]:
-    maxima = resource_states(sheet, modifiers)
-    return {
-        rid: ResourceLine(rid, state.name, state.maximum,
-                          sheet.state.resources_spent.get(rid, 0), state.recovery)
-        for rid, state in maxima.items()
-    }
+    spent = sheet.state.resources_spent
+    return {rid: _resource_line(state, spent.get(rid, 0))
+            for rid, state in resource_states(sheet, modifiers).items()}
+
+
+@lru_cache(maxsize=4096)
+def _resource_line(state: ResourceState, spent: int) -> ResourceLine:
+    return ResourceLine(state.id, state.name, state.maximum, spent, state.recovery)
 
 
 # ---------------------------------------------------------------- defenses and roll modes
 
 
+_DAMAGE_BY_SLUG: dict[str, DamageType] = {t.value: t for t in DAMAGE_TYPES}
+
+
 def _damage_types(slugs: frozenset[str]) -> frozenset[DamageType]:
-    return frozenset(t for t in DamageType if t.value in slugs)
+    return frozenset(_DAMAGE_BY_SLUG[s] for s in slugs if s in _DAMAGE_BY_SLUG)
 
 
 def derived_defenses(
-    sheet: Sheet, traits: SpeciesTraits, conditions: frozenset[Condition]
+    sheet: Sheet, traits: SpeciesTraits, conditions: frozenset[Condition],
+    fx: Effects | None = None,
 ) -> DerivedDefenses:
-    """The sheet's own defenses, species resistances, and Petrified (Resistance to all damage)."""
+    """The sheet's own defenses, species resistances, features and items (Rage, Ring of
+    Resistance, ...), and Petrified (Resistance to all damage)."""
     sources: dict[DamageType, list[str]] = {}
     for damage in _damage_types(sheet.defenses.resistances):
         sources.setdefault(damage, []).append("sheet")
     for damage, trait in traits.resistances.items():
         sources.setdefault(damage, []).append(trait)
+    immune: dict[DamageType, list[str]] = {
+        damage: ["sheet"] for damage in _damage_types(sheet.defenses.immunities)}
+    conditions_immune: dict[Condition, list[str]] = {}
+    if fx is not None:
+        for damage, why in fx.resistances.items():
+            sources.setdefault(damage, []).extend(why)
+        for damage, why in fx.immunities.items():
+            immune.setdefault(damage, []).extend(why)
+        conditions_immune = fx.condition_immunities
     if Condition.PETRIFIED in conditions:
-        for damage in DamageType:
+        for damage in DAMAGE_TYPES:
             sources.setdefault(damage, []).append("Petrified")
     return DerivedDefenses(
         resistances=frozenset(sources),
         vulnerabilities=_damage_types(sheet.defenses.vulnerabilities),
-        immunities=_damage_types(sheet.defenses.immunities),
+        immunities=frozenset(immune),
         sources={damage: tuple(reasons) for damage, reasons in sorted(sources.items())},
+        immunity_sources={d: tuple(why) for d, why in sorted(immune.items())},
+        condition_immunities={c: tuple(why) for c, why in sorted(conditions_immune.items())},
     )
 
 
 def _roll_modes(
     sheet: Sheet, conditions: frozenset[Condition], trained: TrainingSummary,
-    traits: SpeciesTraits,
+    traits: SpeciesTraits, armor: Item | None, fx: Effects,
 ) -> RollModes:
-    armor = equipped_armor(sheet)
     untrained = armor.name if armor is not None and not is_armor_trained(trained, armor) else None
     stealthy = (
         armor.name if armor is not None and armor.armor is not None
@@ -562,9 +733,10 @@ def _roll_modes(
         exhaustion=sheet.state.exhaustion,
         untrained_armor=untrained,
         stealth_disadvantage_armor=stealthy,
-        save_advantages=traits.save_advantages,
-        condition_save_advantages=traits.condition_save_advantages,
+        save_advantages=tuple(traits.save_advantages.items()),
+        condition_save_advantages=tuple(traits.condition_save_advantages.items()),
         rerolls_natural_ones=traits.rerolls_natural_ones,
+        effects=tuple(fx.roll),
     ))
 
 
@@ -588,23 +760,29 @@ def _summary(sheet: Sheet) -> str:
 def derive(sheet: Sheet) -> DerivedSheet:
     level = _clamped_level(sheet)
     pb = proficiency_bonus(level)
-    scores = final_scores(sheet)
+    scores, score_parts = effective_scores(sheet)
     modifiers = _clamped_modifiers(scores)
     trained = training(sheet)
     state = sheet.state
     penalty = exhaustion_d20_penalty(state.exhaustion)
     penalty_parts = _exhaustion_parts(state.exhaustion)
     conditions = effective_conditions(state.conditions, state.exhaustion)
-    traits = sheet_species_traits(sheet, modifiers)
-    styles = fighting_styles(sheet.all_feats())
-    skills = _skills(sheet, modifiers, pb, penalty_parts)
-    hp_parts = max_hit_points_breakdown(sheet, modifiers)
-    max_hp = sum(p.value for p in hp_parts)
-    current = max_hp if state.current_hp is None else max(0, min(state.current_hp, max_hp))
-    initiative_parts = _initiative(sheet, modifiers, pb, penalty_parts)
-    casting, slots, pact = _spellcasting(sheet, modifiers, pb)
-    notes: list[str] = []
     armor = equipped_armor(sheet)
+    shield = equipped_shield(sheet)
+    fx = Effects()
+    feature_effects(FeatureContext(sheet, modifiers, scores, pb, conditions, armor, shield), fx)
+    item_effects(sheet.equipment, fx, armor is not None)
+    if fx.condition_immunities:  # an immune condition has no effect
+        conditions = conditions - frozenset(fx.condition_immunities)
+    traits = sheet_species_traits(sheet, modifiers)
+    styles = fighting_styles(sheet.feat_slugs)
+    skills = _skills(sheet, modifiers, pb, state.exhaustion, fx)
+    hp_parts = max_hit_points_breakdown(sheet, modifiers, fx.hp_per_level)
+    max_hp = total(hp_parts)
+    current = max_hp if state.current_hp is None else max(0, min(state.current_hp, max_hp))
+    initiative_parts = _initiative(sheet, modifiers, pb, penalty_parts, fx)
+    casting, slots, pact = _spellcasting(sheet, modifiers, pb, fx)
+    notes: list[str] = []
     if armor is not None and not is_armor_trained(trained, armor):
         notes.append(
             f"Not trained with {armor.name}: Disadvantage on Str and Dex D20 Tests, "
@@ -612,14 +790,16 @@ def derive(sheet: Sheet) -> DerivedSheet:
         )
     if armor is not None and armor.armor is not None and armor.armor.stealth_disadvantage:
         notes.append(f"{armor.name} gives Disadvantage on Dexterity (Stealth) checks.")
-    shield = equipped_shield(sheet)
     if shield is not None and not trained.shields:
         notes.append("Not trained with shields: the shield adds no AC.")
+    notes.extend(fx.notes)
     numbers = {
         entry.class_id: nums
         for entry in sheet.classes
         if (nums := class_numbers(entry.class_id, min(entry.level, MAX_LEVEL)))
     }
+    for class_id, extra in fx.numbers.items():
+        numbers.setdefault(class_id, {}).update(extra)
     multiclass = (
         {
             entry.class_id: meets_multiclass_prerequisites(entry.class_id, scores)
@@ -631,24 +811,33 @@ def derive(sheet: Sheet) -> DerivedSheet:
     attack_context = AttackContext(
         modifiers=modifiers, pb=pb, trained=trained, styles=styles, penalty_parts=penalty_parts,
         unarmored=armor is None and shield is None, monk_level=sheet.class_level(ClassId.MONK),
+        to_hit=tuple(fx.to_hit), damage=tuple(fx.damage), extra_damage=tuple(fx.extra_damage),
+        critical_from=fx.critical_from[0], attacks_per_action=fx.attacks_per_action[0],
+        pact_attacks=fx.pact_attacks[0],
     )
     perception = skills[Skill.PERCEPTION]
     insight = skills[Skill.INSIGHT]
     investigation = skills[Skill.INVESTIGATION]
+    senses = {"darkvision": traits.darkvision} if traits.darkvision else {}
+    for sense, feet in fx.senses.items():
+        if sense == "goggles-of-night":  # Darkvision 60, or 60 more
+            senses["darkvision"] = senses.get("darkvision", 0) + feet
+        else:
+            senses[sense] = max(feet, senses.get(sense, 0))
     return DerivedSheet(
         summary=_summary(sheet),
         total_level=sheet.total_level,
         proficiency_bonus=pb,
         scores=scores,
         modifiers=modifiers,
-        saves=_saves(sheet, modifiers, pb, penalty_parts, trained),
+        saves=_saves(sheet, modifiers, pb, state.exhaustion, trained, fx),
         skills=skills,
         passive_perception=perception.passive,
         passive_insight=insight.passive,
         passive_investigation=investigation.passive,
-        initiative=sum(p.value for p in initiative_parts),
-        armor_class=_ac(sheet, modifiers, trained),
-        speed=_speed(sheet, scores, conditions, traits),
+        initiative=total(initiative_parts),
+        armor_class=_ac(sheet, modifiers, trained, armor, shield, fx),
+        speed=_speed(sheet, scores, conditions, traits, armor, shield, fx),
         max_hp=max_hp,
         current_hp=current,
         temp_hp=state.temp_hp,
@@ -678,18 +867,32 @@ def derive(sheet: Sheet) -> DerivedSheet:
             "stable": state.stable,
             "dead": state.dead,
             "heroic_inspiration": state.heroic_inspiration,
+            "active_effects": sorted(state.active_effects),
         },
         notes=tuple(notes),
         species_traits=traits,
-        senses={"darkvision": traits.darkvision} if traits.darkvision else {},
-        defenses=derived_defenses(sheet, traits, conditions),
+        senses=senses,
+        defenses=derived_defenses(sheet, traits, conditions, fx),
         fighting_styles=styles,
-        roll_modes=_roll_modes(sheet, conditions, trained, traits),
-        score_breakdowns=score_breakdowns(sheet),
+        roll_modes=_roll_modes(sheet, conditions, trained, traits, armor, fx),
+        score_breakdowns=score_parts,
         initiative_breakdown=initiative_parts,
         passive_perception_breakdown=perception.passive_breakdown,
         passive_insight_breakdown=insight.passive_breakdown,
         passive_investigation_breakdown=investigation.passive_breakdown,
         max_hp_breakdown=hp_parts,
-        feature_dcs=_feature_dcs(sheet, modifiers, pb, traits),
+        feature_dcs=_feature_dcs(sheet, modifiers, pb, traits, armor is None and shield is None,
+                                 fx),
+        cantrip_damage_dice=cantrip_dice(level),
+        roll_floors=tuple(fx.roll_floors),
+        attunement_limit=fx.attunement_limit[0],
     )
+
+
+def cantrip_dice(character_level: int) -> int:
+    """How many damage dice a damaging cantrip rolls: 1, then 2, 3, 4 at character levels 5, 11
+    and 17 (by character level, not class level)."""
+    return 1 + sum(1 for step in CANTRIP_STEPS if character_level >= step)
+
+
+CANTRIP_STEPS = (5, 11, 17)

@@ -39,6 +39,9 @@ class Skill(StrEnum):
     SURVIVAL = "survival"
 
 
+ABILITIES: tuple[Ability, ...] = tuple(Ability)  # iterating an enum is slow; hot paths use these
+SKILLS: tuple[Skill, ...] = tuple(Skill)
+
 # Which ability each skill uses (SRD 5.2, "Skills" table).
 SKILL_ABILITY: dict[Skill, Ability] = {
     Skill.ACROBATICS: Ability.DEX,
@@ -96,6 +99,9 @@ class DamageType(StrEnum):
     RADIANT = "radiant"
     SLASHING = "slashing"
     THUNDER = "thunder"
+
+
+DAMAGE_TYPES: tuple[DamageType, ...] = tuple(DamageType)
 
 
 class ClassId(StrEnum):

@@ -63,6 +63,8 @@ class Item:
     shield: ShieldStats | None = None
     weapon: WeaponStats | None = None
     ref: str | None = None
+    magic_item: str | None = None  # SRD magic item slug, when the name does not say it
+    pact_weapon: bool = False  # bonded by a Warlock's Pact of the Blade
     notes: str = field(default="", compare=False)
 
     @property

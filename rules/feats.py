@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rules.enums import Ability
+
 
 class FeatCategory(StrEnum):
     ORIGIN = "origin"
@@ -23,15 +25,22 @@ class FeatInfo:
     category: FeatCategory
     repeatable: bool = False
     min_level: int = 0  # character level required
+    # Any one of these abilities at PREREQUISITE_SCORE or more (Grappler: Str or Dex 13).
+    ability_prerequisite: tuple[Ability, ...] = ()
+    needs_spellcasting: bool = False  # the Spellcasting or Pact Magic feature (Spell Recall)
 
     @property
     def needs_fighting_style(self) -> bool:
         return self.category is FeatCategory.FIGHTING_STYLE
 
 
-def _feat(slug: str, category: FeatCategory, repeatable: bool = False) -> FeatInfo:
+PREREQUISITE_SCORE = 13
+
+
+def _feat(slug: str, category: FeatCategory, repeatable: bool = False, *,
+          abilities: tuple[Ability, ...] = (), spellcasting: bool = False) -> FeatInfo:
     min_level = {FeatCategory.GENERAL: 4, FeatCategory.EPIC_BOON: 19}.get(category, 0)
-    return FeatInfo(slug, category, repeatable, min_level)
+    return FeatInfo(slug, category, repeatable, min_level, abilities, spellcasting)
 
 
 _O, _G, _F, _E = (FeatCategory.ORIGIN, FeatCategory.GENERAL, FeatCategory.FIGHTING_STYLE,
@@ -42,12 +51,13 @@ FEATS: dict[str, FeatInfo] = {
     for info in (
         _feat("alert", _O), _feat("magic-initiate", _O, repeatable=True),
         _feat("savage-attacker", _O), _feat("skilled", _O, repeatable=True), _feat("tough", _O),
-        _feat("ability-score-improvement", _G, repeatable=True), _feat("grappler", _G),
+        _feat("ability-score-improvement", _G, repeatable=True),
+        _feat("grappler", _G, abilities=(Ability.STR, Ability.DEX)),
         _feat("archery", _F), _feat("defense", _F), _feat("dueling", _F),
         _feat("great-weapon-fighting", _F), _feat("two-weapon-fighting", _F),
         _feat("boon-of-combat-prowess", _E), _feat("boon-of-dimensional-travel", _E),
         _feat("boon-of-fate", _E), _feat("boon-of-irresistible-offense", _E),
-        _feat("boon-of-spell-recall", _E), _feat("boon-of-the-night-spirit", _E),
+        _feat("boon-of-spell-recall", _E, spellcasting=True), _feat("boon-of-the-night-spirit", _E),
         _feat("boon-of-truesight", _E), _feat("boon-of-fortitude", _E),
         _feat("boon-of-speed", _E),
     )

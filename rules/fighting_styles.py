@@ -11,14 +11,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 ARCHERY_ATTACK_BONUS = 2
 DEFENSE_AC_BONUS = 1
 DUELING_DAMAGE_BONUS = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FightingStyles:
     archery: bool = False
     defense: bool = False
@@ -29,7 +29,7 @@ class FightingStyles:
     @property
     def names(self) -> tuple[str, ...]:
         """Slugs of the styles the character has, for display."""
-        return tuple(name.replace("_", "-") for name, has in vars(self).items() if has)
+        return tuple(f.name.replace("_", "-") for f in fields(self) if getattr(self, f.name))
 
 
 def fighting_styles(feat_slugs: Iterable[str]) -> FightingStyles:

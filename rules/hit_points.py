@@ -8,9 +8,11 @@ of Fortitude add on top.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from rules.breakdown import MODIFIER_SOURCES, Breakdown, Contribution
+from rules.breakdown import MODIFIER_SOURCES, Breakdown, Contribution, total
 from rules.classes import CLASSES
 from rules.enums import Ability, ClassId
 from rules.sheet import Sheet
@@ -35,20 +37,25 @@ def _levels_text(first: int, count: int) -> str:
     return f"level {first}" if count == 1 else f"levels {first}-{first + count - 1}"
 
 
-def _class_rows(sheet: Sheet, con: int) -> tuple[list[Contribution], int]:
-    """Hit Die contributions per class, and how much the 1-per-level minimum adds."""
+_ClassRolls = tuple[tuple[ClassId, int, tuple[int, ...] | None], ...]
+
+
+@lru_cache(maxsize=4096)
+def _class_rows(classes: _ClassRolls, con: int) -> tuple[Breakdown, int]:
+    """Hit Die contributions per class, and how much the 1-per-level minimum adds (memoised:
+    the same classes, levels and rolls always give the same rows)."""
     rows: list[Contribution] = []
     floor_correction = 0
-    for index, entry in enumerate(sheet.classes):
-        info = CLASSES[entry.class_id]
+    for index, (class_id, level, hp_rolls) in enumerate(classes):
+        info = CLASSES[class_id]
         die = info.hit_die
         first = 1
-        if index == 0 and entry.level >= 1:
+        if index == 0 and level >= 1:
             rows.append(Contribution(f"{info.name} level 1 (d{die} maximum)", die))
             floor_correction += max(0, 1 - (die + con))
             first = 2
-        later = entry.level - (first - 1)
-        rolls = entry.hp_rolls or ()
+        later = level - (first - 1)
+        rolls = hp_rolls or ()
         rolled = [rolls[n] for n in range(min(later, len(rolls)))]
         fixed_count = max(0, later) - len(rolled)
         if rolled:
@@ -62,14 +69,18 @@ def _class_rows(sheet: Sheet, con: int) -> tuple[list[Contribution], int]:
                 f"(fixed {fixed} per level)", fixed * fixed_count))
         floor_correction += sum(max(0, 1 - (r + con)) for r in rolled)
         floor_correction += fixed_count * max(0, 1 - (hit_gain_fixed(die) + con))
-    return rows, floor_correction
+    return tuple(rows), floor_correction
 
 
-def max_hit_points_breakdown(sheet: Sheet, modifiers: dict[Ability, int]) -> Breakdown:
-    """The Hit Point maximum as contributions (their sum is the maximum)."""
+def max_hit_points_breakdown(sheet: Sheet, modifiers: dict[Ability, int],
+                             per_level: Sequence[tuple[str, int]] = ()) -> Breakdown:
+    """The Hit Point maximum as contributions (their sum is the maximum); ``per_level`` adds
+    (source, Hit Points per level) from effects such as a Berserker Axe."""
     con = modifiers[Ability.CON]
     level = sheet.total_level
-    parts, floor_correction = _class_rows(sheet, con)
+    rows, floor_correction = _class_rows(
+        tuple((e.class_id, e.level, e.hp_rolls) for e in sheet.classes), con)
+    parts = list(rows)
     counted_levels = sum(max(0, e.level) for e in sheet.classes)
     parts.append(Contribution(f"{MODIFIER_SOURCES[Ability.CON]} ({con:+d} x {counted_levels})",
                               con * counted_levels))
@@ -86,6 +97,8 @@ def max_hit_points_breakdown(sheet: Sheet, modifiers: dict[Ability, int]) -> Bre
         parts.append(Contribution(
             f"Hit Point bonus (sheet, {sheet.bonuses.hp_per_level:+d} per level)",
             sheet.bonuses.hp_per_level * level))
+    for source, amount in per_level:
+        parts.append(Contribution(f"{source} (+{amount} per level)", amount * level))
     if sheet.has_feat("boon-of-fortitude"):
         parts.append(Contribution("Boon of Fortitude", BOON_OF_FORTITUDE))
     sorcerer = next((e for e in sheet.classes if e.class_id is ClassId.SORCERER), None)
@@ -93,17 +106,17 @@ def max_hit_points_breakdown(sheet: Sheet, modifiers: dict[Ability, int]) -> Bre
         # Draconic Resilience: 3 at Sorcerer level 3, then 1 more per Sorcerer level.
         parts.append(Contribution("Draconic Resilience",
                                   sheet.class_level(ClassId.SORCERER)))
-    subtotal = sum(p.value for p in parts)
+    subtotal = total(parts)
     if subtotal < 1:
         parts.append(Contribution("Minimum 1 Hit Point", 1 - subtotal))
     return tuple(parts)
 
 
 def max_hit_points(sheet: Sheet, modifiers: dict[Ability, int]) -> int:
-    return sum(p.value for p in max_hit_points_breakdown(sheet, modifiers))
+    return total(max_hit_points_breakdown(sheet, modifiers))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HitDicePool:
     die: int
     total: int

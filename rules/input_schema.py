@@ -13,6 +13,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from rules.active_effects import ACTIVE_EFFECTS
+from rules.class_choices import CHOICES
 from rules.enums import (
     Ability,
     Alignment,
@@ -83,6 +85,9 @@ def _identity() -> Schema:
                               "ancestry/lineage/legacy slug, e.g. red, wood-elf, infernal"}),
         "size": _optional(_enum(Size)),
         "alignment": _optional(_enum(Alignment)),
+        "lineage_ability": _optional(_enum(
+            Ability, "Elf, Gnome and Tiefling: the spellcasting ability (int, wis or cha) of "
+                     "lineage spells")),
     }, required=("name", "species"))
 
 
@@ -93,6 +98,11 @@ def _class_level() -> Schema:
         "subclass": _optional(_TEXT),
         "hp_rolls": _optional({**_list(_INT), "description":
                                "one roll per level gained after character level 1"}),
+        "choices": {"type": "object", "description":
+                    "feature options by choice id (divine-order, primal-order, metamagic, "
+                    "invocations): an option slug or a list of them",
+                    "propertyNames": {"enum": sorted(CHOICES)},
+                    "additionalProperties": {"anyOf": [_TEXT, _list(_TEXT)]}},
     }, required=("class", "level"))
 
 
@@ -121,6 +131,10 @@ def _item() -> Schema:
         "requires_attunement": _BOOL,
         "attuned": _BOOL,
         "magic_bonus": _INT,
+        "pact_weapon": {**_BOOL, "description": "bonded with Pact of the Blade"},
+        "magic_item": _optional({**_TEXT, "description":
+                                 "SRD magic item slug (ring-of-protection, flame-tongue, ...) "
+                                 "when the name does not say it"}),
         "armor": _obj({
             "category": _enum(ArmorCategory),
             "base_ac": _INT,
@@ -152,6 +166,8 @@ def _state() -> Schema:
         "resources_spent": {"type": "object", "additionalProperties": _INT,
                             "description": "resource id -> uses spent"},
         "heroic_inspiration": _BOOL,
+        "active_effects": {**_list({"type": "string", "enum": sorted(ACTIVE_EFFECTS)}),
+                           "description": "states switched on: rage, innate-sorcery, ..."},
     })
 
 
@@ -182,6 +198,9 @@ def sheet_schema() -> Schema:
             "abilities": _obj({
                 "method": _enum(ScoreMethod),
                 "base": {**_ability_map(_INT), "required": [a.value for a in Ability]},
+                "seed": _optional({"anyOf": [_INT, _TEXT], "description":
+                                   "rolled: the server's 4d6-drop-lowest seed "
+                                   "(rules.creation.roll_ability_scores)"}),
             }, required=("method", "base")),
             "background": _obj({
                 "name": _TEXT,

@@ -47,6 +47,7 @@ from rules.sheet import (
     PlayState,
     Proficiencies,
     Sheet,
+    slugify,
 )
 
 E = TypeVar("E", bound=StrEnum)
@@ -173,14 +174,21 @@ class _Reader:
                           f"{_join(path, key)}[{index}] must be text")
         return frozenset(result)
 
-    def ability_map(self, data: Mapping[str, Any], key: str, path: str) -> dict[Ability, int]:
+    def mapping(self, data: Mapping[str, Any], key: str, path: str,
+                shape: str) -> tuple[dict[Any, Any], str]:
+        """The object at ``key`` (empty when absent or not an object, which is reported as
+        needing ``shape``) and its full path."""
         value = self.get(data, key, path, False)
-        if value is _MISSING:
-            return {}
         full = _join(path, key)
+        if value is _MISSING:
+            return {}, full
         if not isinstance(value, dict):
-            self.fail(full, "expected_object", f"{full} must map abilities to numbers")
-            return {}
+            self.fail(full, "expected_object", f"{full} must {shape}")
+            return {}, full
+        return value, full
+
+    def ability_map(self, data: Mapping[str, Any], key: str, path: str) -> dict[Ability, int]:
+        value, full = self.mapping(data, key, path, "map abilities to numbers")
         result: dict[Ability, int] = {}
         for raw, amount in value.items():
             ability = self.enum(Ability, raw, f"{full}.{raw}")
@@ -191,13 +199,7 @@ class _Reader:
 
     def int_map(self, data: Mapping[str, Any], key: str, path: str) -> dict[int, int]:
         """An object whose keys are whole numbers written as strings: ``{"1": 2}``."""
-        value = self.get(data, key, path, False)
-        if value is _MISSING:
-            return {}
-        full = _join(path, key)
-        if not isinstance(value, dict):
-            self.fail(full, "expected_object", f"{full} must be an object like {{\"1\": 2}}")
-            return {}
+        value, full = self.mapping(data, key, path, 'be an object like {"1": 2}')
         result: dict[int, int] = {}
         for raw, amount in value.items():
             try:
@@ -210,14 +212,24 @@ class _Reader:
         return result
 
     def str_int_map(self, data: Mapping[str, Any], key: str, path: str) -> dict[str, int]:
-        value = self.get(data, key, path, False)
-        if value is _MISSING:
-            return {}
-        full = _join(path, key)
-        if not isinstance(value, dict):
-            self.fail(full, "expected_object", f"{full} must be an object")
-            return {}
+        value, full = self.mapping(data, key, path, "be an object")
         return {str(k): self.as_int(v, f"{full}.{k}") for k, v in value.items()}
+
+    def choices(self, data: Mapping[str, Any], key: str, path: str) -> dict[str, tuple[str, ...]]:
+        """``{"divine-order": "protector", "metamagic": ["quickened-spell", ...]}``: one slug or
+        a list of slugs per choice id (as ``slugify`` spells them)."""
+        value, full = self.mapping(data, key, path, "map choice ids to options")
+        result: dict[str, tuple[str, ...]] = {}
+        for choice, picked in value.items():
+            items = [picked] if isinstance(picked, str) else picked
+            if not isinstance(items, list) or not all(
+                isinstance(item, str) and item.strip() for item in items
+            ):
+                self.fail(f"{full}.{choice}", "expected_string",
+                          f"{full}.{choice} must be an option name or a list of them")
+                continue
+            result[slugify(str(choice))] = tuple(slugify(item) for item in items)
+        return result
 
     def nested(self, data: Mapping[str, Any], key: str, path: str, allowed: set[str],
                build: Callable[[dict[str, Any], str], T], default: T,
@@ -248,11 +260,12 @@ def _identity(r: _Reader, d: dict[str, Any], p: str) -> Identity:
         lineage=r.string(d, "lineage", p),
         size=r.enum_field(Size, d, "size", p) or Size.MEDIUM,
         alignment=r.enum_field(Alignment, d, "alignment", p),
+        lineage_ability=r.enum_field(Ability, d, "lineage_ability", p),
     )
 
 
 def _class_level(r: _Reader, value: Any, p: str) -> ClassLevel | None:
-    d = r.obj(value, p, {"class", "level", "subclass", "hp_rolls"})
+    d = r.obj(value, p, {"class", "level", "subclass", "hp_rolls", "choices"})
     if d is None:
         return None
     class_id = r.enum_field(ClassId, d, "class", p, required=True)
@@ -265,9 +278,10 @@ def _class_level(r: _Reader, value: Any, p: str) -> ClassLevel | None:
         else:
             r.fail(f"{p}.hp_rolls", "expected_array", f"{p}.hp_rolls must be a list of rolls")
     subclass = r.string(d, "subclass", p)
+    choices = r.choices(d, "choices", p)
     if class_id is None:
         return None
-    return ClassLevel(class_id, level, subclass.lower() if subclass else None, rolls)
+    return ClassLevel(class_id, level, subclass.lower() if subclass else None, rolls, choices)
 
 
 def _abilities(r: _Reader, d: dict[str, Any], p: str) -> AbilityScores:
@@ -277,7 +291,13 @@ def _abilities(r: _Reader, d: dict[str, Any], p: str) -> AbilityScores:
         if ability not in base:
             r.fail(f"{p}.base.{ability.value}", "required",
                    f"{p}.base.{ability.value} is required (all six scores)")
-    return AbilityScores(method, base)
+    seed = r.get(d, "seed", p, False)
+    if seed is _MISSING:
+        seed = None
+    elif isinstance(seed, bool) or not isinstance(seed, int | str):
+        r.fail(f"{p}.seed", "expected_seed", f"{p}.seed must be a whole number or text")
+        seed = None
+    return AbilityScores(method, base, seed)
 
 
 def _background(r: _Reader, d: dict[str, Any], p: str) -> Background:
@@ -327,7 +347,7 @@ def _proficiencies(r: _Reader, d: dict[str, Any], p: str) -> Proficiencies:
 
 _ITEM_FIELDS = {
     "ref", "name", "quantity", "weight", "equipped", "requires_attunement", "attuned",
-    "magic_bonus", "armor", "shield", "weapon", "notes",
+    "magic_bonus", "armor", "shield", "weapon", "notes", "magic_item", "pact_weapon",
 }  # fmt: skip
 
 
@@ -393,6 +413,8 @@ def _item(r: _Reader, value: Any, p: str) -> Item | None:
         requires_attunement=r.boolean(d, "requires_attunement", p, item.requires_attunement),
         attuned=r.boolean(d, "attuned", p, item.attuned),
         magic_bonus=r.integer(d, "magic_bonus", p, default=item.magic_bonus),
+        magic_item=slugify(magic) if (magic := r.string(d, "magic_item", p)) else None,
+        pact_weapon=r.boolean(d, "pact_weapon", p),
         notes=r.string(d, "notes", p) or "",
     )
     item = replace(
@@ -437,13 +459,14 @@ def _state(r: _Reader, d: dict[str, Any], p: str) -> PlayState:
         created_slots=r.int_map(d, "created_slots", p),
         resources_spent=r.str_int_map(d, "resources_spent", p),
         heroic_inspiration=r.boolean(d, "heroic_inspiration", p),
+        active_effects=frozenset(slugify(v) for v in r.string_set(d, "active_effects", p)),
     )
 
 
 _STATE_FIELDS = {
     "current_hp", "temp_hp", "hit_dice_spent", "death_saves", "stable", "dead", "conditions",
     "exhaustion", "concentration", "slots_spent", "pact_slots_spent", "created_slots",
-    "resources_spent", "heroic_inspiration",
+    "resources_spent", "heroic_inspiration", "active_effects",
 }  # fmt: skip
 _TOP_FIELDS = {
     "identity", "classes", "abilities", "background", "improvements", "feats", "proficiencies",
@@ -458,7 +481,8 @@ def parse_sheet(data: object) -> Sheet:
     top = r.obj(data, "", _TOP_FIELDS)
     if top is None:
         raise SheetParseError(r.errors)
-    identity = r.nested(top, "identity", "", {"name", "species", "lineage", "size", "alignment"},
+    identity = r.nested(top, "identity", "",
+                        {"name", "species", "lineage", "size", "alignment", "lineage_ability"},
                         lambda o, q: _identity(r, o, q), None, required=True)
     classes: list[ClassLevel] = []
     raw_classes = r.array(top, "classes", "")
@@ -468,7 +492,7 @@ def parse_sheet(data: object) -> Sheet:
         entry = _class_level(r, value, f"classes[{index}]")
         if entry is not None:
             classes.append(entry)
-    abilities = r.nested(top, "abilities", "", {"method", "base"},
+    abilities = r.nested(top, "abilities", "", {"method", "base", "seed"},
                          lambda o, q: _abilities(r, o, q), None, required=True)
     background = r.nested(top, "background", "", {"name", "abilities", "increases", "feat"},
                           lambda o, q: _background(r, o, q), None, required=True)

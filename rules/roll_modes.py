@@ -15,12 +15,13 @@ and repeated here as ``penalty``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
 
 from rules.conditions import exhaustion_d20_penalty
 from rules.dice import RollMode, combine_modes
-from rules.enums import SKILL_ABILITY, Ability, Condition, Skill
+from rules.enums import ABILITIES, SKILL_ABILITY, SKILLS, Ability, Condition, Skill
 
 _PHYSICAL = (Ability.STR, Ability.DEX)
 # Reasons that several D20 Test kinds share, worded once.
@@ -63,17 +64,53 @@ class RollModes:
     saves: dict[Ability, RollSummary]
     attacked_within_5ft: AttackedSummary  # attackers within 5 feet
     attacked_beyond_5ft: AttackedSummary  # attackers farther away
+    death_save: RollSummary  # not an ability save: only its own effects apply
+    concentration: RollSummary  # the Constitution save to keep Concentration
+
+
+class RollTest(StrEnum):
+    """Which D20 Tests a ``RollEffect`` touches."""
+
+    ATTACK = "attack"
+    INITIATIVE = "initiative"
+    CHECK = "check"  # an ability check (key: the ability, or None for all)
+    SKILL = "skill"  # one skill's checks (key: the skill)
+    SAVE = "save"  # a saving throw (key: the ability, or None for all)
+    DEATH_SAVE = "death-save"
+    CONCENTRATION = "concentration"
+    ATTACKED = "attacked"  # attack rolls against the character
+
+
+class RollSide(StrEnum):
+    ADVANTAGE = "advantage"
+    DISADVANTAGE = "disadvantage"
+    SITUATIONAL = "situational"  # the caller judges; never changes the mode
+    NO_ADVANTAGE = "no-advantage"  # ATTACKED only: attackers cannot have Advantage (Elusive)
+
+
+@dataclass(frozen=True)
+class RollEffect:
+    """An effect of a feature, trait, item or state on some D20 Tests (Rage: Advantage on
+    Strength checks and saves; Danger Sense: on Dexterity saves; ...)."""
+
+    test: RollTest
+    side: RollSide
+    reason: str
+    key: Ability | Skill | None = None
 
 
 @dataclass(frozen=True)
 class RollInputs:
+    """Everything roll modes depend on; hashable, so identical states share one result."""
+
     conditions: frozenset[Condition]  # effective conditions (implied ones included)
     exhaustion: int = 0
     untrained_armor: str | None = None  # name of worn armor the character is not trained with
     stealth_disadvantage_armor: str | None = None  # name of worn armor that hinders Stealth
-    save_advantages: Mapping[Ability, str] = field(default_factory=dict)  # ability -> trait
-    condition_save_advantages: Mapping[Condition, str] = field(default_factory=dict)
+    save_advantages: tuple[tuple[Ability, str], ...] = ()  # ability -> trait (always on)
+    condition_save_advantages: tuple[tuple[Condition, str], ...] = ()
     rerolls_natural_ones: bool = False  # Halfling Luck
+    effects: tuple[RollEffect, ...] = ()
 
 
 class _Builder:
@@ -95,6 +132,19 @@ class _Builder:
 
 def _has(inputs: RollInputs, condition: Condition) -> bool:
     return condition in inputs.conditions
+
+
+def _apply(b: _Builder, inputs: RollInputs, test: RollTest, key: Ability | Skill | None) -> None:
+    """Add the effects that target this test (``key`` None: only effects for every key)."""
+    for effect in inputs.effects:
+        if effect.test is not test or (effect.key is not None and effect.key is not key):
+            continue
+        if effect.side is RollSide.ADVANTAGE:
+            b.adv.append(effect.reason)
+        elif effect.side is RollSide.DISADVANTAGE:
+            b.dis.append(effect.reason)
+        else:
+            b.maybe.append(effect.reason)
 
 
 def _attack(inputs: RollInputs, penalty: int) -> RollSummary:
@@ -121,6 +171,7 @@ def _attack(inputs: RollInputs, penalty: int) -> RollSummary:
         b.maybe.append("Incapacitated: cannot take actions, so cannot attack")
     if inputs.rerolls_natural_ones:
         b.maybe.append(_LUCK)
+    _apply(b, inputs, RollTest.ATTACK, None)
     return b.build()
 
 
@@ -138,6 +189,7 @@ def _check(inputs: RollInputs, ability: Ability, penalty: int) -> _Builder:
         b.maybe.append("Deafened: automatically fails checks that require hearing")
     if inputs.rerolls_natural_ones:
         b.maybe.append(_LUCK)
+    _apply(b, inputs, RollTest.CHECK, ability)
     return b
 
 
@@ -152,12 +204,25 @@ def _save(inputs: RollInputs, ability: Ability, penalty: int) -> RollSummary:
             b.dis.append(f"untrained with {inputs.untrained_armor}")
     if ability is Ability.DEX and _has(inputs, Condition.RESTRAINED):
         b.dis.append("Restrained")
-    if ability in inputs.save_advantages:
-        b.adv.append(inputs.save_advantages[ability])
-    for condition, trait in sorted(inputs.condition_save_advantages.items()):
+    b.adv.extend(trait for saved, trait in inputs.save_advantages if saved is ability)
+    for condition, trait in sorted(inputs.condition_save_advantages):
         b.maybe.append(f"{trait}: Advantage on saves to avoid or end {condition.value.title()}")
     if inputs.rerolls_natural_ones:
         b.maybe.append(_LUCK)
+    _apply(b, inputs, RollTest.SAVE, ability)
+    return b.build()
+
+
+def _special_save(inputs: RollInputs, test: RollTest, base: _Builder | None,
+                  penalty: int) -> RollSummary:
+    """Death saves (only their own effects, plus Luck) and Concentration (a Con save)."""
+    b = _Builder(penalty)
+    if base is not None:
+        b.adv, b.dis, b.fail, b.maybe = (list(base.adv), list(base.dis), list(base.fail),
+                                         list(base.maybe))
+    elif inputs.rerolls_natural_ones:
+        b.maybe.append(_LUCK)
+    _apply(b, inputs, test, None)
     return b.build()
 
 
@@ -169,6 +234,7 @@ def _initiative(inputs: RollInputs, dex_check: _Builder, penalty: int) -> RollSu
         b.adv.append("Invisible")
     if _has(inputs, Condition.INCAPACITATED):
         b.dis.append("Incapacitated")
+    _apply(b, inputs, RollTest.INITIATIVE, None)
     return b.build()
 
 
@@ -187,27 +253,50 @@ def _attacked(inputs: RollInputs, within_5ft: bool) -> AttackedSummary:
     if within_5ft:
         crit = [c.value.title() for c in (Condition.PARALYZED, Condition.UNCONSCIOUS)
                 if _has(inputs, c)]
+    for effect in inputs.effects:
+        if effect.test is not RollTest.ATTACKED:
+            continue
+        if effect.side is RollSide.NO_ADVANTAGE and adv:
+            adv = []  # e.g. Elusive: no attack roll has Advantage against the character
+        elif effect.side is RollSide.DISADVANTAGE:
+            dis.append(effect.reason)
     return AttackedSummary(combine_modes(bool(adv), bool(dis)), tuple(adv), tuple(dis),
                            tuple(crit))
 
 
 def roll_modes(inputs: RollInputs) -> RollModes:
-    """Every D20 Test kind with its net mode and the reasons, for one character state."""
+    """Every D20 Test kind with its net mode and the reasons, for one character state.
+
+    Cached: most characters share a handful of states (no conditions, one armor), and the
+    result is immutable apart from its dicts, which callers only read.
+    """
+    return _roll_modes(inputs)
+
+
+@lru_cache(maxsize=1024)
+def _roll_modes(inputs: RollInputs) -> RollModes:
     penalty = exhaustion_d20_penalty(inputs.exhaustion)
-    check_builders = {ability: _check(inputs, ability, penalty) for ability in Ability}
+    check_builders = {ability: _check(inputs, ability, penalty) for ability in ABILITIES}
     skills: dict[Skill, RollSummary] = {}
-    for skill in Skill:
+    for skill in SKILLS:
         b = _check(inputs, SKILL_ABILITY[skill], penalty)
         if skill is Skill.STEALTH and inputs.stealth_disadvantage_armor:
             b.dis.append(f"{inputs.stealth_disadvantage_armor} hinders Stealth")
+        _apply(b, inputs, RollTest.SKILL, skill)
         skills[skill] = b.build()
+    saves = {ability: _save(inputs, ability, penalty) for ability in ABILITIES}
+    con = _Builder(penalty)
+    con.adv, con.dis = list(saves[Ability.CON].advantage), list(saves[Ability.CON].disadvantage)
+    con.fail, con.maybe = list(saves[Ability.CON].auto_fail), list(saves[Ability.CON].situational)
     return RollModes(
         attack=_attack(inputs, penalty),
         initiative=_initiative(inputs, check_builders[Ability.DEX], penalty),
         checks={ability: b.build() for ability, b in check_builders.items()},
         skills=skills,
-        saves={ability: _save(inputs, ability, penalty) for ability in Ability},
+        saves=saves,
         attacked_within_5ft=_attacked(inputs, within_5ft=True),
         attacked_beyond_5ft=_attacked(inputs, within_5ft=False),
+        death_save=_special_save(inputs, RollTest.DEATH_SAVE, None, penalty),
+        concentration=_special_save(inputs, RollTest.CONCENTRATION, con, penalty),
     )
 

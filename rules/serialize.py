@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
 from rules.breakdown import as_dicts
+from rules.class_numbers import weapon_mastery_count
+from rules.creation import CreationOptions, CreationResult, mastery_weapons
 from rules.derive import DerivedSheet
+from rules.enums import ClassId
 from rules.equipment import Item
 from rules.roll_modes import AttackedSummary, RollModes, RollSummary
 from rules.sheet import Sheet
@@ -31,6 +35,10 @@ def item_to_dict(item: Item) -> dict[str, Any]:
         data["attuned"] = item.attuned
     if item.magic_bonus:
         data["magic_bonus"] = item.magic_bonus
+    if item.magic_item:
+        data["magic_item"] = item.magic_item
+    if item.pact_weapon:
+        data["pact_weapon"] = True
     if item.armor:
         data["armor"] = {
             "category": item.armor.category.value, "base_ac": item.armor.base_ac,
@@ -68,6 +76,8 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
         identity["lineage"] = ident.lineage
     if ident.alignment:
         identity["alignment"] = ident.alignment.value
+    if ident.lineage_ability:
+        identity["lineage_ability"] = ident.lineage_ability.value
     classes = []
     for entry in sheet.classes:
         row: dict[str, Any] = {"class": entry.class_id.value, "level": entry.level}
@@ -75,6 +85,8 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
             row["subclass"] = entry.subclass
         if entry.hp_rolls is not None:
             row["hp_rolls"] = list(entry.hp_rolls)
+        if entry.choices:
+            row["choices"] = {key: list(values) for key, values in sorted(entry.choices.items())}
         classes.append(row)
     improvements = []
     for imp in sheet.improvements:
@@ -112,13 +124,16 @@ def sheet_to_dict(sheet: Sheet) -> dict[str, Any]:
         "resources_spent": dict(sorted(state.resources_spent.items())),
         "heroic_inspiration": state.heroic_inspiration,
     }
+    if state.active_effects:
+        state_dict["active_effects"] = sorted(state.active_effects)
     if state.current_hp is not None:
         state_dict["current_hp"] = state.current_hp
     data: dict[str, Any] = {
         "identity": identity,
         "classes": classes,
         "abilities": {"method": sheet.abilities.method.value,
-                      "base": _enum_map(sheet.abilities.base)},
+                      "base": _enum_map(sheet.abilities.base),
+                      **({} if sheet.abilities.seed is None else {"seed": sheet.abilities.seed})},
         "background": background,
         "improvements": improvements,
         "feats": [{"name": f.name, "source": f.source} if f.source else f.name
@@ -189,7 +204,10 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
             "options": [{"method": o.method, "value": o.value, "breakdown": as_dicts(o.breakdown)}
                         for o in d.armor_class.options],
         },
-        "speed": {"walk": d.speed.walk, "breakdown": as_dicts(d.speed.breakdown)},
+        "speed": {"walk": d.speed.walk, "breakdown": as_dicts(d.speed.breakdown),
+                  "climb": d.speed.climb, "climb_breakdown": as_dicts(d.speed.climb_breakdown),
+                  "swim": d.speed.swim, "swim_breakdown": as_dicts(d.speed.swim_breakdown),
+                  "fly": d.speed.fly, "fly_breakdown": as_dicts(d.speed.fly_breakdown)},
         "hit_points": {"max": d.max_hp, "current": d.current_hp, "temp": d.temp_hp,
                        "max_breakdown": as_dicts(d.max_hp_breakdown)},
         "hit_dice": [{"die": f"d{p.die}", "total": p.total, "spent": p.spent,
@@ -221,7 +239,9 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
              "versatile_damage_bonus": a.versatile_damage_bonus,
              "versatile_damage_bonus_breakdown": as_dicts(a.versatile_damage_bonus_breakdown),
              "off_hand_damage_bonus": a.off_hand_damage_bonus,
-             "off_hand_damage_bonus_breakdown": as_dicts(a.off_hand_damage_bonus_breakdown)}
+             "off_hand_damage_bonus_breakdown": as_dicts(a.off_hand_damage_bonus_breakdown),
+             "attacks_per_action": a.attacks_per_action, "critical_from": a.critical_from,
+             "extra_damage": to_plain(a.extra_damage)}
             for a in d.attacks
         ],
         "feature_dcs": [{"id": f.id, "name": f.name, "dc": f.dc, "breakdown": as_dicts(f.breakdown)}
@@ -258,9 +278,16 @@ def derived_to_dict(derived: DerivedSheet) -> dict[str, Any]:
             "vulnerabilities": _sorted_values(d.defenses.vulnerabilities),
             "immunities": _sorted_values(d.defenses.immunities),
             "sources": {t.value: list(why) for t, why in d.defenses.sources.items()},
+            "immunity_sources": {t.value: list(why)
+                                 for t, why in d.defenses.immunity_sources.items()},
+            "condition_immunities": {c.value: list(why)
+                                     for c, why in d.defenses.condition_immunities.items()},
         },
         "fighting_styles": list(d.fighting_styles.names),
         "roll_modes": _roll_modes_to_dict(d.roll_modes),
+        "roll_floors": to_plain(d.roll_floors),
+        "cantrip_damage_dice": d.cantrip_damage_dice,
+        "attunement_limit": d.attunement_limit,
     }
 
 
@@ -307,4 +334,37 @@ def _roll_modes_to_dict(modes: RollModes) -> dict[str, Any]:
         "saves": {a.value: _summary_to_dict(s) for a, s in modes.saves.items()},
         "attacked_within_5ft": _attacked_to_dict(modes.attacked_within_5ft),
         "attacked_beyond_5ft": _attacked_to_dict(modes.attacked_beyond_5ft),
+        "death_save": _summary_to_dict(modes.death_save),
+        "concentration": _summary_to_dict(modes.concentration),
     }
+
+
+def to_plain(value: Any) -> Any:
+    """Any rules value (dataclasses, enums, tuples, frozensets, mappings) as JSON-ready data."""
+    if isinstance(value, Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k.value if isinstance(k, Enum) else k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(to_plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    return value
+
+
+def creation_options_to_dict(options: CreationOptions) -> dict[str, Any]:
+    """What ``python -m rules options DRAFT.json`` prints."""
+    data: dict[str, Any] = to_plain(options)
+    data["complete"] = options.complete
+    for row in data["classes"]:
+        row["weapon_masteries"] = weapon_mastery_count(ClassId(row["class_id"]), 1)
+        row["mastery_weapons"] = list(mastery_weapons(ClassId(row["class_id"])))
+    return data
+
+
+def creation_result_to_dict(result: CreationResult) -> dict[str, Any]:
+    """What ``python -m rules create DRAFT.json`` prints."""
+    return {"valid": not result.errors, "errors": [e.as_dict() for e in result.errors],
+            "pending": to_plain(result.pending), "document": result.document}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from functools import cached_property, lru_cache
 
 from rules.enums import (
     Ability,
@@ -30,6 +31,8 @@ class Identity:
     lineage: str | None = None  # e.g. "high-elf", "red" dragon ancestry
     size: Size = Size.MEDIUM
     alignment: Alignment | None = None
+    # Elf, Gnome and Tiefling lineage spells use Int, Wis or Cha, chosen with the lineage.
+    lineage_ability: Ability | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class ClassLevel:
     # Hit-point rolls for levels gained in this class after character level 1 (one per level,
     # in order). ``None`` means the fixed value was taken for every such level.
     hp_rolls: tuple[int, ...] | None = None
+    # Options picked for the class's features (``rules.class_choices``): Divine Order,
+    # Primal Order, Metamagic, Eldritch Invocations. Choice id -> option slugs.
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,9 @@ class Improvement:
 class AbilityScores:
     method: ScoreMethod
     base: Mapping[Ability, int]
+    # For ``rolled``: the seed the server rolled 4d6-drop-lowest with (``rules.creation``), so
+    # the six scores can be checked against the roll. None: rolled at the table, not checked.
+    seed: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,9 @@ class PlayState:
     created_slots: Mapping[int, int] = field(default_factory=dict)
     resources_spent: Mapping[str, int] = field(default_factory=dict)
     heroic_inspiration: bool = False
+    # States switched on at the table (``rules.effects.ACTIVE_EFFECTS``): "rage",
+    # "innate-sorcery", "large-form", ... Derivation applies what they change.
+    active_effects: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -185,33 +197,44 @@ class Sheet:
     armor_options: ArmorOptions = ArmorOptions()
     state: PlayState = PlayState()
 
-    @property
+    # A sheet never changes, so what is asked for again and again is worked out once.
+    @cached_property
     def total_level(self) -> int:
         return sum(entry.level for entry in self.classes)
 
     def class_level(self, class_id: ClassId) -> int:
-        return sum(entry.level for entry in self.classes if entry.class_id is class_id)
+        return self._levels.get(class_id, 0)
 
-    @property
-    def levels_by_class(self) -> dict[ClassId, int]:
+    @cached_property
+    def _levels(self) -> dict[ClassId, int]:
         result: dict[ClassId, int] = {}
         for entry in self.classes:
             result[entry.class_id] = result.get(entry.class_id, 0) + entry.level
         return result
 
+    @property
+    def levels_by_class(self) -> dict[ClassId, int]:
+        return dict(self._levels)
+
     def all_feats(self) -> list[str]:
         """Slugs of every feat the character has, from any source."""
+        return list(self.feat_slugs)
+
+    @cached_property
+    def feat_slugs(self) -> tuple[str, ...]:
+        """``all_feats`` worked out once per (immutable) sheet: derivation asks often."""
         names: list[str] = []
         if self.background.feat:
             names.append(self.background.feat)
         names.extend(imp.feat for imp in self.improvements if imp.feat)
         names.extend(feat.name for feat in self.feats)
-        return [slugify(name) for name in names]
+        return tuple(slugify(name) for name in names)
 
     def has_feat(self, slug: str) -> bool:
-        return slug in self.all_feats()
+        return slug in self.feat_slugs
 
 
+@lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lowercase hyphenated form used to match names: "Boon of Speed" -> "boon-of-speed"."""
     cleaned = "".join(ch if ch.isalnum() else " " for ch in text.lower().replace("'", ""))

@@ -10,6 +10,7 @@ that are pure narrative (Trance, Halfling Nimbleness, lineage spells) are named,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.enums import Ability, Condition, DamageType
 from rules.resources import Recovery
@@ -155,11 +156,15 @@ def _resources(species: str, character_level: int, pb: int) -> tuple[SpeciesReso
     return tuple(r for r in table.get(species, ()) if r.maximum > 0)
 
 
+@lru_cache(maxsize=1024)
 def species_traits(
     species: str, lineage: str | None, character_level: int, pb: int, con_mod: int
 ) -> SpeciesTraits:
     """Resolve the species (and lineage) into numbers. Unknown species get plain defaults;
-    an unknown lineage is ignored here (``rules.validation`` reports it)."""
+    an unknown lineage is ignored here (``rules.validation`` reports it).
+
+    Cached (few distinct arguments); the result's dicts are shared, so callers only read them.
+    """
     info = species_info(species)
     chosen = lineage_info(species, lineage)
     speed = info.speed if info else DEFAULT_SPEED

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.classes import CLASSES, CasterType
 from rules.enums import ClassId
@@ -75,7 +76,7 @@ _THIRD_CANTRIPS = (0, 0, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3)
 _THIRD_PREPARED = (0, 0, 3, 4, 4, 4, 5, 6, 6, 7, 8, 8, 9, 10, 10, 11, 11, 11, 12, 13)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CasterLevels:
     """One class's contribution to spellcasting, as the slot rules need it."""
 
@@ -134,6 +135,11 @@ def spell_slots(entries: Sequence[CasterLevels]) -> tuple[int, ...]:
     With exactly one class that has the Spellcasting feature, that class's own table applies;
     with two or more, the Multiclass Spellcaster table does.
     """
+    return _spell_slots(tuple(entries))
+
+
+@lru_cache(maxsize=1024)
+def _spell_slots(entries: tuple[CasterLevels, ...]) -> tuple[int, ...]:
     slot_kinds = (CasterType.FULL, CasterType.HALF, CasterType.THIRD)
     casters = [e for e in entries if caster_type(e) in slot_kinds]
     if not casters:

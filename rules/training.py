@@ -7,14 +7,16 @@ multiclass list and never its saving throws (SRD 5.2 "Multiclassing").
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules.classes import CLASSES
-from rules.enums import Ability, ArmorCategory, WeaponCategory, WeaponProperty
+from rules.enums import ABILITIES, Ability, ArmorCategory, ClassId, WeaponCategory, WeaponProperty
 from rules.equipment import Item
+from rules.magic_items import item_magic
 from rules.sheet import Sheet, slugify
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrainingSummary:
     saves: frozenset[Ability]
     armor: frozenset[ArmorCategory]
@@ -25,13 +27,29 @@ class TrainingSummary:
 
 
 def training(sheet: Sheet) -> TrainingSummary:
-    saves: set[Ability] = set(sheet.proficiencies.saves)
+    """Memoised on what training depends on (classes, their orders, extra proficiencies)."""
+    classes = tuple((e.class_id, e.level,
+                     e.choices.get("divine-order", ()) + e.choices.get("primal-order", ()))
+                    for e in sheet.classes)
+    profs = sheet.proficiencies
+    return _training(classes, profs.saves, profs.armor, profs.weapons)
+
+
+_ClassKey = tuple[ClassId, int, tuple[str, ...]]
+
+
+@lru_cache(maxsize=2048)
+def _training(classes: tuple[_ClassKey, ...], extra_saves: frozenset[Ability],
+              extra_armor: frozenset[str], extra_weapons: frozenset[str]) -> TrainingSummary:
+    saves: set[Ability] = set(extra_saves)
     armor: set[ArmorCategory] = set()
     shields = False
     categories: set[WeaponCategory] = set()
     martial_with: set[WeaponProperty] = set()
-    for index, entry in enumerate(sheet.classes):
-        info = CLASSES[entry.class_id]
+    levels: dict[ClassId, int] = {}
+    for index, (class_id, level, _order) in enumerate(classes):
+        levels[class_id] = levels.get(class_id, 0) + level
+        info = CLASSES[class_id]
         grant = info.starting_training if index == 0 else info.multiclass_training
         if index == 0:
             saves.update(info.saving_throws)
@@ -39,7 +57,19 @@ def training(sheet: Sheet) -> TrainingSummary:
         shields = shields or grant.shields
         categories |= grant.weapons
         martial_with |= grant.martial_with
-    for extra in sheet.proficiencies.armor:
+    # Feature options and features that add training or saving throws.
+    for _class_id, _level, order in classes:
+        if "protector" in order:
+            armor.add(ArmorCategory.HEAVY)
+            categories.add(WeaponCategory.MARTIAL)
+        if "warden" in order:
+            armor.add(ArmorCategory.MEDIUM)
+            categories.add(WeaponCategory.MARTIAL)
+    if levels.get(ClassId.MONK, 0) >= 14:  # Disciplined Survivor
+        saves.update(ABILITIES)
+    if levels.get(ClassId.ROGUE, 0) >= 15:  # Slippery Mind
+        saves.update((Ability.WIS, Ability.CHA))
+    for extra in extra_armor:
         slug = slugify(extra)
         if slug in ("shield", "shields"):
             shields = True
@@ -48,7 +78,7 @@ def training(sheet: Sheet) -> TrainingSummary:
                 if slug in (category.value, f"{category.value}-armor"):
                     armor.add(category)
     single_weapons: set[str] = set()
-    for extra in sheet.proficiencies.weapons:
+    for extra in extra_weapons:
         slug = slugify(extra)
         matched = False
         for weapon_category in WeaponCategory:
@@ -73,6 +103,8 @@ def item_slug(item: Item) -> str:
 def is_weapon_trained(summary: TrainingSummary, item: Item) -> bool:
     if item.weapon is None:
         return False
+    if item.pact_weapon:  # Pact of the Blade: proficiency with the bonded weapon
+        return True
     if item.weapon.category in summary.weapon_categories or item_slug(item) in summary.weapons:
         return True
     return bool(item.weapon.properties & summary.martial_with)
@@ -80,5 +112,8 @@ def is_weapon_trained(summary: TrainingSummary, item: Item) -> bool:
 
 def is_armor_trained(summary: TrainingSummary, item: Item) -> bool:
     if item.armor is None:
+        return True
+    info = item_magic(item)
+    if info is not None and info.trained:  # Elven Chain
         return True
     return item.armor.category in summary.armor

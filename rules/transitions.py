@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from rules.abilities import modifier
+from rules.active_effects import ACTIVE_EFFECTS
+from rules.armor import is_heavy
 from rules.classes import CLASSES, features_up_to, meets_multiclass_prerequisites, prerequisite_text
 from rules.conditions import MAX_EXHAUSTION, exhaustion_is_fatal, is_incapacitated
-from rules.derive import derive, final_scores
+from rules.derive import derive, effective_scores, final_scores
 from rules.enums import Ability, ClassId, Condition, DamageType, ImprovementKind
 from rules.errors import RuleViolation
 from rules.hit_points import hit_gain_fixed
@@ -387,10 +389,16 @@ def change_exhaustion(sheet: Sheet, delta: int) -> TransitionResult:
 
 
 def add_condition(sheet: Sheet, condition: Condition) -> TransitionResult:
-    """Apply a condition. Unconscious brings Prone; incapacitation ends concentration."""
+    """Apply a condition. Unconscious brings Prone; incapacitation ends concentration and the
+    active states it ends (Rage, Draconic Flight); an immune character is unaffected."""
     if condition is Condition.EXHAUSTION:
         return change_exhaustion(sheet, 1)
     require_alive(sheet)
+    immune = derive(sheet).defenses.condition_immunities.get(condition)
+    if immune:
+        return TransitionResult(sheet, (Event(
+            "condition_immune", f"Immune to {condition.value} ({', '.join(immune)}).",
+            {"condition": condition.value, "sources": ", ".join(immune)}),))
     added = {condition}
     if condition is Condition.UNCONSCIOUS:
         added.add(Condition.PRONE)
@@ -401,7 +409,75 @@ def add_condition(sheet: Sheet, condition: Condition) -> TransitionResult:
         new_state, more = _concentration_ends(sheet, "incapacitated")
         sheet = replace(sheet, state=new_state)
         events.extend(more)
+        ending = sorted(e for e in sheet.state.active_effects
+                        if e in ACTIVE_EFFECTS and ACTIVE_EFFECTS[e].ends_when_incapacitated)
+        if ending:
+            sheet = with_state(sheet, active_effects=sheet.state.active_effects - set(ending))
+            events.extend(Event("effect_ended", f"{ACTIVE_EFFECTS[e].name} ends (incapacitated).",
+                                {"effect": e}) for e in ending)
     return TransitionResult(sheet, tuple(events))
+
+
+# ------------------------------------------------------------------ active states
+
+
+def activate(sheet: Sheet, effect_id: str, *, sorcery_points: bool = False) -> TransitionResult:
+    """Switch on a state (``rules.active_effects``): Rage, Innate Sorcery, Sacred Weapon, ...
+
+    Spends what it costs (a use of Rage, of Channel Divinity, 3 Focus Points, ...). With
+    ``sorcery_points``, Innate Sorcery (Sorcerer 7, Sorcery Incarnate) costs 2 Sorcery Points
+    and Dragon Wings 3 instead of their own use.
+    """
+    require_alive(sheet)
+    effect = ACTIVE_EFFECTS.get(effect_id)
+    if effect is None:
+        raise RuleViolation.at("effect", "unknown_active_effect",
+                               f"'{effect_id}' is not a known state "
+                               f"({', '.join(sorted(ACTIVE_EFFECTS))}).")
+    if not effect.available(sheet):
+        raise RuleViolation.at("effect", "active_effect_unavailable",
+                               f"{effect.name} needs {effect.needs}.")
+    if effect_id in sheet.state.active_effects:
+        raise RuleViolation.at(f"state.active_effects.{effect_id}", "already_active",
+                               f"{effect.name} is already active.")
+    if is_incapacitated(sheet.state.conditions):
+        raise RuleViolation.at("state.conditions", "incapacitated",
+                               f"An Incapacitated creature cannot start {effect.name}.")
+    if effect_id == "rage":
+        armor = next((i for i in sheet.equipment if i.equipped and i.armor is not None), None)
+        if is_heavy(armor):
+            raise RuleViolation.at("equipment", "rage_in_heavy_armor",
+                                   "A Barbarian cannot enter a Rage while wearing Heavy armor.")
+    resource, cost = effect.resource, effect.cost
+    if sorcery_points and effect_id in _SORCERY_POINT_COSTS:
+        needed_level, cost = _SORCERY_POINT_COSTS[effect_id]
+        if sheet.class_level(ClassId.SORCERER) < needed_level:
+            raise RuleViolation.at("sorcery_points", "sorcerer_level_too_low",
+                                   f"Paying for {effect.name} with Sorcery Points needs "
+                                   f"Sorcerer level {needed_level}.")
+        resource = "sorcery-points"
+    events: list[Event] = []
+    if resource is not None:
+        spent = spend_resource(sheet, resource, cost)
+        sheet, events = spent.sheet, list(spent.events)
+    sheet = with_state(sheet, active_effects=sheet.state.active_effects | {effect_id})
+    events.append(Event("effect_started", f"{effect.name} starts.", {"effect": effect_id}))
+    return TransitionResult(sheet, tuple(events))
+
+
+# Effects a Sorcerer may pay for with Sorcery Points: (Sorcerer level, points).
+_SORCERY_POINT_COSTS = {"innate-sorcery": (7, 2), "dragon-wings": (14, 3)}
+
+
+def deactivate(sheet: Sheet, effect_id: str) -> TransitionResult:
+    """Switch a state off (it ended, or the player ended it)."""
+    if effect_id not in sheet.state.active_effects:
+        raise RuleViolation.at(f"state.active_effects.{effect_id}", "not_active",
+                               f"'{effect_id}' is not active.")
+    sheet = with_state(sheet, active_effects=sheet.state.active_effects - {effect_id})
+    name = ACTIVE_EFFECTS[effect_id].name if effect_id in ACTIVE_EFFECTS else effect_id
+    return TransitionResult(sheet, (Event("effect_ended", f"{name} ends.",
+                                          {"effect": effect_id}),))
 
 
 def remove_condition(sheet: Sheet, condition: Condition) -> TransitionResult:
@@ -471,7 +547,7 @@ def spend_hit_die(sheet: Sheet, die: int, roll: int) -> TransitionResult:
         )
     if not 1 <= roll <= die:
         raise RuleViolation.at("roll", "roll_out_of_range", f"A d{die} roll is 1-{die}.")
-    con = modifier(final_scores(sheet)[Ability.CON])
+    con = modifier(effective_scores(sheet)[0][Ability.CON])  # an Amulet of Health counts
     spent = dict(sheet.state.hit_dice_spent)
     spent[die] = spent.get(die, 0) + 1
     sheet = with_state(sheet, hit_dice_spent=spent)
@@ -609,9 +685,14 @@ def short_rest(sheet: Sheet, hit_dice: Sequence[tuple[int, int]] = ()) -> Transi
         elif line.spent and line.recovery is Recovery.SHORT_ONE:
             spent[rid] = line.spent - 1
     sheet = with_state(
-        sheet, resources_spent={k: v for k, v in spent.items() if v}, pact_slots_spent=0
+        sheet, resources_spent={k: v for k, v in spent.items() if v}, pact_slots_spent=0,
+        active_effects=frozenset(),
     )
     events.append(Event("short_rest", "Finishes a Short Rest."))
+    if sheet.class_level(ClassId.RANGER) >= 10 and sheet.state.exhaustion:  # Tireless
+        result = change_exhaustion(sheet, -1)
+        sheet = result.sheet
+        events.extend(result.events)
     return TransitionResult(sheet, tuple(events))
 
 
@@ -633,6 +714,7 @@ def long_rest(sheet: Sheet) -> TransitionResult:
         stable=False,
         exhaustion=new_exhaustion,
         created_slots={},
+        active_effects=frozenset(),
     )
     events = [
         Event(

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from rules import abilities as ab
+from rules.active_effects import ACTIVE_EFFECTS
+from rules.class_choices import CHOICES, specs_for
 from rules.class_numbers import weapon_mastery_count
 from rules.classes import (
     CLASSES,
@@ -19,18 +21,24 @@ from rules.classes import (
     prerequisite_text,
 )
 from rules.conditions import MAX_EXHAUSTION
-from rules.derive import final_scores, resource_states
+from rules.creation_data import LINEAGE_ABILITIES, LINEAGE_ABILITY_SPECIES
+from rules.derive import derive, final_scores
 from rules.dice import DiceNotationError, parse
 from rules.enums import Ability, ClassId, ImprovementKind, ScoreMethod
 from rules.errors import RuleError, SheetParseError
-from rules.feats import FeatCategory, feat_info
-from rules.hit_points import hit_dice_pools, max_hit_points
+from rules.feats import PREREQUISITE_SCORE, FeatCategory, feat_info
+from rules.magic_items import needs_attunement
 from rules.parse import parse_sheet
 from rules.progression import MAX_LEVEL, MIN_LEVEL
-from rules.sheet import Sheet, slugify
+from rules.sheet import ClassLevel, Sheet, slugify
 from rules.species import species_info
 from rules.species_traits import LINEAGES, lineage_info, species_has_lineages
-from rules.spellcasting import CREATING_SPELL_SLOTS, CasterLevels, pact_slots, spell_slots
+from rules.spellcasting import (
+    CREATING_SPELL_SLOTS,
+    CasterLevels,
+    pact_slots,
+    spell_slots,
+)
 from rules.subclasses import subclass_info
 
 MAX_ATTUNED = 3
@@ -75,10 +83,55 @@ def _classes(sheet: Sheet) -> Iterator[RuleError]:
                 if not 1 <= roll <= info.hit_die:
                     yield _err(f"{path}.hp_rolls[{n}]", "hp_roll_out_of_range",
                                f"A d{info.hit_die} roll must be 1-{info.hit_die}, not {roll}.")
+        yield from _class_choices(entry, path)
     total = sheet.total_level
     if not MIN_LEVEL <= total <= MAX_LEVEL:
         yield _err("classes", "total_level_out_of_range",
                    f"Total character level must be 1-20, not {total}.")
+
+
+def _class_choices(entry: ClassLevel, path: str) -> Iterator[RuleError]:
+    """Feature options: a choice the class (or subclass) has, reached, within its count, known
+    options whose level and invocation prerequisites are met, repeated only where allowed."""
+    class_id, level = entry.class_id, entry.level
+    name = CLASSES[class_id].name
+    for choice_id, picked in sorted(entry.choices.items()):
+        where = f"{path}.choices.{choice_id}"
+        spec = CHOICES.get(choice_id)
+        if spec is None or spec.class_id is not class_id or (
+            spec.subclass is not None and spec.subclass != entry.subclass
+        ):
+            known = ", ".join(s.id for s in specs_for(class_id)) or "none"
+            yield _err(where, "unknown_choice",
+                       f"{name} has no '{choice_id}' choice (its choices: {known}).")
+            continue
+        if level < spec.level:
+            yield _err(where, "choice_too_early",
+                       f"{spec.name} comes at {name} level {spec.level}; this one is {level}.")
+            continue
+        allowed = spec.count(level)
+        if len(picked) > allowed:
+            yield _err(where, "too_many_choices",
+                       f"{name} {level} has {allowed} {spec.name} option(s); "
+                       f"{len(picked)} are listed.")
+        for index, slug in enumerate(picked):
+            option = spec.option(slug)
+            at = f"{where}[{index}]"
+            if option is None:
+                choices_text = ", ".join(o.slug for o in spec.options)
+                yield _err(at, "unknown_choice_option",
+                           f"'{slug}' is not a {spec.name} option ({choices_text}).")
+                continue
+            if level < option.min_level:
+                yield _err(at, "choice_option_too_early",
+                           f"{option.name} needs {name} level {option.min_level}.")
+            if option.requires is not None and option.requires not in picked:
+                needed = spec.option(option.requires)
+                yield _err(at, "choice_option_prerequisite",
+                           f"{option.name} needs {needed.name if needed else option.requires}.")
+            if not option.repeatable and picked.count(slug) > 1 and picked.index(slug) != index:
+                yield _err(at, "choice_option_repeated",
+                           f"{option.name} can be chosen only once.")
 
 
 # ------------------------------------------------------------------ ability scores
@@ -100,6 +153,15 @@ def _base_scores(sheet: Sheet) -> Iterator[RuleError]:
         elif not ab.MIN_SCORE <= score <= ab.MAX_SCORE:
             yield _err(path, "score_out_of_range",
                        f"Ability scores must be 1-30; {ability.value.upper()} is {score}.")
+    seed = sheet.abilities.seed
+    if seed is not None and method is not ScoreMethod.ROLLED:
+        yield _err("abilities.seed", "seed_not_applicable",
+                   "A seed records 4d6 rolls; remove it or use the rolled method.")
+    elif seed is not None and sorted(values) != sorted(ab.roll_ability_scores(seed).scores):
+        rolled = ab.roll_ability_scores(seed).scores
+        yield _err("abilities.base", "rolled_scores_mismatch",
+                   f"The scores must be the six rolled for this seed, in any order: "
+                   f"{', '.join(map(str, rolled))}; got {', '.join(map(str, values))}.")
     if method is ScoreMethod.STANDARD_ARRAY and not ab.is_standard_array(values):
         yield _err("abilities.base", "standard_array_mismatch",
                    "The standard array is exactly 15, 14, 13, 12, 10 and 8, one per ability; "
@@ -211,13 +273,20 @@ def _feats(sheet: Sheet) -> Iterator[RuleError]:
         for entry in sheet.classes
         for _lvl, name in features_up_to(entry.class_id, entry.level)
     )
-    sources: list[tuple[str, str]] = []
+    # The Spellcasting feature (not Pact Magic) is exactly what gives Spellcasting slots.
+    has_spellcasting = any(spell_slots([CasterLevels(e.class_id, e.level, e.subclass)
+                                        for e in sheet.classes]))
+    # (path, feat name, scores when it was taken: an improvement's own increase comes after)
+    sources: list[tuple[str, str, dict[Ability, int]]] = []
     for index, imp in enumerate(sheet.improvements):
         if imp.feat:
-            sources.append((f"improvements[{index}].feat", imp.feat))
+            before = ab.add_increases(sheet.abilities.base, sheet.background.increases,
+                                      *(i.increases for i in sheet.improvements[:index]))
+            sources.append((f"improvements[{index}].feat", imp.feat, before))
+    scores = final_scores(sheet)
     for index, feat in enumerate(sheet.feats):
-        sources.append((f"feats[{index}]", feat.name))
-    for path, name in sources:
+        sources.append((f"feats[{index}]", feat.name, scores))
+    for path, name, had in sources:
         info = feat_info(slugify(name))
         if info is None:
             continue
@@ -227,12 +296,45 @@ def _feats(sheet: Sheet) -> Iterator[RuleError]:
         if info.needs_fighting_style and not has_fighting_style:
             yield _err(path, "feat_needs_fighting_style",
                        f"{name} needs the Fighting Style feature (Fighter, Paladin or Ranger).")
+        if info.ability_prerequisite and not any(
+            had[a] >= PREREQUISITE_SCORE for a in info.ability_prerequisite
+        ):
+            needed = " or ".join(f"{a.value.upper()} {PREREQUISITE_SCORE}"
+                                 for a in info.ability_prerequisite)
+            yield _err(path, "feat_ability_prerequisite", f"{name} needs {needed} or higher.")
+        if info.needs_spellcasting and not has_spellcasting:
+            yield _err(path, "feat_needs_spellcasting",
+                       f"{name} needs the Spellcasting feature.")
+    yield from _fighting_style_count(sheet)
     all_slugs = [slugify(sheet.background.feat)] if sheet.background.feat else []
-    all_slugs += [slugify(name) for _path, name in sources]
+    all_slugs += [slugify(name) for _path, name, _had in sources]
     for slug, count in Counter(all_slugs).items():
         info = feat_info(slug)
         if count > 1 and info is not None and not info.repeatable:
             yield _err("feats", "feat_repeated", f"{slug} can be taken only once.")
+
+
+def fighting_style_grants(sheet: Sheet) -> int:
+    """Fighting Style feats the class features give (Fighter 1, Paladin 2, Ranger 2, and the
+    Champion's Additional Fighting Style at 7); ASI feats are counted apart."""
+    levels = sheet.levels_by_class
+    grants = sum(1 for class_id, level in ((ClassId.FIGHTER, 1), (ClassId.PALADIN, 2),
+                                           (ClassId.RANGER, 2))
+                 if levels.get(class_id, 0) >= level)
+    champion = any(e.class_id is ClassId.FIGHTER and e.subclass == "champion" and e.level >= 7
+                   for e in sheet.classes)
+    return grants + (1 if champion else 0)
+
+
+def _fighting_style_count(sheet: Sheet) -> Iterator[RuleError]:
+    styles = [index for index, feat in enumerate(sheet.feats)
+              if (info := feat_info(slugify(feat.name))) is not None
+              and info.category is FeatCategory.FIGHTING_STYLE]
+    allowed = fighting_style_grants(sheet)
+    if len(styles) > allowed and allowed:
+        yield _err(f"feats[{styles[allowed]}]", "too_many_fighting_styles",
+                   f"The character's classes grant {allowed} Fighting Style feat(s); "
+                   f"{len(styles)} are listed (take more with an Ability Score Improvement).")
 
 
 def _multiclass(sheet: Sheet) -> Iterator[RuleError]:
@@ -255,11 +357,19 @@ def _proficiencies(sheet: Sheet) -> Iterator[RuleError]:
                    f"Expertise in {skill.value} needs proficiency in it first.")
 
 
+def attunement_limit(sheet: Sheet) -> int:
+    """3 items, 4 for a Thief of level 13 (Use Magic Device)."""
+    thief = any(e.class_id is ClassId.ROGUE and e.subclass == "thief" and e.level >= 13
+                for e in sheet.classes)
+    return MAX_ATTUNED + 1 if thief else MAX_ATTUNED
+
+
 def _equipment(sheet: Sheet) -> Iterator[RuleError]:
     attuned = [i for i, item in enumerate(sheet.equipment) if item.attuned]
-    if len(attuned) > MAX_ATTUNED:
+    limit = attunement_limit(sheet)
+    if len(attuned) > limit:
         yield _err("equipment", "attunement_limit",
-                   f"At most {MAX_ATTUNED} items can be attuned at once ({len(attuned)} are).")
+                   f"At most {limit} items can be attuned at once ({len(attuned)} are).")
     armor = [i for i, item in enumerate(sheet.equipment) if item.equipped and item.armor]
     if len(armor) > 1:
         yield _err(f"equipment[{armor[1]}].equipped", "multiple_armor",
@@ -270,7 +380,7 @@ def _equipment(sheet: Sheet) -> Iterator[RuleError]:
                    "Only one shield can be wielded at a time.")
     for index, item in enumerate(sheet.equipment):
         path = f"equipment[{index}]"
-        if item.attuned and not item.requires_attunement:
+        if item.attuned and not needs_attunement(item):
             yield _err(f"{path}.attuned", "attunement_not_required",
                        f"{item.name} does not require attunement.")
         if item.quantity < 0:
@@ -330,6 +440,13 @@ def _lineage(sheet: Sheet) -> Iterator[RuleError]:
     elif lineage is not None:
         yield _err("identity.lineage", "lineage_not_applicable",
                    f"A {name} has no lineage choice; remove '{lineage}'.")
+    chosen = sheet.identity.lineage_ability
+    if chosen is not None and species not in LINEAGE_ABILITY_SPECIES:
+        yield _err("identity.lineage_ability", "lineage_ability_not_applicable",
+                   f"A {name}'s traits use no spellcasting ability; remove it.")
+    elif chosen is not None and chosen not in LINEAGE_ABILITIES:
+        yield _err("identity.lineage_ability", "lineage_ability_not_allowed",
+                   "Lineage spells use Intelligence, Wisdom or Charisma.")
 
 
 # ------------------------------------------------------------------ play state
@@ -337,9 +454,8 @@ def _lineage(sheet: Sheet) -> Iterator[RuleError]:
 
 def _state(sheet: Sheet) -> Iterator[RuleError]:
     state = sheet.state
-    scores = final_scores(sheet)
-    mods = {a: ab.modifier(max(ab.MIN_SCORE, min(ab.MAX_SCORE, s))) for a, s in scores.items()}
-    max_hp = max_hit_points(sheet, mods)
+    derived = derive(sheet)  # the same maxima the sheet shows (items and features included)
+    max_hp = derived.max_hp
     current = max_hp if state.current_hp is None else state.current_hp
     if not 0 <= current <= max_hp:
         yield _err("state.current_hp", "hp_out_of_range",
@@ -377,13 +493,13 @@ def _state(sheet: Sheet) -> Iterator[RuleError]:
     if not 0 <= state.pact_slots_spent <= pact.count:
         yield _err("state.pact_slots_spent", "pact_slots_spent_out_of_range",
                    f"Pact Magic slots spent must be 0-{pact.count}, not {state.pact_slots_spent}.")
-    pools = {pool.die: pool.total for pool in hit_dice_pools(sheet)}
+    pools = {pool.die: pool.total for pool in derived.hit_dice}
     for die, spent in sorted(state.hit_dice_spent.items()):
         total = pools.get(die, 0)
         if spent < 0 or spent > total:
             yield _err(f"state.hit_dice_spent.{die}", "hit_dice_spent_out_of_range",
                        f"d{die} Hit Dice spent must be 0-{total}, not {spent}.")
-    maxima = resource_states(sheet, mods)
+    maxima = derived.resources
     for rid, spent in sorted(state.resources_spent.items()):
         if rid not in maxima:
             yield _err(f"state.resources_spent.{rid}", "unknown_resource",
@@ -394,6 +510,16 @@ def _state(sheet: Sheet) -> Iterator[RuleError]:
                        f"{maxima[rid].name} spent must be 0-{maxima[rid].maximum}, not {spent}.")
     if state.dead and current > 0:
         yield _err("state.dead", "dead_with_hp", "A dead character has 0 Hit Points.")
+    for effect_id in sorted(state.active_effects):
+        effect = ACTIVE_EFFECTS.get(effect_id)
+        path = f"state.active_effects.{effect_id}"
+        if effect is None:
+            yield _err(path, "unknown_active_effect",
+                       f"'{effect_id}' is not a state the engine knows "
+                       f"({', '.join(sorted(ACTIVE_EFFECTS))}).")
+        elif not effect.available(sheet):
+            yield _err(path, "active_effect_unavailable",
+                       f"{effect.name} needs {effect.needs}.")
 
 
 def _created_slots(sheet: Sheet) -> Iterator[RuleError]:

@@ -11,10 +11,12 @@ import contextlib
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.graph import BackgroundGraph
 
 POSTGRES_HOST, POSTGRES_PORT = "127.0.0.1", 5432
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
@@ -90,3 +92,14 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 def redis_url() -> str:
     require_redis()
     return f"redis://{REDIS_HOST}:{REDIS_PORT}/0"
+
+
+@pytest.fixture(scope="session")
+def graph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackgroundGraph]:
+    """The router and every service in a background thread, for the session (``tests.graph``):
+    what a service under test asks when it checks the IDs of other services' entities."""
+    from tests.support import TokenFactory
+
+    running = BackgroundGraph(tmp_path_factory.mktemp("graph"), TokenFactory()).start()
+    yield running
+    running.stop()

@@ -4,7 +4,9 @@ serving one over real HTTP on a free loopback port."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
 import socket
 import time
 import uuid
@@ -55,6 +57,13 @@ class TokenFactory:
 
     def headers(self, subject: str | uuid.UUID | None = None, **kwargs: Any) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.mint(subject, **kwargs)}"}
+
+
+def subject_of(headers: dict[str, str]) -> uuid.UUID:
+    """The user a test's ``Authorization`` header speaks for (read without verifying)."""
+    payload = headers["Authorization"].removeprefix("Bearer ").split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return uuid.UUID(claims["sub"])
 
 
 def free_port() -> int:

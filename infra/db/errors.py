@@ -15,11 +15,12 @@ class ConcurrencyConflict(Exception):
     def __init__(
         self, kind: str, id: object, expected: int | None = None, actual: int | None = None
     ) -> None:
-        versions = (
-            f" (you had version {expected}, it is now at version {actual})"
-            if expected is not None and actual is not None
-            else ""
-        )
+        if expected is not None and actual is not None:
+            versions = f" (you had version {expected}, it is now at version {actual})"
+        elif expected is not None:
+            versions = f" since version {expected}"
+        else:
+            versions = ""
         super().__init__(
             f"{kind} {id} was changed by someone else{versions}; reload it and try again"
         )

@@ -6,9 +6,10 @@ every UPDATE check the version it read, so two writers racing on one row cannot 
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -18,8 +19,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def entity_name(model: type) -> str:
+    """What players call a model's rows, for messages: its ``entity_label`` when it sets one,
+    else its class name in words without the "Row": ``HomebrewEntryRow`` -> "Homebrew entry"."""
+    explicit = getattr(model, "entity_label", None)
+    if explicit:
+        return str(explicit)
+    base = model.__name__.removesuffix("Row") or model.__name__
+    words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", base)
+    return " ".join([words[0], *(word.lower() for word in words[1:])]) if words else base
+
+
 class EntityMixin:
     """Mix into a service's declarative model classes."""
+
+    # How players know the entity ("Character"); derived from the class name when unset.
+    entity_label: ClassVar[str | None] = None
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     created_at: Mapped[datetime] = mapped_column(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -17,7 +17,8 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from infra.db.errors import ConcurrencyConflict, NotFound
-from infra.db.model import EntityMixin, utcnow
+from infra.db.model import EntityMixin, entity_name, utcnow
+from infra.db.unit_of_work import remember_guarded
 
 E = TypeVar("E", bound=EntityMixin)
 
@@ -54,7 +55,8 @@ class Repository(Generic[E]):
 
     @property
     def kind(self) -> str:
-        return self.model.__name__
+        """The entity as players know it, for messages ("Character", never "CharacterRow")."""
+        return entity_name(self.model)
 
     def select(self, *, including_deleted: bool = False) -> Select[E]:
         statement: Select[E] = select(self.model)
@@ -71,6 +73,28 @@ class Repository(Generic[E]):
         if entity is None:
             raise NotFound(self.kind, id)
         return entity
+
+    async def require_for_change(
+        self,
+        id: uuid.UUID,
+        expected_version: int | None,
+        *,
+        allowed: Callable[[E], bool] = lambda _: True,
+    ) -> E:
+        """The live row ``id``, about to be changed by a caller who read ``expected_version``.
+
+        ``NotFound`` when there is no such row or ``allowed`` refuses it (someone else's: its
+        existence is not revealed, so this comes before any version check). A row deleted
+        since the caller read it is a ``ConcurrencyConflict`` like any other change, not a
+        ``NotFound``: the caller's copy is stale, and nothing they did removed it.
+        """
+        row = await self.get(id, including_deleted=True)
+        if row is None or not allowed(row):
+            raise NotFound(self.kind, id)
+        self.check_version(row, expected_version)
+        if row.is_deleted:
+            raise NotFound(self.kind, id)
+        return row
 
     async def get_many(
         self, ids: Sequence[uuid.UUID], *, statement: Select[E] | None = None
@@ -112,8 +136,12 @@ class Repository(Generic[E]):
         )
 
     def check_version(self, entity: E, expected_version: int | None) -> None:
+        """The caller's ``expected_version`` against the row as read now. A writer that commits
+        between this check and our UPDATE is caught by the UPDATE itself (``version_id_col``),
+        and the unit of work reports that as the same conflict about this entity."""
         if expected_version is not None and entity.version != expected_version:
             raise ConcurrencyConflict(self.kind, entity.id, expected_version, entity.version)
+        remember_guarded(self.session, self.kind, entity.id, expected_version)
 
     async def soft_delete(self, entity: E, *, expected_version: int | None = None) -> E:
         self.check_version(entity, expected_version)

@@ -20,7 +20,7 @@ from subgraphs.campaign.combat_state import EncounterState
 from subgraphs.campaign.encounter_types import Encounter
 from subgraphs.campaign.models import CombatantKind
 from subgraphs.campaign.services import NotGameMaster
-from subgraphs.kit.context import ContextInfo, require_viewer
+from subgraphs.kit.context import ContextInfo, foreign_ids, require_caller, require_viewer
 from subgraphs.kit.errors import UserError, forbidden
 from subgraphs.kit.outcomes import Problem, Rejected, attempt, parse_id, parse_id_or_error
 
@@ -237,6 +237,8 @@ class EncounterMutation:
 
     @strawberry.mutation(description="Add a combatant; during the fight it joins the turn order.")
     async def add_combatant(self, info: ContextInfo, input: AddCombatantInput) -> EncounterPayload:
+        caller = require_caller(info)
+
         async def work(uow: UnitOfWork, user_id: uuid.UUID) -> EncounterState:
             ids = _ids(encounterId=input.encounter_id, characterId=input.character_id)
             new = encounters.NewCombatant(
@@ -251,7 +253,7 @@ class EncounterMutation:
                 hidden=input.hidden,
             )
             return await encounters.add_combatant(
-                uow, user_id, ids["encounterId"], input.expected_version, new
+                uow, foreign_ids(info), caller, ids["encounterId"], input.expected_version, new
             )
 
         return await _run(info, work, ON_ENCOUNTER)

@@ -17,9 +17,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
-from sqlalchemy.orm.exc import StaleDataError
-
-from infra.db.errors import ConcurrencyConflict, NotFound
+from infra.db.errors import NotFound
 from infra.db.model import utcnow
 from infra.db.unit_of_work import UnitOfWork
 from rules import combat_tracker as tracker
@@ -33,6 +31,7 @@ from subgraphs.campaign.repository import (
     MembershipRepository,
 )
 from subgraphs.campaign.services import as_game_master, as_member
+from subgraphs.kit.foreign_ids import Caller, ForeignIds, require_creature
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 from subgraphs.kit.text import check_single_line
@@ -132,6 +131,19 @@ async def watchers_of(
 # ------------------------------------------------------------------ changing
 
 
+async def _encounter_of_game_master(
+    uow: UnitOfWork, user_id: uuid.UUID, encounter_id: uuid.UUID
+) -> EncounterRow:
+    """The encounter, if ``user_id`` runs its campaign: ``NotGameMaster`` for its players,
+    ``NotFound`` for everybody else (as for an ID nobody created)."""
+    encounter = await EncounterRepository(uow.session).require(encounter_id)
+    try:
+        await as_game_master(uow, user_id, encounter.campaign_id)
+    except NotFound:
+        raise NotFound("Encounter", encounter_id) from None
+    return encounter
+
+
 Change = Callable[[UnitOfWork, EncounterRow, list[CombatantRow]], Awaitable[dict[str, object]]]
 
 
@@ -145,25 +157,18 @@ async def _change(
 ) -> EncounterState:
     """The frame of every change: authorize, check the version, change, snapshot, event."""
     async with uow:
-        encounter = await EncounterRepository(uow.session).require(encounter_id)
-        try:
-            await as_game_master(uow, user_id, encounter.campaign_id)
-        except NotFound:
-            raise NotFound("Encounter", encounter_id) from None
+        encounter = await _encounter_of_game_master(uow, user_id, encounter_id)
         EncounterRepository(uow.session).check_version(encounter, expected_version)
         if encounter.status == EncounterStatus.ENDED.value:
             raise Rejected(
                 Problem(("input", "encounterId"), "ENCOUNTER_ENDED", "This encounter is over.")
             )
         combatants = await CombatantRepository(uow.session).of_encounter(encounter.id)
-        try:
-            details = await change(uow, encounter, combatants)
-            encounter.updated_at = utcnow()  # the aggregate's version moves with every change
-            await uow.session.flush()
-        except StaleDataError:
-            # Another change of this encounter committed after our version check: its UPDATE
-            # moved the version our UPDATE expected, so ours matched no row.
-            raise ConcurrencyConflict("Encounter", encounter_id) from None
+        # Another change committing after our version check moves the version our UPDATE
+        # expects; the unit of work reports that as a conflict about this encounter.
+        details = await change(uow, encounter, combatants)
+        encounter.updated_at = utcnow()  # the aggregate's version moves with every change
+        await uow.session.flush()
         state = EncounterState.of(encounter, combatants)
         uow.emit(
             EVENT_PREFIX + kind,
@@ -268,14 +273,22 @@ def _check_new_combatant(new: NewCombatant) -> list[Problem]:
 
 async def add_combatant(
     uow: UnitOfWork,
-    user_id: uuid.UUID,
+    ids: ForeignIds,
+    caller: Caller,
     encounter_id: uuid.UUID,
     expected_version: int,
     new: NewCombatant,
 ) -> EncounterState:
+    """A player character must be a character of the campaign's party; a creature's stat
+    block (``creature_slug``), one the catalog has and the game master may read."""
     problems = _check_new_combatant(new)
     if problems:
         raise Rejected(*problems)
+    user_id = caller.user_id
+    if new.creature_slug is not None:
+        async with uow:  # only the game master gets to ask the catalog anything
+            await _encounter_of_game_master(uow, user_id, encounter_id)
+        await require_creature(ids, caller, new.creature_slug.strip(), ("input", "creatureSlug"))
 
     async def change(
         uow: UnitOfWork, encounter: EncounterRow, combatants: list[CombatantRow]

@@ -26,7 +26,13 @@ from subgraphs.campaign.encounter_schema import EncounterMutation, EncounterQuer
 from subgraphs.campaign.encounter_types import Encounter, campaign_encounters
 from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
-from subgraphs.kit.context import Context, ContextInfo, require_viewer
+from subgraphs.kit.context import (
+    Context,
+    ContextInfo,
+    foreign_ids,
+    require_caller,
+    require_viewer,
+)
 from subgraphs.kit.errors import UserError, forbidden
 from subgraphs.kit.federation import subgraph_schema
 from subgraphs.kit.loaders import grouped_loader, keyed_loader, uuid_or_none
@@ -318,12 +324,16 @@ class Mutation(EncounterMutation):
         "the campaign's ID may join: sharing the ID is the invitation."
     )
     async def join_campaign(self, info: ContextInfo, input: JoinCampaignInput) -> CampaignPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> CampaignRow:
             ids = _parse_ids(campaignId=input.campaign_id, characterId=input.character_id)
             return await services.join_campaign(
-                info.context.runtime.uow(), viewer.user_id, ids["campaignId"], ids["characterId"]
+                info.context.runtime.uow(),
+                foreign_ids(info),
+                caller,
+                ids["campaignId"],
+                ids["characterId"],
             )
 
         return _payload(*await _attempt(run(), id_path=("input", "campaignId")))

@@ -19,6 +19,7 @@ from infra.db.errors import NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.campaign.models import CampaignRole, CampaignRow, CampaignType, MembershipRow
 from subgraphs.campaign.repository import CampaignRepository, MembershipRepository
+from subgraphs.kit.foreign_ids import Caller, ForeignIds, require_own_character
 from subgraphs.kit.idempotency import check_idempotency_key, create_once
 from subgraphs.kit.outcomes import Problem, Rejected
 from subgraphs.kit.text import check_multi_line, check_single_line
@@ -133,33 +134,53 @@ async def create_campaign(
 
 
 async def as_member(
-    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    campaign_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
 ) -> tuple[CampaignRow, MembershipRow]:
-    campaign = await CampaignRepository(uow.session).require(campaign_id)
+    """The campaign and ``user_id``'s membership; ``NotFound`` for a non-member (the campaign's
+    existence is not revealed). With ``expected_version``, a campaign changed or deleted since
+    the caller read it is a ``ConcurrencyConflict``."""
     membership = await MembershipRepository(uow.session).active_of_user(campaign_id, user_id)
     if membership is None:
-        raise NotFound("Campaign", campaign_id)  # not a member: do not reveal that it exists
-    return campaign, membership
+        raise NotFound("Campaign", campaign_id)
+    campaigns = CampaignRepository(uow.session)
+    if expected_version is None:
+        return await campaigns.require(campaign_id), membership
+    return await campaigns.require_for_change(campaign_id, expected_version), membership
 
 
 async def as_game_master(
-    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID
+    uow: UnitOfWork,
+    user_id: uuid.UUID,
+    campaign_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
 ) -> CampaignRow:
-    campaign, _ = await as_member(uow, user_id, campaign_id)
+    campaign, _ = await as_member(uow, user_id, campaign_id, expected_version=expected_version)
     if campaign.game_master_id != user_id:
         raise NotGameMaster("Only the campaign's game master may do this.")
     return campaign
 
 
 async def join_campaign(
-    uow: UnitOfWork, user_id: uuid.UUID, campaign_id: uuid.UUID, character_id: uuid.UUID
+    uow: UnitOfWork,
+    ids: ForeignIds,
+    caller: Caller,
+    campaign_id: uuid.UUID,
+    character_id: uuid.UUID,
 ) -> CampaignRow:
-    """``user_id`` joins as a player, bringing ``character_id`` into the party.
+    """The caller joins as a player, bringing ``character_id`` into the party.
 
-    The character lives in the character service, which this service never calls. We record the
-    player's user ID next to the character ID; that the player owns the character is verified
-    through the router in a later step (an entity lookup of the character's owner), not here.
+    The character service owns characters: before the party (and so every member) can read
+    one, the character service itself must say, through the graph and to the caller, that the
+    character exists and is theirs (``require_own_character``). Someone else's character, a
+    deleted one and an ID nobody created are the same ``NOT_FOUND`` on ``characterId``.
     """
+    user_id = caller.user_id
+    await require_own_character(ids, caller, character_id, ("input", "characterId"))
     async with uow:
         campaign = await CampaignRepository(uow.session).get_locked(campaign_id)
         if campaign is None:
@@ -240,8 +261,9 @@ async def update_campaign(
     if problems:
         raise Rejected(*problems)
     async with uow:
-        campaign = await as_game_master(uow, user_id, changes.id)
-        CampaignRepository(uow.session).check_version(campaign, changes.expected_version)
+        campaign = await as_game_master(
+            uow, user_id, changes.id, expected_version=changes.expected_version
+        )
         if changes.name is not None:
             campaign.name = changes.name.strip()
         if changes.description is not None:
@@ -258,10 +280,10 @@ async def delete_campaign(
     """Soft-delete the campaign only: memberships stay as they are, so a restore loses nothing,
     and every read already ignores members of deleted campaigns."""
     async with uow:
-        campaign = await as_game_master(uow, user_id, campaign_id)
-        await CampaignRepository(uow.session).soft_delete(
-            campaign, expected_version=expected_version
+        campaign = await as_game_master(
+            uow, user_id, campaign_id, expected_version=expected_version
         )
+        await CampaignRepository(uow.session).soft_delete(campaign)
         uow.emit("campaign.deleted", campaign.id, _event_payload(campaign))
         await uow.commit()
         return campaign

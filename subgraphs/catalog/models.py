@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from infra.db.model import EntityMixin, OutboxMixin
+from subgraphs.kit.campaign_membership import CampaignMembershipMixin, ProcessedEventMixin
 
 
 class Base(DeclarativeBase):
@@ -367,31 +368,10 @@ class HomebrewEntryRow(EntityMixin, Base):
     idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
-class CampaignMembershipRow(EntityMixin, Base):
-    """The catalog's own copy of who takes part in which campaign, fed by campaign events.
-
-    The campaign service owns membership; the catalog keeps this projection so that a member can
-    read homebrew shared with their campaign (``subgraphs.catalog.membership`` maintains it).
-    One row per membership of the campaign service, keyed by ``membership_key``: a player's
-    membership ID, or the campaign's own ID for the game master, whose membership begins when
-    the campaign is created and ends only when it is deleted. Leaving or deleting soft-deletes.
-    """
-
-    __tablename__ = "campaign_memberships"
-
-    membership_key: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, unique=True)
-    campaign_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
-    role: Mapped[str] = mapped_column(String(20), nullable=False)  # GAME_MASTER | PLAYER
+class CampaignMembershipRow(CampaignMembershipMixin, Base):
+    """The catalog's own copy of who takes part in which campaign, fed by campaign events, so a
+    member can read homebrew shared with their campaign (``subgraphs.catalog.membership``)."""
 
 
-class ProcessedEventRow(EntityMixin, Base):
-    """An event a consumer group of the catalog has handled, recorded in the same transaction
-    as its effect, so a redelivered event is recognised even after a restart."""
-
-    __tablename__ = "processed_events"
-    __table_args__ = (UniqueConstraint("consumer_group", "event_id"),)
-
-    consumer_group: Mapped[str] = mapped_column(String(80), nullable=False)
-    event_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
-    event_type: Mapped[str] = mapped_column(String(120), nullable=False)
+class ProcessedEventRow(ProcessedEventMixin, Base):
+    """An event a consumer group of the catalog has handled."""

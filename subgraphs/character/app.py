@@ -8,6 +8,7 @@ from starlette.applications import Starlette
 
 from auth.tokens import TokenVerifier
 from infra.config import Settings
+from subgraphs.character.membership import PROJECTION
 from subgraphs.character.models import OutboxEvent
 from subgraphs.character.schema import schema
 from subgraphs.character.sheet.derivation import SheetCache
@@ -20,4 +21,5 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def build(settings: Settings, verifier: TokenVerifier | None = None) -> Starlette:
     runtime = build_runtime(NAME, OutboxEvent, MIGRATIONS, settings, verifier, sheets=SheetCache())
-    return create_app(schema, runtime)
+    # Campaign roles decide who reads a character: a projection of the campaign's events.
+    return create_app(schema, runtime, consumers=[PROJECTION.consume])

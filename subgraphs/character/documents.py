@@ -18,16 +18,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from rules.classes import CLASSES
 from rules.errors import RuleError, SheetParseError
 from rules.parse import parse_sheet
 from rules.serialize import sheet_to_dict
 from rules.sheet import Sheet
+from rules.species import SPECIES, species_info
+from rules.subclasses import subclass_info
 from rules.validation import validate
 from subgraphs.kit.outcomes import Problem, Rejected
+from subgraphs.kit.text import check_multi_line, check_single_line
 
 MAX_NAME = 120  # the width of the name column
 MAX_DOCUMENT_BYTES = 256 * 1024  # a level-20 sheet with a full pack is about 10 KB
@@ -68,33 +72,82 @@ def as_problem(error: RuleError, at: tuple[str, ...]) -> Problem:
 
 
 def rule_errors(data: object) -> tuple[Sheet | None, list[RuleError]]:
-    """Parse and validate: the sheet (when it parses) and every problem, parse problems first."""
+    """Parse and validate: the sheet (when it parses) and every problem, parse problems first.
+    Text a person typed must be plain text (the kit's text rules) wherever it is."""
+    typed = list(_text_errors(data, ""))
     try:
         sheet = parse_sheet(data)
     except SheetParseError as exc:
-        return None, list(exc.errors)
-    return sheet, validate(sheet) + _service_limits(sheet)
+        return None, list(exc.errors) + typed
+    return sheet, validate(sheet) + _service_rules(sheet) + typed
 
 
-def _service_limits(sheet: Sheet) -> list[RuleError]:
-    """What this service cannot store although the rules would allow it."""
+def _text_errors(value: object, path: str) -> Iterator[RuleError]:
+    """Every string of the document, judged by the kit's rules: one line, except notes."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _text_errors(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _text_errors(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        segments = rule_path(path)
+        check = check_multi_line if segments[-1:] == ("notes",) else check_single_line
+        for problem in check(value, segments):
+            yield RuleError(path, problem.code.lower(), problem.message)
+
+
+def _service_rules(sheet: Sheet) -> list[RuleError]:
+    """What this service refuses although ``rules.validate`` lets it pass: a name wider than its
+    column, and a species or subclass the rules engine does not know (its numbers would be
+    silently wrong: no traits, no subclass features)."""
+    errors = []
     if len(sheet.identity.name) > MAX_NAME:
-        return [
+        errors.append(
             RuleError("identity.name", "name_too_long", f"Names are at most {MAX_NAME} characters.")
-        ]
-    return []
+        )
+    if species_info(sheet.identity.species) is None:
+        known = ", ".join(sorted(SPECIES))
+        errors.append(
+            RuleError(
+                "identity.species",
+                "unknown_species",
+                f"'{sheet.identity.species}' is not a species the rules know ({known}).",
+            )
+        )
+    for index, entry in enumerate(sheet.classes):
+        info = CLASSES[entry.class_id]
+        if entry.subclass and not (
+            subclass_info(entry.subclass) or entry.subclass in info.third_caster_subclasses
+        ):
+            errors.append(
+                RuleError(
+                    f"classes[{index}].subclass",
+                    "unknown_subclass",
+                    f"'{entry.subclass}' is not a {info.name} subclass the rules know.",
+                )
+            )
+    return errors
+
+
+def size_error(data: object) -> RuleError | None:
+    """Why ``data`` is too big (or too odd) to judge at all, if it is."""
+    try:
+        size = len(json.dumps(data))
+    except (ValueError, TypeError, RecursionError):
+        return RuleError("", "document_invalid", "The document is not plain JSON.")
+    if size > MAX_DOCUMENT_BYTES:
+        return RuleError(
+            "", "document_too_large", f"A document is at most {MAX_DOCUMENT_BYTES} bytes."
+        )
+    return None
 
 
 def check_document(data: object, at: tuple[str, ...] = ("input", "document")) -> CheckedDocument:
     """The legal, canonical form of ``data``, or ``Rejected`` naming every problem under ``at``."""
-    try:
-        size = len(json.dumps(data))
-    except (ValueError, TypeError, RecursionError):
-        raise Rejected(Problem(at, "DOCUMENT_INVALID", "The document is not plain JSON.")) from None
-    if size > MAX_DOCUMENT_BYTES:
-        raise Rejected(
-            Problem(at, "DOCUMENT_TOO_LARGE", f"A document is at most {MAX_DOCUMENT_BYTES} bytes.")
-        )
+    too_big = size_error(data)
+    if too_big is not None:
+        raise Rejected(as_problem(too_big, at))
     sheet, errors = rule_errors(data)
     if errors or sheet is None:
         raise Rejected(*(as_problem(error, at) for error in errors))

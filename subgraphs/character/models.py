@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from infra.db.model import EntityMixin, OutboxMixin
+from subgraphs.kit.campaign_membership import CampaignMembershipMixin, ProcessedEventMixin
 
 
 class Base(DeclarativeBase):
@@ -35,6 +36,15 @@ class CharacterRow(EntityMixin, Base):
     visibility: Mapped[str] = mapped_column(String(16), nullable=False, default="PRIVATE")
     idempotency_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
     document: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+
+
+class CampaignMembershipRow(CampaignMembershipMixin, Base):
+    """Who takes part in which campaign with which character, copied from campaign events, so
+    a campaign's game master and players may read what they may (``access``)."""
+
+
+class ProcessedEventRow(ProcessedEventMixin, Base):
+    """An event a consumer group of the character service has handled."""
 
 
 class OutboxEvent(OutboxMixin, Base):

@@ -17,13 +17,15 @@ import strawberry
 from strawberry.scalars import JSON
 
 from rules.errors import RuleError
-from subgraphs.character.access import Access, access_of, require_access, viewer_id
+from subgraphs.character import stitching
+from subgraphs.character.access import Access, access_to, require_access
 from subgraphs.character.documents import rule_path, starting_class, stored_problems
 from subgraphs.character.models import CharacterRow
-from subgraphs.character.references import CharacterClass
+from subgraphs.character.references import Background, CharacterClass, Lineage, Species
 from subgraphs.character.repository import CharacterRepository
 from subgraphs.character.sheet.derivation import SheetCache
 from subgraphs.character.sheet.types import CharacterSheet
+from subgraphs.character.stitching import CharacterClassLevel, CharacterFeat, InventoryItem
 from subgraphs.kit.context import ContextInfo
 from subgraphs.kit.errors import UserError
 from subgraphs.kit.loaders import load_entity
@@ -85,6 +87,38 @@ class Character:
         class_id = starting_class(self.base)
         return None if class_id is None else CharacterClass.of(class_id)
 
+    @strawberry.field(description="The species in the catalog.")
+    def species(self) -> Species | None:
+        return stitching.species(self.base)
+
+    @strawberry.field(description="The species' lineage in the catalog (High Elf, Red Dragon...).")
+    def lineage(self) -> Lineage | None:
+        return stitching.lineage(self.base)
+
+    @strawberry.field(description="Every class with its level and subclass, starting class first.")
+    def classes(self) -> list[CharacterClassLevel]:
+        return stitching.class_levels(self.base)
+
+    @strawberry.field(description="The background in the catalog. Needs sheet access.")
+    def background(self) -> Background | None:
+        require_access(self.access, Access.SHEET, "background")
+        return stitching.background(self.base)
+
+    @strawberry.field(
+        description="Every feat (background, improvements, others) with its catalog entry. Needs "
+        "sheet access."
+    )
+    def feats(self) -> list[CharacterFeat]:
+        require_access(self.access, Access.SHEET, "feats")
+        return stitching.feats(self.base)
+
+    @strawberry.field(
+        description="What the character carries, each with its catalog entry. Needs sheet access."
+    )
+    def inventory(self) -> list[InventoryItem]:
+        require_access(self.access, Access.SHEET, "inventory")
+        return stitching.inventory(self.base)
+
     @strawberry.field(description="The player who owns the character.")
     def owner(self) -> User:
         return User.of(self.owner_id)
@@ -137,15 +171,12 @@ class Character:
 
     @classmethod
     async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Character | None:
+        # Another subgraph's reference (a campaign's party, a combatant, a portrait) gives no
+        # right of its own: the same policy as every read decides, and absent means null.
         row = await load_entity(info.context, CharacterRepository, id)
         if row is None:
             return None
-        viewer = viewer_id(info)
-        access = access_of(viewer, row)
-        if access is Access.NONE and viewer is not None:
-            # Another subgraph holds a reference it has already authorized (a campaign's party):
-            # a signed-in viewer may read the character's public face.
-            access = Access.FACE
+        access = await access_to(info, row)
         return None if access is Access.NONE else cls.from_row(row, access)
 
 

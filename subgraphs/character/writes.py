@@ -9,10 +9,14 @@ History (a commit with a JSON Patch per change) belongs here too, so no write ca
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
-from infra.db.errors import NotFound
+from sqlalchemy.orm.exc import StaleDataError
+
+from infra.db.errors import ConcurrencyConflict, NotFound
 from infra.db.unit_of_work import UnitOfWork
 from subgraphs.character.documents import CheckedDocument
 from subgraphs.character.models import CharacterRow
@@ -51,9 +55,22 @@ def store(row: CharacterRow, checked: CheckedDocument) -> None:
     row.level = checked.level
 
 
+@contextlib.asynccontextmanager
+async def stale_is_conflict(row: CharacterRow) -> AsyncIterator[None]:
+    """Another writer committed ``row``'s version between our read and our flush, so the
+    database's version check refused the UPDATE: the same answer as a stale
+    ``expected_version``, never an internal error."""
+    id = row.id  # read before the flush: a failed flush leaves the row unreadable
+    try:
+        yield
+    except StaleDataError:
+        raise ConcurrencyConflict("Character", id) from None
+
+
 async def save(uow: UnitOfWork, row: CharacterRow, change: str) -> CharacterRow:
     """Flush ``row`` (new version), record ``character.<change>`` and commit."""
-    await uow.session.flush()
+    async with stale_is_conflict(row):
+        await uow.session.flush()
     uow.emit(f"character.{change}", row.id, event_payload(row))
     await uow.commit()
     return row

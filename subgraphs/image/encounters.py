@@ -25,8 +25,9 @@ from subgraphs.image.models import AssetKind, AssetRow, AssetVersionRow, Operati
 from subgraphs.image.offline.canvas import encode_png
 from subgraphs.image.offline.encounter import SQUARES, Figure, Placement, draw_encounter
 from subgraphs.image.repository import AssetRepository, VersionRepository
-from subgraphs.image.services import Caller, ImagePorts
+from subgraphs.image.services import ImagePorts
 from subgraphs.image.store import Picture, new_version, save_version
+from subgraphs.kit.foreign_ids import Caller
 from subgraphs.kit.outcomes import Problem, Rejected
 
 RENDERER = "offline"

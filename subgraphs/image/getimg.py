@@ -2,7 +2,7 @@
 
 Configured by ``GETIMG_API_KEY`` (and ``GETIMG_BASE_URL``, for a proxy or a test server). Each
 call has a timeout; timeouts, connection failures, 429 and 5xx answers are retried with
-exponential backoff (stamina), honouring ``Retry-After``; other refusals (a bad prompt, no
+exponential backoff (tenacity), honouring ``Retry-After``; other refusals (a bad prompt, no
 credit) fail at once. ``WithFallback`` puts it in front of the offline generator: kinds that
 must match the game's data exactly are always drawn offline, and any provider failure falls
 back to offline drawing, recorded as such on the version (``generator: offline``).
@@ -17,12 +17,20 @@ import binascii
 import io
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import stamina
 from PIL import Image
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_after_delay,
+    wait_exponential,
+)
 
 from subgraphs.image.generator import (
     GeneratedImage,
@@ -55,11 +63,25 @@ class RetryableError(ImageGenerationFailed):
         self.retry_after = retry_after
 
 
-def _backoff(exc: BaseException) -> bool | float:
-    """stamina's hook: retry ``RetryableError`` (after ``Retry-After`` when the API sent one)."""
-    if isinstance(exc, RetryableError):
-        return exc.retry_after if exc.retry_after is not None else True
-    return False
+@dataclass(frozen=True)
+class Retries:
+    attempts: int = 3
+    wait_initial: float = 0.5
+    wait_max: float = 8.0
+    total_timeout: float = 120.0
+
+
+def _wait(retries: Retries) -> Callable[[RetryCallState], float]:
+    """Exponential backoff, or the ``Retry-After`` the API sent when it sent one."""
+    exponential = wait_exponential(multiplier=retries.wait_initial, max=retries.wait_max)
+
+    def wait(state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(failure, RetryableError) and failure.retry_after is not None:
+            return failure.retry_after
+        return float(exponential(state))
+
+    return wait
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -79,14 +101,6 @@ def _error_message(response: httpx.Response) -> str:
     except ValueError:
         pass
     return f"HTTP {response.status_code}"
-
-
-@dataclass(frozen=True)
-class Retries:
-    attempts: int = 3
-    wait_initial: float = 0.5
-    wait_max: float = 8.0
-    total_timeout: float = 120.0
 
 
 class GetImgGenerator:
@@ -149,17 +163,14 @@ class GetImgGenerator:
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         retries = self.retries
-        async for attempt in stamina.retry_context(
-            on=_backoff,
-            attempts=retries.attempts,
-            timeout=retries.total_timeout,
-            wait_initial=retries.wait_initial,
-            wait_max=retries.wait_max,
-            name="getimg",
-        ):
-            with attempt:
-                return await self._send(path, body)
-        raise AssertionError("unreachable: stamina re-raises the last failure")
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(RetryableError),
+            stop=stop_after_attempt(retries.attempts) | stop_after_delay(retries.total_timeout),
+            wait=_wait(retries),
+            reraise=True,  # the last failure, as it was
+        )
+        answer: dict[str, Any] = await retrying(self._send, path, body)
+        return answer
 
     def _image(self, answer: dict[str, Any], description: str) -> GeneratedImage:
         encoded = answer.get("image")

@@ -18,7 +18,7 @@ from subgraphs.image import layout as layouts
 from subgraphs.image import services
 from subgraphs.image.models import AssetRow, AssetVersionRow
 from subgraphs.image.repository import AssetRepository, VersionRepository
-from subgraphs.kit.context import Context, ContextInfo, Viewer, require_viewer
+from subgraphs.kit.context import Context, ContextInfo, require_viewer
 from subgraphs.kit.errors import ErrorCode, graphql_error
 from subgraphs.kit.loaders import keyed_loader, uuid_or_none
 from subgraphs.kit.references import User
@@ -33,10 +33,6 @@ def image_ports(info: ContextInfo) -> services.ImagePorts:
 def asset_base(info: ContextInfo) -> str:
     base: str = info.context.runtime.ports["asset_base_url"]
     return base
-
-
-def caller(viewer: Viewer) -> services.Caller:
-    return services.Caller(user_id=viewer.user_id, token=viewer.token)
 
 
 @strawberry.enum(description="What an image is for.")

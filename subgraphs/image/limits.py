@@ -6,6 +6,7 @@ production, so all replicas count together; the in-process cache in the embedded
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 import uuid
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from infra.cache.port import Cache
+
+log = logging.getLogger("dndcreator.image.limits")
 
 LIMIT_PER_MINUTE = 10
 WINDOW_SECONDS = 60
@@ -36,6 +39,10 @@ class ImageRateLimit:
         """Count one generation for ``user_id``, or raise ``RateLimited`` past the limit."""
         now = self.clock()
         window = int(now // self.window)
-        used = await self.cache.incr(f"{self.prefix}{user_id}:{window}", ttl=self.window * 2)
+        try:
+            used = await self.cache.incr(f"{self.prefix}{user_id}:{window}", ttl=self.window * 2)
+        except Exception as exc:  # a cache outage must not stop every image: let it pass
+            log.warning("image rate limit not checked, the cache is unavailable: %r", exc)
+            return
         if used > self.limit:
             raise RateLimited(self.limit, max(1, math.ceil((window + 1) * self.window - now)))

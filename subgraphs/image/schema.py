@@ -28,13 +28,12 @@ from subgraphs.image.graphql_types import (
     AssetKind,
     Character,
     asset_base,
-    caller,
     image_ports,
     present_page,
 )
 from subgraphs.image.models import AssetRow, Operation
 from subgraphs.image.repository import AssetRepository, VersionRepository
-from subgraphs.kit.context import ContextInfo, require_viewer
+from subgraphs.kit.context import ContextInfo, foreign_ids, require_caller
 from subgraphs.kit.federation import subgraph_schema
 from subgraphs.kit.outcomes import attempt, parse_id, parse_id_or_error
 from subgraphs.kit.references import User
@@ -53,7 +52,7 @@ class EncounterMutation:
     async def render_encounter(
         self, info: ContextInfo, input: RenderEncounterInput
     ) -> RenderEncounterPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> encounters.Rendered:
             map_id = (
@@ -64,7 +63,7 @@ class EncounterMutation:
             return await encounters.render_encounter(
                 info.context.runtime.uow(),
                 image_ports(info),
-                caller(viewer),
+                caller,
                 parse_id(input.encounter_id, "input", "encounterId"),
                 map_id,
             )
@@ -103,11 +102,11 @@ class Query:
         )
     )
     async def asset(self, info: ContextInfo, id: strawberry.ID) -> Asset | None:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
         key = parse_id_or_error(id, "id")
         async with info.context.runtime.sessions() as session:
             row = await AssetRepository(session).get(key)
-        if row is None or (row.owner_id != viewer.user_id and not row.shared):
+        if row is None or (row.owner_id != caller.user_id and not row.shared):
             return None
         return await Asset.load(info, row)
 
@@ -119,13 +118,13 @@ class Query:
         after: str | None = None,
         kind: AssetKind | None = None,
     ) -> Connection[Asset]:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
         wanted = None if kind is None else models.AssetKind(kind.name)
         rows = await paged_connection(
             info.context.runtime,
             first,
             lambda session: AssetRepository(session).page_of_kind(
-                viewer.user_id, wanted, first, after
+                caller.user_id, wanted, first, after
             ),
             lambda row: row,
         )
@@ -150,7 +149,7 @@ class Mutation(EncounterMutation):
     async def generate_portrait(
         self, info: ContextInfo, input: GeneratePortraitInput
     ) -> AssetPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> services.Generated:
             request = services.GenerateRequest(
@@ -161,7 +160,7 @@ class Mutation(EncounterMutation):
                 idempotency_key=input.idempotency_key,
             )
             return await services.generate_image(
-                info.context.runtime.uow(), image_ports(info), caller(viewer), request
+                info.context.runtime.uow(), image_ports(info), foreign_ids(info), caller, request
             )
 
         return await payload_of(info, await attempt(run()))
@@ -173,13 +172,14 @@ class Mutation(EncounterMutation):
         )
     )
     async def generate_image(self, info: ContextInfo, input: GenerateImageInput) -> AssetPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> services.Generated:
             return await services.generate_image(
                 info.context.runtime.uow(),
                 image_ports(info),
-                caller(viewer),
+                foreign_ids(info),
+                caller,
                 generate_request(input),
             )
 
@@ -230,7 +230,7 @@ class Mutation(EncounterMutation):
         )
     )
     async def upload_asset(self, info: ContextInfo, input: UploadAssetInput) -> AssetPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> AssetRow:
             character_id = (
@@ -247,7 +247,7 @@ class Mutation(EncounterMutation):
                 idempotency_key=input.idempotency_key,
             )
             return await services.upload_asset(
-                info.context.runtime.uow(), image_ports(info), viewer.user_id, upload
+                info.context.runtime.uow(), image_ports(info), foreign_ids(info), caller, upload
             )
 
         return await payload_of(info, await attempt(run()))
@@ -259,13 +259,13 @@ class Mutation(EncounterMutation):
         )
     )
     async def delete_asset(self, info: ContextInfo, input: AssetVersionInput) -> AssetPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> AssetRow:
             return await services.delete_asset(
                 info.context.runtime.uow(),
                 image_ports(info).storage,
-                viewer.user_id,
+                caller.user_id,
                 parse_id(input.id, "input", "id"),
                 input.expected_version,
             )
@@ -282,13 +282,13 @@ class Mutation(EncounterMutation):
         description="Bring back an asset you deleted, while its files are still in the trash."
     )
     async def restore_asset(self, info: ContextInfo, input: AssetVersionInput) -> AssetPayload:
-        viewer = require_viewer(info)
+        caller = require_caller(info)
 
         async def run() -> AssetRow:
             return await services.restore_asset(
                 info.context.runtime.uow(),
                 image_ports(info).storage,
-                viewer.user_id,
+                caller.user_id,
                 parse_id(input.id, "input", "id"),
                 input.expected_version,
             )
@@ -303,7 +303,7 @@ async def _revise(
     operation: Operation,
     **options: Any,
 ) -> AssetPayload:
-    viewer = require_viewer(info)
+    caller = require_caller(info)
 
     async def run() -> AssetRow:
         revision = services.Revision(
@@ -313,7 +313,7 @@ async def _revise(
             **options,
         )
         return await services.revise(
-            info.context.runtime.uow(), image_ports(info), caller(viewer), revision
+            info.context.runtime.uow(), image_ports(info), caller, revision
         )
 
     return await payload_of(info, await attempt(run()))

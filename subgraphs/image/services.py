@@ -11,7 +11,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Awaitable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from infra.db.errors import ConcurrencyConflict, NotFound
 from infra.db.unit_of_work import UnitOfWork
@@ -57,7 +57,8 @@ from subgraphs.image.store import (
     trash_objects,
     untrash_objects,
 )
-from subgraphs.kit.idempotency import check_idempotency_key, create_once
+from subgraphs.kit.foreign_ids import Caller, ForeignIds, require_own_character
+from subgraphs.kit.idempotency import check_idempotency_key, create_once, earlier_result
 from subgraphs.kit.outcomes import Problem, Rejected
 
 log = logging.getLogger("dndcreator.image")
@@ -76,12 +77,6 @@ class ImagePorts:
     generator: ImageGenerator
     domain: DomainReader
     rate_limit: ImageRateLimit
-
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: uuid.UUID
-    token: str = field(default="", repr=False)  # to read other domains as the caller
 
 
 @dataclass(frozen=True)
@@ -354,8 +349,17 @@ def _version_fields(
 # -- use cases ------------------------------------------------------------------------------
 
 
+async def _require_character(
+    ids: ForeignIds, caller: Caller, character_id: uuid.UUID | None
+) -> None:
+    """A picture may belong only to a live character of the caller's own: the character service
+    says so through the graph (``subgraphs.kit.foreign_ids``)."""
+    if character_id is not None:
+        await require_own_character(ids, caller, character_id, ("input", "characterId"))
+
+
 async def generate_image(
-    uow: UnitOfWork, ports: ImagePorts, caller: Caller, request: GenerateRequest
+    uow: UnitOfWork, ports: ImagePorts, ids: ForeignIds, caller: Caller, request: GenerateRequest
 ) -> Generated:
     request = _normalised(request)
     problems = _check_request(request)
@@ -368,10 +372,13 @@ async def generate_image(
             )
         if found is not None:
             return Generated(found, reused=True)
-    if request.kind is AssetKind.PORTRAIT:
-        existing = await _portrait_of(uow, caller.user_id, request)
-        if existing is not None:
-            return Generated(existing)
+    # A retry gets what its first attempt made, without checks or quota.
+    earlier = await earlier_result(uow, AssetRepository, caller.user_id, request.idempotency_key)
+    if earlier is None and request.kind is AssetKind.PORTRAIT:
+        earlier = await _portrait_of(uow, caller.user_id, request)
+    if earlier is not None:
+        return Generated(earlier)
+    await _require_character(ids, caller, request.character_id)
     await _take_quota(ports, caller)
     return Generated(
         await create_once(
@@ -598,8 +605,9 @@ async def revise(
 
 
 async def upload_asset(
-    uow: UnitOfWork, ports: ImagePorts, owner_id: uuid.UUID, upload: Upload
+    uow: UnitOfWork, ports: ImagePorts, ids: ForeignIds, caller: Caller, upload: Upload
 ) -> AssetRow:
+    owner_id = caller.user_id
     content_type = checks.normalise_content_type(upload.content_type)
     problems = check_idempotency_key(upload.idempotency_key) + checks.check_alt_text(
         upload.alt_text
@@ -650,6 +658,8 @@ async def upload_asset(
     picture = Picture(cleaned, facts.content_type, facts.width, facts.height)
 
     async def save() -> AssetRow:
+        # Checked when the asset is made, not on a retry that returns the one already made.
+        await _require_character(ids, caller, upload.character_id)
         saved, _ = await save_version(uow, ports.storage, asset, version, picture, new_asset=True)
         return saved
 

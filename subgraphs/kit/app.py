@@ -44,7 +44,7 @@ class SubgraphGraphQL(GraphQL[Context, None]):
             claims = await self.runtime.verifier.verify(token)
         except InvalidToken as exc:
             return Context(self.runtime, auth_error=exc)
-        return Context(self.runtime, viewer=Viewer.from_claims(claims, token))
+        return Context(self.runtime, viewer=Viewer.from_claims(claims), token=token)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         if isinstance(request, WebSocket):

@@ -17,6 +17,8 @@ from strawberry.types import Info
 
 from auth.tokens import Claims, InvalidToken
 from subgraphs.kit.errors import ErrorCode, forbidden, graphql_error, unauthenticated
+from subgraphs.kit.foreign_ids import PORT as FOREIGN_IDS
+from subgraphs.kit.foreign_ids import Caller, ForeignIds
 from subgraphs.kit.runtime import Runtime
 
 K = TypeVar("K", bound=Hashable)
@@ -56,10 +58,13 @@ class Context:
         runtime: Runtime,
         viewer: Viewer | None = None,
         auth_error: InvalidToken | None = None,
+        token: str | None = None,
     ) -> None:
         self.runtime = runtime
         self.viewer = viewer
         self.auth_error = auth_error
+        # The verified bearer token itself, so checks can ask the router as this caller.
+        self.token = token
         self.connection_params: dict[str, Any] | None = None  # set for WebSocket connections
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
 
@@ -83,3 +88,14 @@ def require_viewer(info: ContextInfo) -> Viewer:
     if context.viewer is None:
         raise unauthenticated()
     return context.viewer
+
+
+def require_caller(info: ContextInfo) -> Caller:
+    """The signed-in user with their token, for use cases that check foreign IDs as them."""
+    viewer = require_viewer(info)
+    return Caller(viewer.user_id, info.context.token or "")
+
+
+def foreign_ids(info: ContextInfo) -> ForeignIds:
+    ids: ForeignIds = info.context.runtime.ports[FOREIGN_IDS]
+    return ids

@@ -1,9 +1,10 @@
 """Turning a use case's expected failures into a mutation payload's ``userErrors``.
 
 Use cases raise ``Rejected`` (with one ``Problem`` per bad input), ``NotFound`` or
-``ConcurrencyConflict``; they never import GraphQL. ``attempt`` runs one and hands the resolver
-either the result or the user errors, and the transaction has been rolled back in the latter case,
-so bad input changes nothing.
+``ConcurrencyConflict``; they never import GraphQL. ``Unavailable`` (a dependency could not
+answer) is no fault of the input: it becomes a SERVICE_UNAVAILABLE GraphQL error. ``attempt``
+runs one and hands the resolver either the result or the user errors, and the transaction has
+been rolled back in the latter case, so bad input changes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class Problem:
     path: tuple[str, ...]
     code: str
     message: str
+
+
+class Unavailable(Exception):
+    """Something the use case must ask first could not answer (the router, another service):
+    nothing was changed. The message is safe to show."""
 
 
 class Rejected(Exception):
@@ -71,3 +77,5 @@ async def attempt(
         return None, [
             UserError(path=["input", "expectedVersion"], code="VERSION_CONFLICT", message=str(exc))
         ]
+    except Unavailable as exc:
+        raise graphql_error(ErrorCode.SERVICE_UNAVAILABLE, str(exc)) from None

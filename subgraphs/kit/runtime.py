@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from infra.config import Settings, database_url
 from infra.db.engine import create_engine, session_factory
 from infra.db.model import OutboxMixin
 from infra.db.unit_of_work import UnitOfWork
+from subgraphs.kit.foreign_ids import PORT as FOREIGN_IDS
+from subgraphs.kit.foreign_ids import ForeignIds
 
 
 @dataclass
@@ -52,14 +55,17 @@ class Runtime:
         return UnitOfWork(self.sessions, self.outbox_model)
 
 
-_process_buses: dict[str | None, EventBus] = {}
+_process_buses: dict[tuple[str | None, int], EventBus] = {}
 
 
 def process_event_bus(redis_url: str | None) -> EventBus:
-    """One bus per process and URL: in the embedded stack all services share the in-process bus."""
-    if redis_url not in _process_buses:
-        _process_buses[redis_url] = create_event_bus(redis_url)
-    return _process_buses[redis_url]
+    """One bus per URL for the services a thread builds: in the embedded stack (one thread)
+    all services share the in-process bus. A second thread with an event loop of its own (a
+    test's background graph) gets buses of its own, since asyncio objects serve one loop."""
+    key = (redis_url, threading.get_ident())
+    if key not in _process_buses:
+        _process_buses[key] = create_event_bus(redis_url)
+    return _process_buses[key]
 
 
 def build_runtime(
@@ -78,5 +84,10 @@ def build_runtime(
         migrations,
         # Each request carries the caller's token again; one signature check per token suffices.
         verifier or CachedVerifier(JwksVerifier(settings.jwks_url)),
-        **{"bus": process_event_bus(settings.redis_url), **ports},
+        **{
+            "bus": process_event_bus(settings.redis_url),
+            # How use cases check the IDs of other services' entities: through the router.
+            FOREIGN_IDS: ForeignIds(settings.router_url),
+            **ports,
+        },
     )

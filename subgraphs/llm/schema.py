@@ -2,184 +2,127 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from enum import Enum
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 
 from subgraphs.kit.context import ContextInfo, require_viewer
-from subgraphs.kit.errors import UserError
+from subgraphs.kit.errors import ErrorCode, graphql_error
 from subgraphs.kit.federation import subgraph_schema
-from subgraphs.kit.loaders import load_entity
 from subgraphs.kit.outcomes import attempt, parse_id_or_error
 from subgraphs.kit.references import User
 from subgraphs.kit.relay import Connection, paged_connection
-from subgraphs.llm import models, services
-from subgraphs.llm.catalog import CatalogLookup, ConsideredEntry
-from subgraphs.llm.generator import TextGenerator
-from subgraphs.llm.models import GenerationRow
-from subgraphs.llm.repository import GenerationRepository
-
-
-def text_generator(info: ContextInfo) -> TextGenerator:
-    generator: TextGenerator = info.context.runtime.ports["text_generator"]
-    return generator
-
-
-def catalog_lookup(info: ContextInfo) -> CatalogLookup:
-    lookup: CatalogLookup = info.context.runtime.ports["catalog"]
-    return lookup
-
-
-@strawberry.enum(description="What generated text is for.")
-class GenerationPurpose(Enum):
-    GENERAL = strawberry.enum_value("GENERAL", description="Anything.")
-    CHARACTER_CONCEPT = strawberry.enum_value(
-        "CHARACTER_CONCEPT", description="The idea of a character."
-    )
-    BACKSTORY = strawberry.enum_value("BACKSTORY", description="A character's history.")
-    NPC = strawberry.enum_value("NPC", description="A non-player character.")
-    LOCATION = strawberry.enum_value("LOCATION", description="A place.")
-    ITEM = strawberry.enum_value("ITEM", description="An object, magical or not.")
-
-
-@strawberry.enum(description="How a generation ended.")
-class GenerationStatus(Enum):
-    COMPLETED = strawberry.enum_value("COMPLETED", description="The generator finished.")
-    TRUNCATED = strawberry.enum_value(
-        "TRUNCATED", description="The generator stopped at the token limit; the text is cut off."
-    )
-
-
-@strawberry.enum(description="Whether the catalog was asked what already exists before generating.")
-class CatalogConsultationStatus(Enum):
-    CONSULTED = strawberry.enum_value(
-        "CONSULTED", description="The catalog answered; `entries` is what it offered (maybe none)."
-    )
-    NOT_CONSULTED = strawberry.enum_value(
-        "NOT_CONSULTED",
-        description="No router is configured for the llm service (or the text predates the "
-        "lookup): the catalog was not asked.",
-    )
-    UNAVAILABLE = strawberry.enum_value(
-        "UNAVAILABLE",
-        description="The catalog could not be reached; the text was generated without it.",
-    )
-
-
-@strawberry.type(description="An existing catalog entry that fits the prompt.")
-class ConsideredCatalogEntry:
-    kind: str = strawberry.field(description='The kind of entry, e.g. "spell" or "class".')
-    slug: str = strawberry.field(description='Its stable key, e.g. "class/monk".')
-    name: str = strawberry.field(description="Its name.")
-    score: float = strawberry.field(description="How well it fits the prompt, 0 to 1.")
-
-    @classmethod
-    def from_stored(cls, value: dict[str, Any]) -> ConsideredCatalogEntry:
-        entry = ConsideredEntry.from_json(value)
-        return cls(kind=entry.kind, slug=entry.slug, name=entry.name, score=entry.score)
-
-
-@strawberry.type(
-    description="Reuse first: what the catalog (asked through the router) offered for the prompt "
-    "before anything was generated."
+from subgraphs.llm import models, orders, services, usage
+from subgraphs.llm.builds.service import BuildRequest, build_from_concept
+from subgraphs.llm.generator import Priority
+from subgraphs.llm.graphql_types import (
+    BackstoryInput,
+    BuildConstraintsInput,
+    BuildFromConceptInput,
+    BuildProposal,
+    BuildProposalsPayload,
+    DescriptionInput,
+    GenerateInput,
+    Generation,
+    GenerationChunk,
+    GenerationPayload,
+    GenerationPurpose,
+    GenerationThread,
+    NarrationInput,
+    NpcDialogueInput,
+    PlotOutlineInput,
+    RefineInput,
+    StoryHooksInput,
+    TokenUsage,
+    UsageEntry,
 )
-class CatalogConsultation:
-    status: CatalogConsultationStatus = strawberry.field(
-        description="Whether the catalog was asked, and whether it answered."
-    )
-    entries: list[ConsideredCatalogEntry] = strawberry.field(
-        description="The entries that fit best, best first (at most 10); empty unless CONSULTED."
-    )
+from subgraphs.llm.limits import RateLimited
+from subgraphs.llm.models import GenerationRow, GenerationStatus
+from subgraphs.llm.pipeline import Generating, QuotaExceeded
+from subgraphs.llm.repository import GenerationRepository
+from subgraphs.llm.services import Order
 
 
-@strawberry.federation.type(keys=["id"], description="A piece of generated text and its origin.")
-class Generation:
-    id: strawberry.ID = strawberry.field(description="The generation's ID.")
-    prompt: str = strawberry.field(description="What was asked for.")
-    purpose: GenerationPurpose = strawberry.field(description="What the text is for.")
-    output: str = strawberry.field(description="The generated text.")
-    provider: str = strawberry.field(
-        description=(
-            "Who wrote it: `offline` means a built-in template filled with the prompt's words, "
-            "no language model involved; otherwise the hosted provider's name."
-        )
-    )
-    model: str = strawberry.field(description="The model (or template set) used.")
-    prompt_tokens: int = strawberry.field(
-        description=(
-            "Tokens in the prompt. The offline provider counts words and punctuation marks; "
-            "a hosted model reports its own tokenizer's count."
-        )
-    )
-    completion_tokens: int = strawberry.field(
-        description="Tokens in the output, counted the same way as `promptTokens`."
-    )
-    status: GenerationStatus = strawberry.field(description="How the generation ended.")
-    created_at: datetime = strawberry.field(description="When the text was generated.")
-    version: int = strawberry.field(description="Changes on every write.")
-    catalog: CatalogConsultation = strawberry.field(
-        description="Which existing catalog entries were considered before generating."
-    )
-    owner_id: strawberry.Private[uuid.UUID]
-
-    @strawberry.field(description="The user who asked for it.")
-    def owner(self) -> User:
-        return User.of(self.owner_id)
-
-    @classmethod
-    def from_row(cls, row: GenerationRow) -> Generation:
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            prompt=row.prompt,
-            purpose=GenerationPurpose(row.purpose),
-            output=row.output,
-            provider=row.provider,
-            model=row.model,
-            prompt_tokens=row.prompt_tokens,
-            completion_tokens=row.completion_tokens,
-            status=GenerationStatus(row.status),
-            created_at=row.created_at,
-            version=row.version,
-            catalog=CatalogConsultation(
-                status=CatalogConsultationStatus(row.catalog_status),
-                entries=[ConsideredCatalogEntry.from_stored(e) for e in row.catalog_entries],
-            ),
-            owner_id=row.owner_id,
-        )
-
-    @classmethod
-    async def resolve_reference(cls, info: ContextInfo, id: strawberry.ID) -> Generation | None:
-        # Prompts and drafts are private: even through a reference, only the owner sees one.
-        viewer = require_viewer(info)
-        row = await load_entity(info.context, GenerationRepository, id)
-        if row is None or viewer.is_service or row.owner_id != viewer.user_id:
-            return None
-        return cls.from_row(row)
+def generating(info: ContextInfo) -> Generating:
+    ports: Generating = info.context.runtime.ports["generating"]
+    return ports
 
 
-@strawberry.input(description="Ask for generated text.")
-class GenerateInput:
-    prompt: str = strawberry.field(description="What to write about (1-4000 characters).")
-    purpose: GenerationPurpose = strawberry.field(
-        default=GenerationPurpose.GENERAL, description="What the text is for."
-    )
-    idempotency_key: str | None = strawberry.field(
-        default=None,
-        description="Any unique string; retrying with the same key returns the same generation.",
+async def produced(work: Awaitable[GenerationRow]) -> GenerationPayload:
+    """A generation use case's outcome as a payload; limits and quotas as GraphQL errors."""
+    try:
+        row, errors = await attempt(work)
+    except (RateLimited, QuotaExceeded) as exc:
+        raise exc.as_graphql() from None
+    return GenerationPayload(
+        generation=None if row is None else Generation.from_row(row), user_errors=errors
     )
 
 
-@strawberry.type(description="The result of a generation request.")
-class GenerationPayload:
-    generation: Generation | None = strawberry.field(description="The text, when it worked.")
-    user_errors: list[UserError] = strawberry.field(description="What was wrong with the input.")
+async def ordered(info: ContextInfo, make_order: Callable[[], Order]) -> GenerationPayload:
+    """Check the input (``orders``), then produce the generation it asks for."""
+    viewer = require_viewer(info)
+
+    async def work() -> GenerationRow:
+        order = make_order()  # raises Rejected with every problem of the input
+        uow = info.context.runtime.uow()
+        return await services.produce(uow, generating(info), viewer.user_id, order)
+
+    return await produced(work())
 
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="Your token usage over the last `days` days (1-90).")
+    async def my_usage(self, info: ContextInfo, days: int = 7) -> TokenUsage:
+        viewer = require_viewer(info)
+        if not 1 <= days <= 90:
+            raise graphql_error(ErrorCode.BAD_USER_INPUT, "days must be between 1 and 90.")
+        quota = generating(info).daily_token_quota or None
+        today = usage.today()
+        async with info.context.runtime.sessions() as session:
+            rows = await usage.usage_since(session, viewer.user_id, today - timedelta(days - 1))
+        used = sum(r.prompt_tokens + r.completion_tokens for r in rows if r.day == today)
+        return TokenUsage(
+            quota_tokens=quota,
+            used_today=used,
+            remaining_today=None if quota is None else max(quota - used, 0),
+            resets_at=usage.next_midnight(),
+            entries=[
+                UsageEntry(
+                    day=r.day,
+                    purpose=GenerationPurpose(r.purpose),
+                    requests=r.requests,
+                    prompt_tokens=r.prompt_tokens,
+                    completion_tokens=r.completion_tokens,
+                )
+                for r in rows
+            ],
+        )
+
+    @strawberry.field(
+        description="A refinement thread, by the ID of any of its turns; null when you have none."
+    )
+    async def generation_thread(
+        self, info: ContextInfo, id: strawberry.ID
+    ) -> GenerationThread | None:
+        viewer = require_viewer(info)
+        key = parse_id_or_error(id, "id")
+        async with info.context.runtime.sessions() as session:
+            repository = GenerationRepository(session)
+            row = await repository.get(key)
+            if row is None or row.owner_id != viewer.user_id:
+                return None
+            turns = await repository.thread(row.thread_id or row.id)
+        return GenerationThread(
+            id=strawberry.ID(str(row.thread_id or row.id)),
+            turns=[Generation.from_row(turn) for turn in turns],
+        )
+
     @strawberry.field(description="One of your generations by ID; null when there is none.")
     async def generation(self, info: ContextInfo, id: strawberry.ID) -> Generation | None:
         viewer = require_viewer(info)
@@ -221,19 +164,187 @@ class Mutation:
             prompt=input.prompt,
             purpose=models.Purpose(input.purpose.name),
             idempotency_key=input.idempotency_key,
+            stream=input.stream,
         )
-        row, errors = await attempt(
-            services.generate(
+        return await produced(
+            services.generate(info.context.runtime.uow(), generating(info), viewer.user_id, request)
+        )
+
+    @strawberry.mutation(
+        description="A character's backstory and personality (traits, ideals, bonds, flaws) "
+        "from its concept and, when given, its sheet; `data` holds them as fields."
+    )
+    async def write_backstory(self, info: ContextInfo, input: BackstoryInput) -> GenerationPayload:
+        return await ordered(
+            info,
+            lambda: orders.backstory(input.concept, input.sheet, input.tone, input.idempotency_key),
+        )
+
+    @strawberry.mutation(
+        description="An NPC's answer in character. Only the persona's `knowledge` reaches the "
+        "model; an answer giving away one of its `secrets` is never returned."
+    )
+    async def speak_as_npc(self, info: ContextInfo, input: NpcDialogueInput) -> GenerationPayload:
+        persona = orders.Persona(
+            name=input.persona.name,
+            description=input.persona.description,
+            knowledge=input.persona.knowledge,
+            voice=input.persona.voice,
+            secrets=input.persona.secrets,
+        )
+        return await ordered(
+            info,
+            lambda: orders.npc_dialogue(
+                persona, input.player_line, input.situation, input.idempotency_key
+            ),
+        )
+
+    @strawberry.mutation(description="Narration of encounter events, as prose; can stream.")
+    async def narrate_encounter(
+        self, info: ContextInfo, input: NarrationInput
+    ) -> GenerationPayload:
+        def order() -> Order:
+            made = orders.narration(input.events, input.setting, input.tone, input.idempotency_key)
+            return replace(made, stream=input.stream)
+
+        return await ordered(info, order)
+
+    @strawberry.mutation(description="A description of an item or spell; `data` holds its parts.")
+    async def describe_entry(self, info: ContextInfo, input: DescriptionInput) -> GenerationPayload:
+        priority = Priority[input.priority.name]
+        return await ordered(
+            info,
+            lambda: orders.description(
+                input.kind.name,
+                input.name,
+                input.facts,
+                input.style,
+                input.idempotency_key,
+                priority,
+            ),
+        )
+
+    @strawberry.mutation(description="Story hooks in a campaign's theme; `data.hooks` lists them.")
+    async def write_story_hooks(
+        self, info: ContextInfo, input: StoryHooksInput
+    ) -> GenerationPayload:
+        return await ordered(
+            info,
+            lambda: orders.story_hooks(
+                input.theme, input.premise, input.count, input.idempotency_key
+            ),
+        )
+
+    @strawberry.mutation(description="A plot outline in acts; `data.acts` lists them.")
+    async def outline_plot(self, info: ContextInfo, input: PlotOutlineInput) -> GenerationPayload:
+        return await ordered(
+            info,
+            lambda: orders.plot_outline(
+                input.theme, input.premise, input.acts, input.idempotency_key
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Any concept to legal characters: up to three build proposals, each a "
+        "complete rules-format document that `rules.validate` accepts, with reasons tying "
+        "each choice to the concept's words and the catalog entries reused, and the reskins "
+        "or homebrew the SRD lacks. Offline, a deterministic planner builds them; with a "
+        "model configured, the model proposes and the rules dispose."
+    )
+    async def build_from_concept(
+        self, info: ContextInfo, input: BuildFromConceptInput
+    ) -> BuildProposalsPayload:
+        viewer = require_viewer(info)
+        constraints = input.constraints or BuildConstraintsInput()
+        request = BuildRequest(
+            concept=input.concept,
+            level=input.level,
+            class_name=constraints.class_name,
+            species=constraints.species,
+            background=constraints.background,
+            method=str(constraints.ability_method.value),
+            max_proposals=constraints.max_proposals,
+            idempotency_key=input.idempotency_key,
+        )
+        payload = await produced(
+            build_from_concept(
                 info.context.runtime.uow(),
-                text_generator(info),
-                catalog_lookup(info),
+                generating(info),
+                info.context.runtime.ports.get("build_facts"),
                 viewer.user_id,
                 request,
             )
         )
-        return GenerationPayload(
-            generation=None if row is None else Generation.from_row(row), user_errors=errors
+        data = payload.generation.data if payload.generation else None
+        stored: dict[str, Any] = data if isinstance(data, dict) else {}
+        return BuildProposalsPayload(
+            generation=payload.generation,
+            proposals=[BuildProposal.from_stored(p) for p in stored.get("proposals", [])],
+            user_errors=payload.user_errors,
+        )
+
+    @strawberry.mutation(
+        description="The next turn of a refinement thread: the same request with the thread so "
+        'far and your instruction ("make her more tragic"); it builds on the last turn.'
+    )
+    async def refine_generation(self, info: ContextInfo, input: RefineInput) -> GenerationPayload:
+        viewer = require_viewer(info)
+        return await produced(
+            services.refine(
+                info.context.runtime.uow(),
+                generating(info),
+                viewer.user_id,
+                parse_id_or_error(input.generation_id, "generationId"),
+                input.instruction,
+                input.idempotency_key,
+                stream=input.stream,
+            )
         )
 
 
-schema = subgraph_schema(query=Query, mutation=Mutation, types=[Generation, User])
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Follow a STREAMING generation as it is written: everything so far first, "
+        "then each new piece, and a last chunk with the finished generation. A finished "
+        "generation answers with one chunk."
+    )
+    async def generation_stream(
+        self, info: ContextInfo, id: strawberry.ID
+    ) -> AsyncGenerator[GenerationChunk, None]:
+        viewer = require_viewer(info)
+        key = parse_id_or_error(id, "id")
+        runtime = info.context.runtime
+
+        async def load() -> GenerationRow | None:
+            async with runtime.sessions() as session:
+                return await GenerationRepository(session).get(key)
+
+        row = await load()
+        if row is None or row.owner_id != viewer.user_id:
+            raise GraphQLError(
+                "You have no generation with this ID.", extensions={"code": "NOT_FOUND"}
+            )
+
+        async def finished() -> bool:
+            current = await load()
+            return current is not None and current.status != GenerationStatus.STREAMING.value
+
+        async with generating(info).streams.reader(key) as reader:
+            async for piece in reader.pieces(finished):
+                if not piece.done:
+                    yield GenerationChunk(
+                        text=piece.text, restart=piece.restart, done=False, generation=None
+                    )
+                    continue
+                final = await load()
+                assert final is not None  # generations are never hard-deleted
+                text = final.output if piece.seq == 0 else ""  # finished before we listened
+                yield GenerationChunk(
+                    text=text, restart=False, done=True, generation=Generation.from_row(final)
+                )
+
+
+schema = subgraph_schema(
+    query=Query, mutation=Mutation, subscription=Subscription, types=[Generation, User]
+)

@@ -321,12 +321,19 @@ async def catalog_database(
 
 @contextlib.asynccontextmanager
 async def served_real_srd(
-    kind: str, tmp_path_factory: pytest.TempPathFactory, folder: str, tokens: TokenFactory
+    kind: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    folder: str,
+    tokens: TokenFactory,
+    router_url: str | None = None,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    """A catalog service that imported the real SRD at start-up: its client and database URL."""
+    """A catalog service that imported the real SRD at start-up: its client and database URL.
+    ``router_url``: the graph it asks about other services' entities (campaigns, generations)."""
     srd = real_srd_dir()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SRD_DIR", str(srd))
+        if router_url is not None:
+            patch.setenv("ROUTER_URL", router_url)
         async with catalog_database(kind, tmp_path_factory, folder) as url:
             patch.setenv("CATALOG_DATABASE_URL", url)
             async with asgi_client(build(Settings.from_env(), tokens.verifier)) as http:

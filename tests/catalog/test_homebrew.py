@@ -29,25 +29,33 @@ from subgraphs.catalog.homebrew.services import (
     create_entry,
 )
 from subgraphs.catalog.models import HomebrewEntryRow, OutboxEvent
+from subgraphs.kit.foreign_ids import Caller, ForeignIds
 from subgraphs.kit.outcomes import Rejected
 from subgraphs.kit.runtime import Runtime
 from tests.catalog.srd_files import served_real_srd
+from tests.graph import BackgroundGraph
 from tests.support import TokenFactory, gql
 
 API = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest.fixture(scope="module")
-def tokens() -> TokenFactory:
-    return TokenFactory()
+def tokens(graph: BackgroundGraph) -> TokenFactory:
+    return graph.tokens
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def service(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, tokens: TokenFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    tokens: TokenFactory,
+    graph: BackgroundGraph,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
-    """A catalog service that imported the real SRD at start-up: its client and database URL."""
-    async with served_real_srd(request.param, tmp_path_factory, "homebrew", tokens) as served:
+    """A catalog service that imported the real SRD at start-up: its client and database URL.
+    It asks the background graph about campaigns and generations."""
+    async with served_real_srd(
+        request.param, tmp_path_factory, "homebrew", tokens, graph.router_url
+    ) as served:
         yield served
 
 
@@ -331,7 +339,9 @@ async def test_hidden_characters_are_refused_in_every_text_field(alice: Player) 
 
 
 @API
-async def test_provenance_details_are_required_and_kept(alice: Player) -> None:
+async def test_provenance_details_are_required_and_kept(
+    alice: Player, bob: Player, graph: BackgroundGraph
+) -> None:
     payload = await alice.create("FEAT", "Borrowed", origin="IMPORTED", source="Zine #3")
     assert _errors(payload) == {("input", "license"): "REQUIRED"}
     payload = await alice.create("FEAT", "Borrowed", origin="ADAPTED")
@@ -343,13 +353,27 @@ async def test_provenance_details_are_required_and_kept(alice: Player) -> None:
         "origin": "IMPORTED", "authorId": None, "source": "Zine #3", "license": "CC-BY-4.0",
         "model": None, "generationId": None, "theme": None, "adaptedFrom": None, "root": None,
     }  # fmt: skip
+    made = await graph.ask(
+        "mutation($i: GenerateInput!) { generate(input: $i) { generation { id } } }",
+        {"i": {"prompt": "a dream spell"}},
+        as_user=alice.id,
+    )
+    generation = made["generate"]["generation"]["id"]
+    # A generation is named by its ID, and only its owner may claim it.
+    payload = await alice.create("SPELL", "Dreamt", origin="GENERATED", model="m", generationId="g")
+    assert _errors(payload) == {("input", "generationId"): "INVALID_ID"}
+    for who, claimed in ((bob, generation), (alice, str(uuid.uuid4()))):
+        payload = await who.create(
+            "SPELL", "Dreamt", origin="GENERATED", model="offline-1", generationId=claimed
+        )
+        assert _errors(payload) == {("input", "generationId"): "NOT_FOUND"}
     generated = await alice.created(
-        "SPELL", "Dreamt", origin="GENERATED", model="offline-1", generationId="gen-42"
+        "SPELL", "Dreamt", origin="GENERATED", model="offline-1", generationId=generation
     )
     assert generated["provenance"]["origin"] == "GENERATED"
     assert (generated["provenance"]["model"], generated["provenance"]["generationId"]) == (
         "offline-1",
-        "gen-42",
+        generation,
     )
 
 
@@ -549,7 +573,7 @@ ENTITIES = """query($reps: [_Any!]!) {
 
 @API
 async def test_private_until_published(
-    alice: Player, bob: Player, api: httpx.AsyncClient, tokens: TokenFactory
+    alice: Player, bob: Player, api: httpx.AsyncClient, tokens: TokenFactory, graph: BackgroundGraph
 ) -> None:
     entry = await alice.created("MAGIC_ITEM", "Secret Ring")
     variables = {"id": entry["id"]}
@@ -569,7 +593,7 @@ async def test_private_until_published(
     assert _errors(stolen) == {("input", "id"): "NOT_FOUND"}
 
     # Shared with a campaign: still hidden from other players; a service caller may read it.
-    campaign = str(uuid.uuid4())
+    campaign = await _campaign_of(graph, alice)
     bad = await alice.call(
         SHARE, {"input": {"id": entry["id"], "expectedVersion": 1, "campaignIds": ["nope"]}}
     )
@@ -590,6 +614,65 @@ async def test_private_until_published(
     assert (await gql(api, ENTITIES, reps))["data"]["_entities"] == [{"slug": entry["slug"]}]
     listed = await gql(api, PUBLISHED)
     assert entry["id"] in [n["id"] for n in listed["data"]["publishedHomebrew"]["nodes"]]
+
+
+async def _campaign_of(graph: BackgroundGraph, game_master: Player) -> str:
+    """A new campaign at the campaign service, run by ``game_master``; its ID."""
+    created = await graph.ask(
+        """mutation($i: CreateCampaignInput!) {
+          createCampaign(input: $i) { campaign { id } } }""",
+        {"i": {"name": "Shared Table", "type": "TRADITIONAL"}},
+        as_user=game_master.id,
+    )
+    return str(created["createCampaign"]["campaign"]["id"])
+
+
+@API
+async def test_an_entry_is_shared_only_with_campaigns_its_author_takes_part_in(
+    alice: Player, bob: Player, graph: BackgroundGraph
+) -> None:
+    """Issue 9's audit: any campaign ID was accepted."""
+    entry = await alice.created("FEAT", "Guild Secret")
+    hers, his = await _campaign_of(graph, alice), await _campaign_of(graph, bob)
+    refused = await alice.call(
+        SHARE,
+        {"input": {"id": entry["id"], "expectedVersion": 1, "campaignIds": [hers, his]}},
+    )
+    assert _errors(refused) == {("input", "campaignIds", "1"): "NOT_FOUND"}
+    nowhere = str(uuid.uuid4())
+    unknown = await alice.call(
+        SHARE, {"input": {"id": entry["id"], "expectedVersion": 1, "campaignIds": [nowhere]}}
+    )
+    assert _errors(unknown) == {("input", "campaignIds", "0"): "NOT_FOUND"}
+    assert unknown["userErrors"][0]["message"] == refused["userErrors"][0]["message"].replace(
+        his, nowhere
+    )
+    shared = await alice.call(
+        SHARE, {"input": {"id": entry["id"], "expectedVersion": 1, "campaignIds": [hers]}}
+    )
+    assert shared["entry"]["sharedCampaignIds"] == [hers]
+
+
+@API
+async def test_a_backgrounds_feat_must_be_an_origin_feat_that_exists(alice: Player) -> None:
+    """Issue 9's audit: the feat was checked for its prefix only."""
+    for slug in ("feat/no-such-feat", "feat/grappler"):  # unknown; a General feat
+        payload = await alice.create(
+            "BACKGROUND", "Wrestler", {**VALID["BACKGROUND"], "feat_slug": slug}
+        )
+        assert _errors(payload) == {("input", "mechanics", "feat_slug"): "NOT_FOUND"}, slug
+    background = await alice.created("BACKGROUND", "Wrestler", VALID["BACKGROUND"])
+    changed = await alice.call(
+        UPDATE,
+        {
+            "input": {
+                "id": background["id"],
+                "expectedVersion": 1,
+                "mechanics": {**VALID["BACKGROUND"], "feat_slug": "feat/grappler"},
+            }
+        },
+    )
+    assert _errors(changed) == {("input", "mechanics", "feat_slug"): "NOT_FOUND"}
 
 
 @API
@@ -684,7 +767,8 @@ async def test_a_create_that_loses_the_race_for_its_slug_takes_the_next_number(
             # Between this availability check and the insert, another request creates an entry
             # of the same name and commits first: the slug found free is no longer free.
             new = NewEntry("feat", "Twin", copy.deepcopy(VALID["FEAT"]))
-            rivals.append(await create_entry(runtime.uow(), alice.id, new))
+            ids = ForeignIds("http://127.0.0.1:9/unused")  # a homebrew feat asks nobody
+            rivals.append(await create_entry(runtime.uow(), ids, Caller(alice.id), new))
         return taken
 
     monkeypatch.setattr(HomebrewRepository, "slugs_starting", check_then_lose_the_race)

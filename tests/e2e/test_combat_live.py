@@ -111,7 +111,7 @@ async def test_a_subscriber_on_the_router_sees_damage_with_the_characters_name(
 
     update = await state_where(watcher, operation, lambda s: s["version"] == version)
     hurt = update["combatants"][0]
-    assert (hurt["name"], hurt["currentHp"]) == ("Seraphine Vael", 27 - 9)
+    assert (hurt["name"], hurt["currentHp"]) == ("Seraphine Vael", seraphine["currentHp"] - 9)
     assert hurt["character"] == seraphine["character"]  # enriched again for this event
     await watcher.close()
 

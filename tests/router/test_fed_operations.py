@@ -68,13 +68,14 @@ def test_typename_alone_on_an_abstract_type_needs_no_fragments() -> None:
     assert "kind: __typename" in plan
 
 
-async def test_a_null_no_subgraph_explained_is_reported_as_value_completion() -> None:
+async def test_an_entity_its_subgraph_cannot_resolve_is_an_error_in_errors() -> None:
     federation = Federation(*reviews_and_shipping())
     body = await federation.run("{ reviews { body product { name } } }")
     # products knows no product 404 and says so with a null entity, no error; name is String!
     assert body["data"] == {"reviews": [{"body": "ok", "product": {"name": "Lamp"}},
                                         {"body": "lost", "product": None}]}
-    assert "errors" not in body
-    [completion] = body["extensions"]["valueCompletion"]
-    assert completion["path"] == ["reviews", 1, "product", "name"]
-    assert completion["extensions"] == {"code": "INVALID_GRAPHQL"}
+    assert "extensions" not in body
+    [error] = body["errors"]
+    assert error["message"] == "Cannot return null for non-nullable field Product.name."
+    assert error["path"] == ["reviews", 1, "product", "name"]
+    assert error["extensions"] == {"code": "INVALID_GRAPHQL"}

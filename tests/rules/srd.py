@@ -14,15 +14,17 @@ from typing import Any
 
 import pytest
 
-SRD_DIR = (
+SRD_ROOT = (
     Path(os.environ["SRD_DIR"]) if "SRD_DIR" in os.environ
     else Path(__file__).resolve().parents[3] / "shared" / "srd"
-) / "5e-database-2024"
+)
+SRD_DIR = SRD_ROOT / "5e-database-2024"
+OPEN5E_DIR = SRD_ROOT / "open5e-srd-2024"
 
 
 @cache
-def _load(name: str) -> Any:
-    path = SRD_DIR / name
+def _load(name: str, folder: Path = SRD_DIR) -> Any:
+    path = folder / name
     if not path.exists():
         pytest.skip(f"SRD data not available at {path}")
     return json.loads(path.read_text(encoding="utf-8"))
@@ -82,3 +84,10 @@ KNOWN_ERRATA: dict[tuple[str, int, str], int] = {
 
 def srd_value(cls: str, level: int, key: str, value: int) -> int:
     return KNOWN_ERRATA.get((cls, level, key), value)
+
+
+def open5e(model: str) -> dict[str, dict[str, Any]]:
+    """Fields of each row of an open5e SRD 5.2 fixture ("ClassFeature", "Background", ...),
+    keyed by primary key without the ``srd-2024_`` prefix."""
+    rows: list[dict[str, Any]] = _load(f"{model}.json", OPEN5E_DIR)
+    return {row["pk"].removeprefix("srd-2024_"): row["fields"] for row in rows}

@@ -9,16 +9,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rules.active_effects import ACTIVE_EFFECTS
 from rules.breakdown import Contribution
+from rules.class_choices import specs_for
 from rules.derive import derive
 from rules.enums import Ability, ClassId, Condition, Skill
-from rules.equipment import catalog_refs
+from rules.equipment import Item, catalog_refs
 from rules.parse import parse_sheet
 from rules.serialize import derived_to_dict
 from rules.sheet import Bonuses, ClassLevel, Feat, PlayState, Proficiencies, Sheet
+from rules.subclasses import SUBCLASSES
 from tests.rules.builders import equipped, make_sheet, scores
 from tests.rules.explained import dataclass_pairs, json_pairs, mismatches
 
+MAGIC_NAMES = ["Ring of Protection", "Amulet of Health", "Belt of Giant Strength (Storm)",
+               "Bracers of Defense", "Stone of Good Luck", "Boots of Striding and Springing",
+               "Robe of the Archmagi", "Ring of Swimming", "Berserker Greataxe",
+               "Boots of Speed", "Cloak of Protection"]
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "rules" / "examples").glob("*.json"))
 
 
@@ -72,16 +79,26 @@ def varied_sheets(draw: st.DrawFn) -> Sheet:
         remaining -= level
         rolls = draw(st.none() | st.lists(st.integers(1, 12), min_size=level, max_size=level))
         hp_rolls = None if rolls is None else tuple(rolls)
-        entries.append(ClassLevel(class_id, level, hp_rolls=hp_rolls))
+        subclass = next((slug for slug, info in SUBCLASSES.items() if info.class_id is class_id),
+                        None) if level >= 3 and draw(st.booleans()) else None
+        choices = {spec.id: tuple(draw(st.lists(st.sampled_from([o.slug for o in spec.options]),
+                                                min_size=1, max_size=2, unique=True)))
+                   for spec in specs_for(class_id) if draw(st.booleans())}
+        entries.append(ClassLevel(class_id, level, subclass, hp_rolls, choices))
     base = {ability: draw(st.integers(3, 20)) for ability in Ability}
     refs = draw(st.lists(st.sampled_from(catalog_refs()), max_size=4, unique=True))
     gear = tuple(equipped(ref, magic_bonus=draw(st.integers(0, 3))) for ref in refs)
+    magic = draw(st.lists(st.sampled_from(MAGIC_NAMES), max_size=3, unique=True))
+    gear += tuple(Item(name=name, equipped=True, attuned=True, requires_attunement=True)
+                  for name in magic)
     feats = tuple(Feat(name) for name in draw(st.lists(st.sampled_from(
         ["Tough", "Alert", "Defense", "Archery", "Dueling", "Great Weapon Fighting",
          "Two-Weapon Fighting", "Boon of Speed", "Boon of Fortitude"]), max_size=4, unique=True)))
     state = PlayState(
         exhaustion=draw(st.integers(0, 5)),
         conditions=frozenset(draw(st.lists(st.sampled_from(list(Condition)), max_size=3))),
+        active_effects=frozenset(draw(st.lists(st.sampled_from(sorted(ACTIVE_EFFECTS)),
+                                               max_size=3))),
     )
     skills = frozenset(draw(st.lists(st.sampled_from(list(Skill)), max_size=6)))
     expertise = frozenset(s for s in skills if draw(st.booleans()))
@@ -96,7 +113,7 @@ def varied_sheets(draw: st.DrawFn) -> Sheet:
     )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(varied_sheets())
 def test_breakdowns_add_up_for_any_sheet(sheet: Sheet) -> None:
     derived = derive(sheet)

@@ -135,3 +135,38 @@ def test_examples_round_trip(path: Path) -> None:
     sheet = parse_sheet(json.loads(path.read_text()))
     again = parse_sheet(json.loads(json.dumps(sheet_to_dict(sheet))))
     assert again == sheet
+
+
+def test_class_choices_seed_and_lineage_ability_round_trip() -> None:
+    data = {
+        "identity": {"name": "N", "species": "tiefling", "lineage": "infernal",
+                     "lineage_ability": "CHA"},
+        "classes": [{"class": "warlock", "level": 2,
+                     "choices": {"invocations": ["Pact of the Tome", "devil's sight"]}},
+                    {"class": "cleric", "level": 1, "choices": {"divine-order": "Protector"}}],
+        "abilities": {"method": "rolled", "seed": 17,
+                      "base": {"str": 8, "dex": 14, "con": 13, "int": 10, "wis": 13, "cha": 15}},
+        "background": {"name": "Acolyte"},
+    }
+    sheet = parse_sheet(data)
+    assert sheet.classes[0].choices == {"invocations": ("pact-of-the-tome", "devils-sight")}
+    assert sheet.classes[1].choices == {"divine-order": ("protector",)}
+    assert sheet.abilities.seed == 17
+    assert sheet.identity.lineage_ability is Ability.CHA
+    assert parse_sheet(sheet_to_dict(sheet)) == sheet
+
+
+def test_bad_choices_and_seed_are_reported() -> None:
+    data = {
+        "identity": {"name": "N", "species": "human"},
+        "classes": [{"class": "cleric", "level": 1, "choices": {"divine-order": 3}}],
+        "abilities": {"method": "rolled", "seed": [1],
+                      "base": {"str": 8, "dex": 14, "con": 13, "int": 10, "wis": 13, "cha": 15}},
+        "background": {"name": "Acolyte"},
+    }
+    with pytest.raises(SheetParseError) as caught:
+        parse_sheet(data)
+    assert {(e.path, e.code) for e in caught.value.errors} == {
+        ("classes[0].choices.divine-order", "expected_string"),
+        ("abilities.seed", "expected_seed"),
+    }

@@ -366,3 +366,80 @@ def test_feats_repeat_only_when_repeatable() -> None:
     initiates = make_sheet(feats=(Feat("Magic Initiate (Cleric)"), Feat("Magic Initiate (Druid)"),
                                   Feat("Magic Initiate (Cleric)")))
     assert "feat_repeated" not in codes(initiates)
+
+
+def test_feat_ability_and_spellcasting_prerequisites() -> None:
+    weak = make_sheet((ClassId.FIGHTER, 4), base=scores(str=12, dex=12), improvements=(
+        Improvement(ImprovementKind.FEAT, {Ability.STR: 1}, "Grappler", ClassId.FIGHTER, 4),))
+    error = find(weak, "feat_ability_prerequisite")
+    assert error.path == "improvements[0].feat" and "STR 13 or DEX 13" in error.message
+    # Grappler's own +1 does not count: 12 + 1 is reached only after taking it.
+    strong = replace(weak, abilities=replace(weak.abilities, base=scores(str=10, dex=13)))
+    assert "feat_ability_prerequisite" not in codes(strong)
+    boon = Improvement(ImprovementKind.EPIC_BOON, {Ability.CON: 1}, "Boon of Spell Recall",
+                       ClassId.FIGHTER, 19)
+    fighter = make_sheet((ClassId.FIGHTER, 19), improvements=(boon,))
+    assert "feat_needs_spellcasting" in codes(fighter)
+    warlock = make_sheet((ClassId.WARLOCK, 19), improvements=(
+        replace(boon, class_id=ClassId.WARLOCK),))
+    assert "feat_needs_spellcasting" in codes(warlock)  # Pact Magic is not Spellcasting
+    wizard = make_sheet((ClassId.WIZARD, 19), improvements=(
+        replace(boon, class_id=ClassId.WIZARD),))
+    assert "feat_needs_spellcasting" not in codes(wizard)
+
+
+# ------------------------------------------------------------------ class choices
+
+
+def test_class_choices_known_reached_counted_and_prerequisites() -> None:
+    def warlock(level: int, **choices: tuple[str, ...]) -> Sheet:
+        return make_sheet(ClassLevel(ClassId.WARLOCK, level, choices=choices))
+
+    assert validate(warlock(5, invocations=("pact-of-the-blade", "thirsting-blade",
+                                            "agonizing-blast"))) == []
+    too_many = warlock(1, invocations=("armor-of-shadows", "eldritch-mind"))
+    assert find(too_many, "too_many_choices").path == "classes[0].choices.invocations"
+    early = warlock(2, invocations=("thirsting-blade", "pact-of-the-blade"))
+    assert {e.code for e in validate(early)} == {"choice_option_too_early"}
+    missing = warlock(5, invocations=("thirsting-blade", "eldritch-mind"))
+    assert find(missing, "choice_option_prerequisite").path == (
+        "classes[0].choices.invocations[0]")
+    twice = warlock(5, invocations=("eldritch-mind", "eldritch-mind"))
+    assert find(twice, "choice_option_repeated").path == "classes[0].choices.invocations[1]"
+    repeatable = warlock(5, invocations=("agonizing-blast", "agonizing-blast"))
+    assert validate(repeatable) == []
+    wrong_class = make_sheet(ClassLevel(ClassId.FIGHTER, 3, choices={"metamagic": ("twinned",)}))
+    assert find(wrong_class, "unknown_choice").path == "classes[0].choices.metamagic"
+    sorcerer = make_sheet(ClassLevel(ClassId.SORCERER, 1,
+                                     choices={"metamagic": ("twinned-spell",)}))
+    assert "choice_too_early" in codes(sorcerer)
+    cleric = make_sheet(ClassLevel(ClassId.CLERIC, 1, choices={"divine-order": ("wizard",)}))
+    assert find(cleric, "unknown_choice_option").path == "classes[0].choices.divine-order[0]"
+
+
+def test_lineage_ability_only_for_lineages_with_spells() -> None:
+    elf = make_sheet(species="elf", lineage="high-elf")
+    assert validate(replace(elf, identity=replace(elf.identity,
+                                                  lineage_ability=Ability.WIS))) == []
+    strong = replace(elf, identity=replace(elf.identity, lineage_ability=Ability.STR))
+    assert "lineage_ability_not_allowed" in codes(strong)
+    orc = make_sheet(species="orc")
+    orc = replace(orc, identity=replace(orc.identity, lineage_ability=Ability.INT))
+    assert find(orc, "lineage_ability_not_applicable").path == "identity.lineage_ability"
+
+
+def test_rolled_scores_must_be_the_rolls_of_their_seed() -> None:
+    from rules.abilities import roll_ability_scores
+    from rules.sheet import AbilityScores
+
+    rolls = roll_ability_scores(99).scores
+    base = dict(zip(Ability, reversed(rolls), strict=True))
+    good = make_sheet(abilities=AbilityScores(ScoreMethod.ROLLED, base, 99))
+    assert "rolled_scores_mismatch" not in codes(good)
+    other = next(v for v in range(3, 19) if v not in rolls)
+    bad = make_sheet(abilities=AbilityScores(ScoreMethod.ROLLED, {**base, Ability.STR: other},
+                                             99))
+    assert find(bad, "rolled_scores_mismatch").path == "abilities.base"
+    seeded_array = make_sheet(abilities=AbilityScores(
+        ScoreMethod.STANDARD_ARRAY, dict(zip(Ability, (15, 14, 13, 12, 10, 8), strict=True)), 1))
+    assert find(seeded_array, "seed_not_applicable").path == "abilities.seed"

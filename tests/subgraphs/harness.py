@@ -18,6 +18,7 @@ from auth.tokens import TokenVerifier
 from infra.config import Settings
 from infra.db.model import OutboxMixin
 from tests.conftest import fresh_postgres_database
+from tests.graph import BackgroundGraph
 from tests.support import TokenFactory, asgi_client
 
 Build = Callable[[Settings, TokenVerifier], Starlette]
@@ -38,11 +39,14 @@ def build_app(build: Build, env: Mapping[str, str | None], tokens: TokenFactory)
 
 @contextlib.asynccontextmanager
 async def serve_subgraph(
-    build: Build, env: Mapping[str, str | None]
+    build: Build, env: Mapping[str, str | None], *, graph: BackgroundGraph | None = None
 ) -> AsyncIterator[tuple[httpx.AsyncClient, TokenFactory]]:
     """A client of the service ``build`` makes (in process), and the factory of tokens it
-    accepts."""
-    tokens = TokenFactory()
+    accepts. With ``graph``, the service asks that graph's router about other services'
+    entities (``ROUTER_URL``), and trusts the tokens the graph trusts."""
+    tokens = TokenFactory() if graph is None else graph.tokens
+    if graph is not None:
+        env = {**env, "ROUTER_URL": graph.router_url}
     async with asgi_client(build_app(build, env, tokens)) as http:
         yield http, tokens
 

@@ -16,8 +16,9 @@ from infra.db.migrations import upgrade
 from subgraphs.campaign import services
 from subgraphs.campaign.app import MIGRATIONS, build
 from subgraphs.campaign.models import CampaignRow, MembershipRow, OutboxEvent
+from tests.graph import BackgroundGraph
 from tests.subgraphs.harness import serve_subgraph
-from tests.support import TokenFactory, gql
+from tests.support import TokenFactory, free_port, gql
 
 CREATE = """
 mutation($input: CreateCampaignInput!) {
@@ -66,9 +67,23 @@ Client = tuple[httpx.AsyncClient, TokenFactory]
 
 
 @pytest.fixture
-async def client(database_url: str) -> AsyncIterator[Client]:
-    async with serve_subgraph(build, {"CAMPAIGN_DATABASE_URL": database_url}) as served:
+async def client(database_url: str, graph: BackgroundGraph) -> AsyncIterator[Client]:
+    env = {"CAMPAIGN_DATABASE_URL": database_url}
+    async with serve_subgraph(build, env, graph=graph) as served:
         yield served
+
+
+class Person:
+    """A signed-in user of the test: their ID and the headers that carry their token."""
+
+    def __init__(self, tokens: TokenFactory) -> None:
+        self.id = uuid.uuid4()
+        self.auth = tokens.headers(self.id)
+
+
+async def hero(graph: BackgroundGraph, person: Person, name: str = "Hero") -> str:
+    """A new character of ``person``'s, created at the character service; its ID."""
+    return await graph.character(person.id, name)
 
 
 async def create(
@@ -101,7 +116,7 @@ def names(result: dict[str, Any]) -> list[str]:
     return [edge["node"]["name"] for edge in result["data"]["campaigns"]["edges"]]
 
 
-async def test_create_join_and_see_the_party(client: Client) -> None:
+async def test_create_join_and_see_the_party(client: Client, graph: BackgroundGraph) -> None:
     http, tokens = client
     gm_id, player_id = uuid.uuid4(), uuid.uuid4()
     gm, player, stranger = tokens.headers(gm_id), tokens.headers(player_id), tokens.headers()
@@ -113,7 +128,7 @@ async def test_create_join_and_see_the_party(client: Client) -> None:
     assert campaign["gameMaster"] == {"id": str(gm_id)}
     assert campaign["members"] == [{"role": "GAME_MASTER", "user": {"id": str(gm_id)}}]
 
-    character = str(uuid.uuid4())
+    character = await graph.character(player_id)
     joined = await join(http, player, campaign["id"], character)
     assert joined["userErrors"] == []
     assert joined["campaign"]["party"] == [{"id": character}]
@@ -134,59 +149,124 @@ async def test_create_join_and_see_the_party(client: Client) -> None:
     assert names(await gql(http, LIST, {"first": 10}, stranger)) == []
 
 
-async def test_duplicates_are_rejected_and_leaving_frees_the_seat(client: Client) -> None:
+async def test_duplicates_are_rejected_and_leaving_frees_the_seat(
+    client: Client, graph: BackgroundGraph
+) -> None:
     http, tokens = client
-    gm, alice, bob = tokens.headers(), tokens.headers(), tokens.headers()
-    campaign = await create(http, gm, "Red Marches")
-    sword, shield = str(uuid.uuid4()), str(uuid.uuid4())
-    assert (await join(http, alice, campaign["id"], sword))["userErrors"] == []
+    gm, alice = Person(tokens), Person(tokens)
+    campaign = await create(http, gm.auth, "Red Marches")
+    sword, shield = await hero(graph, alice, "Sword"), await hero(graph, alice, "Shield")
+    assert (await join(http, alice.auth, campaign["id"], sword))["userErrors"] == []
 
-    taken = await join(http, bob, campaign["id"], sword)
-    assert taken["campaign"] is None
-    assert codes(taken) == {(("input", "characterId"), "CHARACTER_ALREADY_IN_CAMPAIGN")}
-    twice = await join(http, alice, campaign["id"], shield)
+    twice = await join(http, alice.auth, campaign["id"], shield)
     assert codes(twice) == {(("input", "campaignId"), "ALREADY_A_MEMBER")}
-    game_master = await join(http, gm, campaign["id"], shield)
+    game_master = await join(http, gm.auth, campaign["id"], await hero(graph, gm))
     assert codes(game_master) == {(("input", "campaignId"), "ALREADY_A_MEMBER")}
-    party = await gql(http, ONE, {"id": campaign["id"]}, gm)
+    party = await gql(http, ONE, {"id": campaign["id"]}, gm.auth)
     assert party["data"]["campaign"]["party"] == [{"id": sword}]
 
-    gm_leaves = await gql(http, LEAVE, {"input": {"campaignId": campaign["id"]}}, gm)
+    leave = {"input": {"campaignId": campaign["id"]}}
+    gm_leaves = await gql(http, LEAVE, leave, gm.auth)
     assert gm_leaves["data"]["leaveCampaign"]["userErrors"] == [
         {"path": ["input", "campaignId"], "code": "GAME_MASTER_CANNOT_LEAVE"}
     ]
-    left = await gql(http, LEAVE, {"input": {"campaignId": campaign["id"]}}, alice)
+    left = await gql(http, LEAVE, leave, alice.auth)
     assert left["data"]["leaveCampaign"] == {"campaignId": campaign["id"], "userErrors": []}
-    assert (await gql(http, ONE, {"id": campaign["id"]}, alice))["data"]["campaign"] is None
-    again = await gql(http, LEAVE, {"input": {"campaignId": campaign["id"]}}, alice)
+    assert (await gql(http, ONE, {"id": campaign["id"]}, alice.auth))["data"]["campaign"] is None
+    again = await gql(http, LEAVE, leave, alice.auth)
     assert codes(again["data"]["leaveCampaign"]) == {(("input", "campaignId"), "NOT_FOUND")}
 
     # The soft-deleted membership no longer holds the character's seat.
-    rejoined = await join(http, bob, campaign["id"], sword)
+    rejoined = await join(http, alice.auth, campaign["id"], sword)
     assert rejoined["userErrors"] == []
     assert rejoined["campaign"]["party"] == [{"id": sword}]
 
 
+async def test_only_a_character_of_ones_own_joins_and_the_refusal_reveals_nothing(
+    client: Client, graph: BackgroundGraph
+) -> None:
+    """The IDOR of issue 9: joining with someone else's private character let the party read
+    it. The character service decides, through the graph, and every way of not owning a
+    character gets the same answer."""
+    http, tokens = client
+    gm, eve, bob = Person(tokens), Person(tokens), Person(tokens)
+    campaign = await create(http, gm.auth, "Thieves' Guild")
+    private = await hero(graph, bob, "Bob's secret rogue")
+    public = await graph.character(bob.id, "Bob's famous bard", public=True)
+    deleted = await hero(graph, eve, "Eve's retired fighter")
+    await graph.delete_character(eve.id, deleted)
+
+    characters = {
+        "private": private,
+        "public": public,
+        "deleted": deleted,
+        "never created": str(uuid.uuid4()),
+    }
+    answers = {
+        case: await join(http, eve.auth, campaign["id"], character)
+        for case, character in characters.items()
+    }
+    for case, answer in answers.items():
+        assert answer["campaign"] is None, case
+        [error] = answer["userErrors"]
+        assert (error["path"], error["code"]) == (["input", "characterId"], "NOT_FOUND"), case
+        assert "Bob" not in error["message"]
+    messages = {
+        case: answer["userErrors"][0]["message"].replace(characters[case], "<id>")
+        for case, answer in answers.items()
+    }
+    assert len(set(messages.values())) == 1, messages  # no oracle: one answer for all
+    seen = await gql(http, ONE, {"id": campaign["id"]}, gm.auth)
+    assert seen["data"]["campaign"]["party"] == []
+
+    # Its owner may bring it, the moment it exists.
+    assert (await join(http, bob.auth, campaign["id"], private))["userErrors"] == []
+
+
+async def test_a_join_is_refused_when_the_graph_cannot_answer(database_url: str) -> None:
+    """No router to ask: the join is refused as SERVICE_UNAVAILABLE and nothing changes."""
+    dead_router = f"http://127.0.0.1:{free_port()}/graphql"
+    env = {"CAMPAIGN_DATABASE_URL": database_url, "ROUTER_URL": dead_router}
+    async with serve_subgraph(build, env) as (http, tokens):
+        gm, player = Person(tokens), Person(tokens)
+        campaign = await create(http, gm.auth, "Cut Off")
+        answer = await gql(
+            http,
+            JOIN,
+            {"input": {"campaignId": campaign["id"], "characterId": str(uuid.uuid4())}},
+            player.auth,
+        )
+        assert answer["data"] is None
+        assert answer["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert "try again" in answer["errors"][0]["message"]
+        seen = await gql(http, ONE, {"id": campaign["id"]}, gm.auth)
+        assert seen["data"]["campaign"]["party"] == []
+
+
 async def test_a_full_campaign_turns_players_away(
-    client: Client, monkeypatch: pytest.MonkeyPatch
+    client: Client, graph: BackgroundGraph, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     http, tokens = client
     monkeypatch.setattr(services, "MAX_PLAYERS", 1)
-    gm = tokens.headers()
-    campaign = await create(http, gm, "Small Table")
-    assert (await join(http, tokens.headers(), campaign["id"], str(uuid.uuid4())))[
-        "userErrors"
-    ] == []
-    full = await join(http, tokens.headers(), campaign["id"], str(uuid.uuid4()))
+    gm, first, second = Person(tokens), Person(tokens), Person(tokens)
+    campaign = await create(http, gm.auth, "Small Table")
+    seated = await join(http, first.auth, campaign["id"], await hero(graph, first))
+    assert seated["userErrors"] == []
+    full = await join(http, second.auth, campaign["id"], await hero(graph, second))
     assert codes(full) == {(("input", "campaignId"), "CAMPAIGN_FULL")}
 
 
-async def test_character_entities_list_only_campaigns_the_viewer_shares(client: Client) -> None:
+async def test_character_entities_list_only_campaigns_the_viewer_shares(
+    client: Client, graph: BackgroundGraph
+) -> None:
     http, tokens = client
-    gm, player, other_player, stranger = (tokens.headers() for _ in range(4))
+    people = [Person(tokens) for _ in range(4)]
+    gm, player, other_player, stranger = (person.auth for person in people)
     north = await create(http, gm, "North")
     south = await create(http, gm, "South")
-    hero, sidekick, loner = (str(uuid.uuid4()) for _ in range(3))
+    # The player plays one character in each campaign; another player, a third in North.
+    player_ids = (people[1], people[1], people[2])
+    hero, sidekick, loner = [await graph.character(person.id) for person in player_ids]
     await join(http, player, north["id"], hero)
     await join(http, player, south["id"], sidekick)
     await join(http, other_player, north["id"], loner)
@@ -242,11 +322,14 @@ async def test_campaign_references_resolve_only_for_members(client: Client) -> N
     assert theirs["data"]["_entities"] == [None, None]
 
 
-async def test_only_the_game_master_edits_and_versions_are_checked(client: Client) -> None:
+async def test_only_the_game_master_edits_and_versions_are_checked(
+    client: Client, graph: BackgroundGraph
+) -> None:
     http, tokens = client
-    gm, player, stranger = tokens.headers(), tokens.headers(), tokens.headers()
+    people = [Person(tokens) for _ in range(3)]
+    gm, player, stranger = (person.auth for person in people)
     campaign = await create(http, gm, "Gloomwood", description="Old trees.")
-    await join(http, player, campaign["id"], str(uuid.uuid4()))
+    await join(http, player, campaign["id"], await hero(graph, people[1]))
     rename = {"id": campaign["id"], "expectedVersion": 1, "name": "Mine now"}
 
     by_player = await gql(http, UPDATE, {"input": rename}, player)
@@ -300,7 +383,7 @@ async def test_only_the_game_master_edits_and_versions_are_checked(client: Clien
     for viewer in (gm, player):
         assert (await gql(http, ONE, {"id": campaign["id"]}, viewer))["data"]["campaign"] is None
         assert names(await gql(http, LIST, {"first": 10}, viewer)) == []
-    late_join = await join(http, stranger, campaign["id"], str(uuid.uuid4()))
+    late_join = await join(http, stranger, campaign["id"], await hero(graph, people[2]))
     assert codes(late_join) == {(("input", "campaignId"), "NOT_FOUND")}
 
 
@@ -398,11 +481,12 @@ async def test_idempotency_key_returns_the_same_campaign(client: Client) -> None
     assert others["id"] != first["id"]
 
 
-async def test_campaigns_page_in_creation_order(client: Client) -> None:
+async def test_campaigns_page_in_creation_order(client: Client, graph: BackgroundGraph) -> None:
     http, tokens = client
-    gm, player = tokens.headers(), tokens.headers()
+    gm, someone = tokens.headers(), Person(tokens)
+    player = someone.auth
     created = [await create(http, gm, name) for name in ["A", "B", "C"]]
-    await join(http, player, created[1]["id"], str(uuid.uuid4()))
+    await join(http, player, created[1]["id"], await hero(graph, someone))
     page1 = (await gql(http, LIST, {"first": 2}, gm))["data"]["campaigns"]
     assert [e["node"]["name"] for e in page1["edges"]] == ["A", "B"]
     assert page1["pageInfo"]["hasNextPage"] is True
@@ -413,12 +497,13 @@ async def test_campaigns_page_in_creation_order(client: Client) -> None:
 
 
 async def test_every_change_writes_an_event_to_the_outbox(
-    client: Client, database_url: str
+    client: Client, database_url: str, graph: BackgroundGraph
 ) -> None:
     http, tokens = client
-    gm, player = tokens.headers(), tokens.headers()
+    gm, someone = tokens.headers(), Person(tokens)
+    player = someone.auth
     campaign = await create(http, gm, "Evented")
-    character = str(uuid.uuid4())
+    character = await hero(graph, someone)
     await join(http, player, campaign["id"], character)
     await gql(http, LEAVE, {"input": {"campaignId": campaign["id"]}}, player)
     await gql(

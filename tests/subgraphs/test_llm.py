@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,17 @@ from sqlalchemy import func, select
 from infra.config import Settings
 from infra.db.engine import create_engine
 from subgraphs.llm.app import build
-from subgraphs.llm.generator import Completion, TextGenerationFailed
+from subgraphs.llm.generator import Completion, StreamEvent, TextGenerationFailed, TextRequest
 from subgraphs.llm.models import GenerationRow, OutboxEvent
-from subgraphs.llm.offline import DISCLAIMER, OfflineTextGenerator
+from subgraphs.llm.offline import OfflineTextGenerator
+from subgraphs.llm.purposes import PURPOSES
+from subgraphs.llm.sketch import DISCLAIMER
 from subgraphs.llm.tokens import count_tokens, cut_after, tokenize
 from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
 from tests.support import TokenFactory, asgi_client, gql
 
+# Whatever keys a developer has set, these tests use the offline provider.
+OFFLINE_ONLY = dict.fromkeys(("OPENAI_API_KEY", "LLM_BASE_URL", "ANTHROPIC_API_KEY"))
 GENERATE = """
 mutation($input: GenerateInput!) {
   generate(input: $input) {
@@ -74,7 +78,8 @@ async def service(
     async with backend_database(request.param, sqlite_file) as database_url:
         engine = create_engine(database_url)
         try:
-            async with serve_subgraph(build, {"LLM_DATABASE_URL": database_url}) as (http, tokens):
+            env = {"LLM_DATABASE_URL": database_url, **OFFLINE_ONLY}
+            async with serve_subgraph(build, env) as (http, tokens):
                 yield LlmService(http, tokens, engine)
         finally:
             await engine.dispose()
@@ -238,18 +243,14 @@ class CannedGenerator:
         self.fail = fail
         self.calls: list[tuple[str, int, str]] = []
 
-    async def generate(
-        self,
-        prompt: str,
-        *,
-        max_tokens: int,
-        purpose: str = "GENERAL",
-        references: Sequence[str] = (),
-    ) -> Completion:
-        self.calls.append((prompt, max_tokens, purpose))
+    async def generate(self, request: TextRequest) -> Completion:
+        self.calls.append((request.messages[-1].content, request.max_tokens, request.purpose))
         if self.fail:
             raise TextGenerationFailed("the provider is unreachable")
         return Completion("Once upon", "canned", "canned-1", 3, 2, truncated=True)
+
+    async def stream(self, request: TextRequest) -> AsyncIterator[StreamEvent]:
+        yield await self.generate(request)
 
 
 async def test_a_plugged_in_provider_is_used_and_its_failures_are_user_errors(
@@ -303,8 +304,9 @@ def test_tokenizer_counts_words_and_punctuation() -> None:
 
 async def test_offline_provider_stops_at_max_tokens() -> None:
     generator = OfflineTextGenerator()
-    full = await generator.generate("a clockwork owl familiar", max_tokens=1000)
-    short = await generator.generate("a clockwork owl familiar", max_tokens=10)
+    request = PURPOSES["GENERAL"].request({"prompt": "a clockwork owl familiar"})
+    full = await generator.generate(replace(request, max_tokens=1000))
+    short = await generator.generate(replace(request, max_tokens=10))
     assert not full.truncated and short.truncated
     assert short.completion_tokens == 10
     assert full.text.startswith(short.text)

@@ -24,7 +24,7 @@ from infra.db.repository import Page
 from subgraphs.catalog.homebrew import services
 from subgraphs.catalog.homebrew.repository import HomebrewRepository
 from subgraphs.catalog.models import HomebrewEntryRow
-from subgraphs.kit.context import Context, require_viewer
+from subgraphs.kit.context import Context, foreign_ids, require_caller, require_viewer
 from subgraphs.kit.errors import ErrorCode, UserError, graphql_error
 from subgraphs.kit.loaders import uuid_or_none
 from subgraphs.kit.outcomes import attempt, parse_id, parse_id_or_error
@@ -414,8 +414,9 @@ class HomebrewMutation:
             generation_id=input.generation_id,
             idempotency_key=input.idempotency_key,
         )
+        caller = require_caller(info)
         uow = info.context.runtime.uow()
-        return await _run(info, lambda author: services.create_entry(uow, author, new))
+        return _payload(*await attempt(services.create_entry(uow, foreign_ids(info), caller, new)))
 
     @strawberry.mutation(description="Change one of your homebrew entries.")
     async def update_homebrew(
@@ -467,17 +468,19 @@ class HomebrewMutation:
     async def share_homebrew(
         self, info: ContextInfo, input: Annotated[ShareHomebrewInput, _INPUT]
     ) -> HomebrewPayload:
-        async def work(author: uuid.UUID) -> HomebrewEntryRow:
-            ident = parse_id(input.id, "input", "id")
+        caller = require_caller(info)
+
+        async def work() -> HomebrewEntryRow:
             return await services.share_entry(
                 info.context.runtime.uow(),
-                author,
-                ident,
+                foreign_ids(info),
+                caller,
+                parse_id(input.id, "input", "id"),
                 input.expected_version,
                 [str(c) for c in input.campaign_ids],
             )
 
-        return await _run(info, work)
+        return _payload(*await attempt(work()))
 
     @strawberry.mutation(description="Delete one of your entries (soft: it is kept, hidden).")
     async def delete_homebrew(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from subgraphs.character.access import Access, access_of, viewer_id
+from subgraphs.character.access import Access, access_of, access_to, viewer_id
 from subgraphs.character.repository import CharacterRepository
 from subgraphs.character.types import Character
 from subgraphs.kit.context import ContextInfo, require_viewer
@@ -20,12 +20,11 @@ class Query:
     )
     async def character(self, info: ContextInfo, id: strawberry.ID) -> Character | None:
         key = parse_id_or_error(id, "id")
-        viewer = viewer_id(info)
         async with info.context.runtime.sessions() as session:
             row = await CharacterRepository(session).get(key)
         if row is None:
             return None
-        access = access_of(viewer, row)
+        access = await access_to(info, row)
         return None if access is Access.NONE else Character.from_row(row, access)
 
     @strawberry.field(description="Characters their owners shared publicly, oldest first.")

@@ -10,7 +10,7 @@ from infra.db.unit_of_work import UnitOfWork
 from subgraphs.character.documents import CheckedDocument, check_document, with_name
 from subgraphs.character.models import CharacterRow
 from subgraphs.character.repository import CharacterRepository
-from subgraphs.character.writes import check_visibility, owned, save, store
+from subgraphs.character.writes import check_visibility, owned, save, stale_is_conflict, store
 from subgraphs.kit.outcomes import Problem, Rejected
 
 
@@ -74,7 +74,8 @@ async def delete_character(
     async with uow:
         characters = CharacterRepository(uow.session)
         row = await owned(characters, owner_id, id, expected_version)
-        await characters.soft_delete(row)
+        async with stale_is_conflict(row):
+            await characters.soft_delete(row)
         return await save(uow, row, "deleted")
 
 
@@ -84,5 +85,6 @@ async def restore_character(
     async with uow:
         characters = CharacterRepository(uow.session)
         row = await owned(characters, owner_id, id, expected_version, including_deleted=True)
-        await characters.restore(row)
+        async with stale_is_conflict(row):
+            await characters.restore(row)
         return await save(uow, row, "restored")

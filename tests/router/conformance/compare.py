@@ -1,10 +1,17 @@
-"""How two GraphQL responses are compared: what must match and what may differ.
+"""How the router's responses are compared with the references': what must match, what may differ.
 
-``data`` must be equal (object key order aside: both gateways order keys as the query does, but
-JSON comparison should not depend on it). Errors are compared as a sorted list of
-``(message, path, extensions.code)``; locations, extra extension entries and error order are not
-compared. ``differences.yaml`` lists intended differences (with their reason) that relax this for
-named operations, e.g. the wording of an error message the gateway itself writes.
+Two references answer every corpus operation: Apollo Gateway and Hive Gateway. The router's
+answer is compared *strictly* with one of them (Apollo Gateway's unless ``differences.yaml``
+says otherwise): ``data`` must be equal (object key order aside) and errors are compared as a
+sorted list of ``(message, path, extensions.code)``; locations, extra extension entries and error
+order are not. It is also compared *loosely* (``loose``: equal data, errors present alike) with
+every reference not known to be wrong on that operation, which is the rule of the generative
+tests too (``tests/router/fuzz``).
+
+``differences.yaml`` lists intended differences, each with its reason: ``ignore`` relaxes parts
+of the strict comparison (the wording of a message the gateway writes itself), ``follows`` names
+the reference the router answers like, ``router_response`` is the answer where both are wrong,
+and ``wrong`` lists references left out of the loose comparison.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ from typing import Any
 import yaml
 
 DIFFERENCES_PATH = Path(__file__).parent / "differences.yaml"
-ALLOWED_RELAXATIONS = {"error_message"}
+ALLOWED_RELAXATIONS = {"error_message", "error_code"}
+REFERENCES = ("apollo", "hive")
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,12 @@ class IntendedDifference:
     operation: str  # "*" for every operation of the case
     ignore: frozenset[str]
     reason: str
-    router_response: Any = None  # where Apollo Gateway is wrong: what the router must answer
+    router_response: Any = None  # where both references are wrong: what the router must answer
+    follows: str = "apollo"  # the reference the router's answer is strictly compared with
+    wrong: frozenset[str] = frozenset()  # references left out of the loose comparison
+
+    def applies(self, case: str, operation: str) -> bool:
+        return self.case == case and self.operation in {"*", operation}
 
 
 @cache
@@ -36,31 +49,71 @@ def intended_differences() -> tuple[IntendedDifference, ...]:
     differences = []
     for entry in raw:
         ignore = frozenset(entry.get("ignore") or ())
-        unknown = ignore - ALLOWED_RELAXATIONS
-        if unknown or not str(entry.get("reason", "")).strip():
-            raise ValueError(f"{DIFFERENCES_PATH}: bad entry {entry!r} (needs a reason; "
-                             f"ignore may hold {sorted(ALLOWED_RELAXATIONS)})")
+        wrong = frozenset(entry.get("wrong") or ())
+        follows = entry.get("follows", "apollo")
+        if ignore - ALLOWED_RELAXATIONS or wrong - set(REFERENCES) or follows not in REFERENCES \
+                or not str(entry.get("reason", "")).strip() \
+                or (follows in wrong and entry.get("router_response") is None):
+            raise ValueError(f"{DIFFERENCES_PATH}: bad entry {entry!r} (needs a reason; ignore "
+                             f"may hold {sorted(ALLOWED_RELAXATIONS)}; follows and wrong name "
+                             f"references {REFERENCES}, follows not a wrong one)")
         differences.append(IntendedDifference(entry["case"], entry.get("operation", "*"),
                                               ignore, entry["reason"],
-                                              entry.get("router_response")))
+                                              entry.get("router_response"), follows, wrong))
     return tuple(differences)
+
+
+def _entries(case: str, operation: str) -> list[IntendedDifference]:
+    return [d for d in intended_differences() if d.applies(case, operation)]
 
 
 def relaxations(case: str, operation: str) -> frozenset[str]:
     ignored: set[str] = set()
-    for difference in intended_differences():
-        if difference.case == case and difference.operation in {"*", operation}:
-            ignored |= difference.ignore
+    for difference in _entries(case, operation):
+        ignored |= difference.ignore
     return frozenset(ignored)
 
 
-def router_reference(case: str, operation: str, apollo_response: Any) -> Any:
-    """What the router must answer: Apollo Gateway's response unless listed as an Apollo bug."""
-    for difference in intended_differences():
-        if (difference.case, difference.operation) == (case, operation) \
-                and difference.router_response is not None:
+def wrong_references(case: str, operation: str) -> frozenset[str]:
+    """References known to answer ``operation`` wrongly (left out of the loose comparison)."""
+    wrong: set[str] = set()
+    for difference in _entries(case, operation):
+        wrong |= difference.wrong
+    return frozenset(wrong)
+
+
+def router_reference(case: str, operation: str, answers: dict[str, Any]) -> Any:
+    """What the router must answer, given the references' ``answers`` (by gateway)."""
+    follows = "apollo"
+    for difference in _entries(case, operation):
+        if difference.router_response is not None:
             return difference.router_response
-    return apollo_response
+        follows = difference.follows if difference.follows != "apollo" else follows
+    return answers[follows]
+
+
+def loose(response: Any) -> dict[str, Any]:
+    """What every reference's answer must share with the router's: the data, and whether
+    there are errors."""
+    normalized = normalize(response)
+    if "not a GraphQL response" in normalized:
+        return normalized
+    return {"data": normalized.get("data"), "errors": bool(normalized.get("errors"))}
+
+
+def mismatches(case: str, operation: str, answers: dict[str, Any], actual: Any) -> list[str]:
+    """Everything wrong with the router's ``actual`` answer, given the references' answers;
+    empty when it passes (see the module docstring)."""
+    problems = []
+    ignore = relaxations(case, operation)
+    reference = router_reference(case, operation, answers)
+    if normalize(actual, ignore) != normalize(reference, ignore):
+        problems.append(describe_mismatch(reference, actual))
+    for gateway in REFERENCES:
+        if gateway not in wrong_references(case, operation) \
+                and loose(answers[gateway]) != loose(actual):
+            problems.append(f"differs from {gateway}'s answer: {json.dumps(answers[gateway])}")
+    return problems
 
 
 def _sorted_keys(value: Any) -> Any:
@@ -81,10 +134,11 @@ def normalize(response: Any, ignore: frozenset[str] = frozenset()) -> dict[str, 
     errors = []
     for error in response.get("errors") or []:
         extensions = error.get("extensions") or {}
+        code = extensions.get("code") if isinstance(extensions, dict) else None
         errors.append({
             "message": None if "error_message" in ignore else error.get("message"),
             "path": error.get("path"),
-            "code": extensions.get("code") if isinstance(extensions, dict) else None,
+            "code": None if "error_code" in ignore else code,
         })
     if errors:
         normalized["errors"] = sorted(errors, key=lambda e: json.dumps(e, sort_keys=True))
@@ -92,5 +146,5 @@ def normalize(response: Any, ignore: frozenset[str] = frozenset()) -> dict[str, 
 
 
 def describe_mismatch(expected: Any, actual: Any) -> str:
-    return (f"expected (Apollo Gateway):\n{json.dumps(expected, indent=2)}\n"
+    return (f"expected:\n{json.dumps(expected, indent=2)}\n"
             f"actual (router):\n{json.dumps(actual, indent=2)}")

@@ -1,9 +1,9 @@
 """Session fixtures for the conformance corpus: servers started once for every test.
 
-``corpus`` serves the fake subgraphs and one router per case. ``apollo`` adds Apollo Gateway
-(one node process for all cases); without node/npm it skips locally and fails when CI=true.
-When the session will need Apollo Gateway, its start begins together with ``corpus`` so that
-the seconds it takes overlap with the tests that do not need it.
+``corpus`` serves the fake subgraphs and one router per case. ``references`` adds the reference
+gateways, Apollo Gateway and Hive Gateway (one node process for all cases); without node/npm it
+skips locally and fails when CI=true. When the session will need them, their start begins
+together with ``corpus`` so that the seconds it takes overlap with the tests that do not.
 """
 
 from __future__ import annotations
@@ -15,24 +15,24 @@ import pytest
 
 from tests.router.conformance.corpus import load_corpus
 from tests.router.conformance.runtime import CorpusServers, corpus_servers
-from tests.router.conformance.servers import ApolloProcess, ApolloUnavailable
+from tests.router.conformance.servers import ReferenceProcess, ReferencesUnavailable
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-_NEEDS_APOLLO = pytest.StashKey[bool]()
+_NEEDS_REFERENCES = pytest.StashKey[bool]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    config.stash[_NEEDS_APOLLO] = any(
-        "apollo" in getattr(item, "fixturenames", ()) for item in items)
+    config.stash[_NEEDS_REFERENCES] = any(
+        "references" in getattr(item, "fixturenames", ()) for item in items)
 
 
 @pytest.fixture(scope="session")
 def corpus(request: pytest.FixtureRequest) -> Iterator[CorpusServers]:
     with corpus_servers(load_corpus()) as servers:
         process = None
-        if request.config.stash.get(_NEEDS_APOLLO, False):
-            process = servers.start_apollo(load_corpus())
-        servers.apollo_process = process
+        if request.config.stash.get(_NEEDS_REFERENCES, False):
+            process = servers.start_references(load_corpus())
+        servers.references_process = process
         try:
             yield servers
         finally:
@@ -41,13 +41,13 @@ def corpus(request: pytest.FixtureRequest) -> Iterator[CorpusServers]:
 
 
 @pytest.fixture(scope="session")
-def apollo(corpus: CorpusServers) -> CorpusServers:
-    process: ApolloProcess | None = corpus.apollo_process
+def references(corpus: CorpusServers) -> CorpusServers:
+    process: ReferenceProcess | None = corpus.references_process
     try:
         if process is None:
-            raise ApolloUnavailable("Apollo Gateway was not started for this session")
-        corpus.use_apollo(process)
-    except ApolloUnavailable as problem:
+            raise ReferencesUnavailable("the reference gateways were not started for this session")
+        corpus.use_references(process)
+    except ReferencesUnavailable as problem:
         if IN_CI:
             pytest.fail(f"{problem}; CI=true requires the differential test to run")
         pytest.skip(str(problem))

@@ -301,9 +301,18 @@ class FakeSubgraphs:
         self.states: dict[str, CaseState] = {}
         self.subgraphs: dict[tuple[str, str], FakeSubgraph] = {}
         for case in cases:
-            state = self.states.setdefault(case.name, CaseState())
-            for spec in case.subgraphs:
-                self.subgraphs[case.name, spec.name] = FakeSubgraph(spec, state)
+            self.add(case)
+
+    def add(self, case: Case) -> None:
+        """Serve ``case``'s subgraphs too (the generative tests add cases as they go)."""
+        state = self.states.setdefault(case.name, CaseState())
+        for spec in case.subgraphs:
+            self.subgraphs[case.name, spec.name] = FakeSubgraph(spec, state)
+
+    def remove(self, case: Case) -> None:
+        self.states.pop(case.name, None)
+        for spec in case.subgraphs:
+            self.subgraphs.pop((case.name, spec.name), None)
 
     def app(self) -> Starlette:
         async def serve(request: Request) -> Response:

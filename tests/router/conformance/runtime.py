@@ -1,9 +1,10 @@
-"""Everything a corpus run needs, started once: fake subgraphs, the routers, Apollo Gateway.
+"""Everything a corpus run needs, started once: fake subgraphs, the routers, the references.
 
 ``CorpusServers`` serves all fake subgraphs from one uvicorn app and all routers (one per case,
-mounted at ``/<case>``) from another. Apollo Gateway is started separately (``with_apollo``) since
-only the differential test and the generator need it. ``run`` resets the case's mutable state
-before each operation, so the router and Apollo Gateway see the same starting point.
+mounted at ``/<case>``) from another. The reference gateways (Apollo Gateway and Hive Gateway, one
+node process) are started separately (``with_references``) since only the differential tests and the
+generator need them. ``run`` resets the case's mutable state before each operation, so the
+router and the references see the same starting point.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from starlette.routing import Mount
 from router.app import create_app
 from tests.router.conformance.corpus import Case, Operation
 from tests.router.conformance.fake_subgraph import FakeSubgraphs
-from tests.router.conformance.servers import ApolloProcess, background_app
+from tests.router.conformance.servers import ReferenceProcess, background_app
 from tests.router.conformance.supergraphs import subgraph_urls, supergraph_sdl
 
 
@@ -30,9 +31,9 @@ class CorpusServers:
     routers_url: str
     client: httpx.Client
     router_failures: dict[str, str] = field(default_factory=dict)  # case -> start-up error
-    apollo_url: str | None = None
-    apollo_process: ApolloProcess | None = None  # started by the session, if it needs one
-    _apollo_answers: dict[tuple[str, str], Any] = field(default_factory=dict)
+    references_url: str | None = None
+    references_process: ReferenceProcess | None = None  # started by the session, if it needs one
+    _answers: dict[tuple[str, str, str], Any] = field(default_factory=dict)
 
     def reset(self, case: Case) -> None:
         response = self.client.post(f"{self.subgraphs_url}/{case.name}/__reset")
@@ -50,37 +51,47 @@ class CorpusServers:
         self.reset(case)
         return self._post(f"{self.routers_url}/{case.name}/graphql", operation)
 
-    def run_apollo(self, case: Case, operation: Operation) -> Any:
-        assert self.apollo_url is not None, "Apollo Gateway was not started"
+    def run_reference(self, gateway: str, case: Case, operation: Operation) -> Any:
+        """Run ``operation`` on reference ``gateway``: ``apollo`` or ``hive``."""
+        assert self.references_url is not None, "the reference gateways were not started"
         self.reset(case)
-        return self._post(f"{self.apollo_url}/{case.name}/graphql", operation)
+        return self._post(f"{self.references_url}/{gateway}/{case.name}/graphql", operation)
+
+    def run_apollo(self, case: Case, operation: Operation) -> Any:
+        return self.run_reference("apollo", case, operation)
+
+    def reference_answer(self, gateway: str, case: Case, operation: Operation) -> Any:
+        """A reference gateway's response, asked once per session (it is deterministic)."""
+        key = (gateway, case.name, operation.name)
+        if key not in self._answers:
+            self._answers[key] = self.run_reference(gateway, case, operation)
+        return self._answers[key]
 
     def apollo_answer(self, case: Case, operation: Operation) -> Any:
-        """Apollo Gateway's response, asked once per session (it is deterministic)."""
-        key = (case.name, operation.name)
-        if key not in self._apollo_answers:
-            self._apollo_answers[key] = self.run_apollo(case, operation)
-        return self._apollo_answers[key]
+        return self.reference_answer("apollo", case, operation)
 
-    def start_apollo(self, cases: tuple[Case, ...]) -> ApolloProcess:
-        """Start Apollo Gateway for ``cases`` in the background (see ``use_apollo``)."""
+    def hive_answer(self, case: Case, operation: Operation) -> Any:
+        return self.reference_answer("hive", case, operation)
+
+    def start_references(self, cases: tuple[Case, ...]) -> ReferenceProcess:
+        """Start the reference gateways for ``cases`` in the background (see ``use_references``)."""
         entries = [{"name": case.name, "supergraphSdl": supergraph_sdl(case),
                     "urls": subgraph_urls(case, self.subgraphs_url)} for case in cases]
-        return ApolloProcess(entries)
+        return ReferenceProcess(entries)
 
-    def use_apollo(self, process: ApolloProcess) -> None:
+    def use_references(self, process: ReferenceProcess) -> None:
         """Wait for ``process`` to be ready and send ``run_apollo`` to it."""
-        self.apollo_url = process.base_url()
-        self._apollo_answers.clear()
+        self.references_url = process.base_url()
+        self._answers.clear()
 
     @contextlib.contextmanager
-    def with_apollo(self, cases: tuple[Case, ...]) -> Iterator[CorpusServers]:
-        process = self.start_apollo(cases)
+    def with_references(self, cases: tuple[Case, ...]) -> Iterator[CorpusServers]:
+        process = self.start_references(cases)
         try:
-            self.use_apollo(process)
+            self.use_references(process)
             yield self
         finally:
-            self.apollo_url = None
+            self.references_url = None
             process.stop()
 
 

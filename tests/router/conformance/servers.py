@@ -20,15 +20,19 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 
 from tests.support import free_port
 
 NODE_DIR = Path(__file__).parent / "node"
 START_TIMEOUT = 60.0
+# what gateway.mjs imports; a node_modules missing one of them is re-installed from the lock file
+NODE_PACKAGES = ("@apollo/gateway", "@apollo/server", "@graphql-hive/gateway-runtime",
+                 "@graphql-mesh/transport-http", "@theguild/federation-composition", "graphql")
 
 
-class ApolloUnavailable(RuntimeError):
+class ReferencesUnavailable(RuntimeError):
     """Node, npm or the npm packages are missing, or the gateway process did not start."""
 
 
@@ -55,8 +59,8 @@ def background_app(app: Any) -> Iterator[str]:
 def ensure_node_packages() -> None:
     """Make sure node and the pinned npm packages are there (``npm ci`` if needed)."""
     if shutil.which("node") is None or shutil.which("npm") is None:
-        raise ApolloUnavailable("node and npm are needed to run Apollo Gateway")
-    if (NODE_DIR / "node_modules" / "@apollo" / "gateway").exists():
+        raise ReferencesUnavailable("node and npm are needed to run the reference gateways")
+    if all((NODE_DIR / "node_modules" / package).exists() for package in NODE_PACKAGES):
         return
     completed = subprocess.run(
         ["npm", "ci", "--no-audit", "--no-fund"],
@@ -67,22 +71,24 @@ def ensure_node_packages() -> None:
         timeout=600,
     )
     if completed.returncode != 0:
-        raise ApolloUnavailable(f"npm ci failed in {NODE_DIR}:\n{completed.stderr[-2000:]}")
+        raise ReferencesUnavailable(f"npm ci failed in {NODE_DIR}:\n{completed.stderr[-2000:]}")
 
 
-class ApolloProcess:
-    """One node process hosting an Apollo Gateway per manifest entry, started in the background.
+class ReferenceProcess:
+    """One node process hosting the reference gateways of each manifest entry, started in the
+    background.
 
     Each entry is ``{"name", "supergraphSdl", "urls": {subgraph: url}}``. Starting (``npm ci`` if
     needed, then loading every supergraph) takes seconds, so it runs in a thread while other
-    tests proceed; ``base_url()`` waits for it and serves ``/<case>/graphql``.
+    tests proceed; ``base_url()`` waits for it and serves ``/apollo/<case>/graphql`` and
+    ``/hive/<case>/graphql``. ``compose``, ``load`` and ``unload`` serve the generative tests.
     """
 
     def __init__(self, entries: list[dict[str, Any]]) -> None:
         self._folder = tempfile.TemporaryDirectory()
         self._process: subprocess.Popen[str] | None = None
         self._url: str | None = None
-        self._problem: ApolloUnavailable | None = None
+        self._problem: ReferencesUnavailable | None = None
         self._starter = threading.Thread(target=self._start, args=(entries,), daemon=True)
         self._starter.start()
 
@@ -104,22 +110,42 @@ class ApolloProcess:
             assert self._process.stdout is not None
             line = self._process.stdout.readline()
             if not line.startswith("READY "):
-                raise ApolloUnavailable(
-                    f"Apollo Gateway did not start: {line!r}\n{log_path.read_text()[-4000:]}"
-                )
+                raise ReferencesUnavailable(f"the reference gateways did not start: {line!r}\n"
+                                            f"{log_path.read_text()[-4000:]}")
             self._url = f"http://127.0.0.1:{int(line.split()[1])}"
-        except (ApolloUnavailable, OSError, subprocess.SubprocessError) as problem:
+        except (ReferencesUnavailable, OSError, subprocess.SubprocessError) as problem:
             self._problem = (
                 problem
-                if isinstance(problem, ApolloUnavailable)
-                else ApolloUnavailable(f"could not run node: {problem}")
+                if isinstance(problem, ReferencesUnavailable)
+                else ReferencesUnavailable(f"could not run node: {problem}")
             )
 
     def base_url(self) -> str:
         self._starter.join(START_TIMEOUT + 600)  # npm ci may run first
         if self._url is None:
-            raise self._problem or ApolloUnavailable("Apollo Gateway did not start in time")
+            raise self._problem or ReferencesUnavailable(
+                "the reference gateways did not start in time")
         return self._url
+
+    def _call(self, path: str, body: Any) -> Any:
+        response = httpx.post(f"{self.base_url()}{path}", json=body, timeout=120)
+        response.raise_for_status()
+        return response.json()
+
+    def compose(self, subgraphs: list[dict[str, str]]) -> dict[str, Any]:
+        """``[{name, url, sdl}]`` composed by @theguild/federation-composition:
+        ``{"supergraphSdl": ...}`` or ``{"errors": [...]}``."""
+        result: dict[str, Any] = self._call("/__compose", subgraphs)
+        return result
+
+    def load(self, name: str, supergraph_sdl: str, urls: dict[str, str]) -> dict[str, str]:
+        """Start both reference gateways for one more supergraph; ``{gateway: "ok" | error}``."""
+        result: dict[str, str] = self._call(
+            "/__load", {"name": name, "supergraphSdl": supergraph_sdl, "urls": urls})
+        return result
+
+    def unload(self, name: str) -> None:
+        self._call("/__unload", {"name": name})
 
     def stop(self) -> None:
         if self._process is not None:
@@ -133,9 +159,10 @@ class ApolloProcess:
 
 
 @contextlib.contextmanager
-def apollo_gateway(entries: list[dict[str, Any]]) -> Iterator[str]:
-    """Run Apollo Gateway for every manifest entry; yields the base URL (``/<case>/graphql``)."""
-    process = ApolloProcess(entries)
+def reference_gateways(entries: list[dict[str, Any]]) -> Iterator[str]:
+    """Run the reference gateways for every manifest entry; yields the base URL
+    (``/apollo/<case>/graphql``, ``/hive/<case>/graphql``)."""
+    process = ReferenceProcess(entries)
     try:
         yield process.base_url()
     finally:

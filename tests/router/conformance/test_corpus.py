@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.router.conformance.compare import intended_differences
+from tests.router.conformance.compare import REFERENCES, intended_differences
 from tests.router.conformance.corpus import Case, load_corpus
 from tests.router.conformance.expressions import ExpressionError, evaluate
 from tests.router.conformance.known_failures import known_failures
@@ -20,7 +20,8 @@ def test_corpus_has_at_least_40_supergraphs_and_150_operations() -> None:
 @pytest.mark.parametrize("case", load_corpus(), ids=lambda case: case.name)
 def test_case_composes_and_has_every_expected_response(case: Case) -> None:
     assert "join__Graph" in supergraph_sdl(case)
-    missing = [op.name for op in case.operations if not case.expected_path(op.name).exists()]
+    missing = [f"{op.name} ({gateway})" for op in case.operations for gateway in REFERENCES
+               if not case.expected_path(op.name, gateway).exists()]
     assert not missing, f"{case.name}: no expected response for {missing}"
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from tests.graph import BackgroundGraph
 from tests.support import gql
 
 ENCOUNTER_FIELDS = """
@@ -64,14 +65,16 @@ class Table:
         self.campaign_id, self.character_id = campaign_id, character_id
 
     @classmethod
-    async def open(
-        cls, http: httpx.AsyncClient, gm: dict[str, str], player: dict[str, str]
-    ) -> Table:
+    async def open(cls, http: httpx.AsyncClient, graph: BackgroundGraph) -> Table:
+        """A new campaign run by a new game master, with a new player who brought a character
+        of their own (created at ``graph``'s character service, which the campaign asks)."""
+        player_id = uuid.uuid4()
+        gm, player = graph.tokens.headers(), graph.tokens.headers(player_id)
         created = await gql(
             http, CREATE_CAMPAIGN, {"input": {"name": "Mirror Court", "type": "ANTITHETICON"}}, gm
         )
         campaign_id = created["data"]["createCampaign"]["campaign"]["id"]
-        character_id = str(uuid.uuid4())
+        character_id = await graph.character(player_id, "Seraphine")
         joined = await gql(
             http, JOIN, {"input": {"campaignId": campaign_id, "characterId": character_id}}, player
         )

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 from subgraphs.campaign.app import build
+from tests.graph import BackgroundGraph
 from tests.router.subs.client import GraphQLWsClient
 from tests.subgraphs.harness import build_app
 from tests.support import TokenFactory, loopback_server
@@ -18,12 +19,13 @@ WAIT = 10.0  # seconds; generous, since the outbox relay polls and the bus consu
 
 @contextlib.asynccontextmanager
 async def campaign_service(
-    env: Mapping[str, str | None], tokens: TokenFactory | None = None
+    env: Mapping[str, str | None], graph: BackgroundGraph
 ) -> AsyncIterator[tuple[str, TokenFactory]]:
     """The campaign app under uvicorn with its lifespan (migrations, outbox relay, bus
-    consumer); yields its GraphQL URL and the token factory it trusts."""
-    tokens = tokens or TokenFactory()
-    app = build_app(build, env, tokens)
+    consumer), asking ``graph`` about characters; yields its GraphQL URL and the token factory
+    it trusts (the graph's)."""
+    tokens = graph.tokens
+    app = build_app(build, {**env, "ROUTER_URL": graph.router_url}, tokens)
     async with loopback_server(app, lifespan=True) as base_url:
         yield f"{base_url}/graphql", tokens
 

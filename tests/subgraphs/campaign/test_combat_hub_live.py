@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from tests.graph import BackgroundGraph
 from tests.subgraphs.campaign.encounter_support import (
     COMBAT_STATE,
     LEAVE,
@@ -22,12 +23,12 @@ from tests.support import gql
 
 
 @pytest.fixture
-async def table(database_url: str) -> AsyncIterator[tuple[str, Table]]:
+async def table(database_url: str, graph: BackgroundGraph) -> AsyncIterator[tuple[str, Table]]:
     env: dict[str, str | None] = {"CAMPAIGN_DATABASE_URL": database_url, "REDIS_URL": None}
-    async with campaign_service(env) as (url, tokens):
+    async with campaign_service(env, graph) as (url, _):
         base = url.removesuffix("/graphql")
         async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-            yield url, await Table.open(http, tokens.headers(), tokens.headers())
+            yield url, await Table.open(http, graph)
 
 
 async def test_a_leaving_player_loses_the_stream_and_the_game_master_keeps_it(

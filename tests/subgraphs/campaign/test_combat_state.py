@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.graph import BackgroundGraph
 from tests.subgraphs.campaign.encounter_support import COMBAT_STATE, Table, combatant, step
 from tests.subgraphs.campaign.live_support import (
     campaign_service,
@@ -26,13 +27,13 @@ Service = tuple[str, TokenFactory, Table]
 
 
 @pytest.fixture
-async def service(database_url: str) -> AsyncIterator[Service]:
+async def service(database_url: str, graph: BackgroundGraph) -> AsyncIterator[Service]:
     env: dict[str, str | None] = {"CAMPAIGN_DATABASE_URL": database_url, "REDIS_URL": None}
     async with (
-        campaign_service(env) as (url, tokens),
+        campaign_service(env, graph) as (url, tokens),
         httpx.AsyncClient(base_url=url.removesuffix("/graphql"), timeout=30) as http,
     ):
-        yield url, tokens, await Table.open(http, tokens.headers(), tokens.headers())
+        yield url, tokens, await Table.open(http, graph)
 
 
 async def prepared(table: Table) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import orjson
 
 from infra.cache import RedisCache
 from subgraphs.campaign.live import channel
+from tests.graph import BackgroundGraph
 from tests.subgraphs.campaign.encounter_support import COMBAT_STATE, Table, combatant, step
 from tests.subgraphs.campaign.live_support import (
     WAIT,
@@ -22,20 +23,18 @@ from tests.subgraphs.campaign.live_support import (
     state_where,
     subscriber,
 )
-from tests.support import TokenFactory
 
 
 async def test_a_change_on_one_replica_reaches_a_subscriber_on_another(
-    postgres_url: str, redis_url: str
+    postgres_url: str, redis_url: str, graph: BackgroundGraph
 ) -> None:
     env: dict[str, str | None] = {"CAMPAIGN_DATABASE_URL": postgres_url, "REDIS_URL": redis_url}
-    tokens = TokenFactory()
     async with (
-        campaign_service(env, tokens) as (first_url, _),
-        campaign_service(env, tokens) as (second_url, _),
+        campaign_service(env, graph) as (first_url, _),
+        campaign_service(env, graph) as (second_url, _),
         httpx.AsyncClient(base_url=first_url.removesuffix("/graphql"), timeout=30) as http,
     ):
-        table = await Table.open(http, tokens.headers(), tokens.headers())
+        table = await Table.open(http, graph)
         fight = await table.encounter()
         fight = await table.add(fight, "Ettin", maxHp=85, initiative=6)
 

@@ -14,10 +14,23 @@ from sqlalchemy import select
 from infra.db.engine import create_engine
 from subgraphs.campaign.app import build
 from subgraphs.campaign.models import CombatantRow, OutboxEvent
+from tests.catalog.srd_files import real_srd_dir
+from tests.graph import BackgroundGraph
 from tests.subgraphs.campaign.encounter_support import Table, combatant, step
 from tests.subgraphs.harness import serve_subgraph
-from tests.support import TokenFactory, gql
+from tests.support import TokenFactory, gql, subject_of
 
+# A homebrew creature's mechanics, as the catalog checks them.
+CONSTRUCT = {
+    "size": "medium",
+    "creature_type": "construct",
+    "armor_class": 15,
+    "hit_dice_count": 6,
+    "hit_die": 8,
+    "speeds": {"walk": 30},
+    "ability_scores": {"str": 16, "dex": 10, "con": 14, "int": 3, "wis": 10, "cha": 1},
+    "challenge_rating": 2,
+}
 CAMPAIGN_ENCOUNTERS = """
 query($id: ID!, $first: Int!, $after: String) {
   campaign(id: $id) {
@@ -57,9 +70,10 @@ class Served:
 
 
 @pytest.fixture
-async def served(database_url: str) -> AsyncIterator[Served]:
-    async with serve_subgraph(build, {"CAMPAIGN_DATABASE_URL": database_url}) as (http, tokens):
-        table = await Table.open(http, tokens.headers(), tokens.headers())
+async def served(database_url: str, graph: BackgroundGraph) -> AsyncIterator[Served]:
+    env = {"CAMPAIGN_DATABASE_URL": database_url}
+    async with serve_subgraph(build, env, graph=graph) as (http, tokens):
+        table = await Table.open(http, graph)
         yield Served(table, tokens, database_url)
 
 
@@ -351,6 +365,37 @@ async def test_bad_combatants_are_refused_and_change_nothing(
     after = await table.seen(fight["id"], table.gm)
     assert after is not None and (after["version"], after["combatants"]) == (1, [])
     assert len(await served.events(fight["id"])) == 1
+
+
+async def test_a_creature_must_be_one_the_catalog_has_and_the_game_master_may_read(
+    served: Served, graph: BackgroundGraph
+) -> None:
+    """Issue 9's audit: a creature slug was checked for its shape only."""
+    real_srd_dir()
+    table = served.table
+    fight = await table.encounter()
+    homebrew = """mutation($i: CreateHomebrewInput!) {
+      createHomebrew(input: $i) { entry { slug } userErrors { path code } } }"""
+    construct = {"kind": "CREATURE", "name": "Brass Sentinel", "mechanics": CONSTRUCT}
+    gm_id, stranger_id = subject_of(table.gm), uuid.uuid4()
+    mine = await graph.ask(homebrew, {"i": construct}, as_user=gm_id)
+    theirs = await graph.ask(homebrew, {"i": construct}, as_user=stranger_id)
+    unknown = "creature/not-in-any-book"
+    for slug in (unknown, theirs["createHomebrew"]["entry"]["slug"]):
+        refused = await table.errors(
+            "addCombatant", **step(fight), name="X", kind="CREATURE", maxHp=5, creatureSlug=slug
+        )
+        assert refused == {(("input", "creatureSlug"), "NOT_FOUND")}
+    own_slug = mine["createHomebrew"]["entry"]["slug"]
+    fight = await table.add(fight, "Sentinel", creatureSlug=own_slug)
+    assert combatant(fight, "Sentinel")["creatureSlug"] == own_slug
+    # A player may not add combatants at all; the catalog is not even asked.
+    body = await table.call(
+        "addCombatant",
+        step(fight) | {"name": "X", "kind": "CREATURE", "maxHp": 5, "creatureSlug": unknown},
+        table.player,
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 async def test_rule_and_state_errors(served: Served) -> None:

@@ -48,3 +48,32 @@ def test_the_starting_class_reads_even_a_document_the_rules_refuse() -> None:
     assert starting_class({"classes": [{"class": "artificer"}]}) == "artificer"
     assert starting_class({"classes": []}) is None
     assert starting_class({"classes": "fighter"}) is None
+
+
+def test_species_and_subclasses_the_rules_do_not_know_are_refused() -> None:
+    document = example()
+    document["identity"]["species"] = "warforged"
+    document["classes"][0]["subclass"] = "rune-knight"
+    with pytest.raises(Rejected) as caught:
+        check_document(document)
+    assert {(p.path, p.code) for p in caught.value.problems} == {
+        (("input", "document", "identity", "species"), "UNKNOWN_SPECIES"),
+        (("input", "document", "classes", "0", "subclass"), "UNKNOWN_SUBCLASS"),
+    }
+    knight = example()
+    knight["classes"][0]["subclass"] = "eldritch-knight"  # a third caster the rules support
+    assert check_document(knight).sheet.classes[0].subclass == "eldritch-knight"
+
+
+def test_text_anywhere_in_the_document_must_be_plain() -> None:
+    document = example()
+    document["identity"]["name"] = "Mira\u202egnp.exe"  # displays as something it is not
+    document["equipment"][0]["notes"] = "Dented.\nStill holds."  # notes may run over lines
+    document["feats"][0] = {"name": "Defense\x00", "source": "Fighting Style"}
+    with pytest.raises(Rejected) as caught:
+        check_document(document)
+    assert {(p.path, p.code) for p in caught.value.problems} == {
+        (("input", "document", "identity", "name"), "INVALID_CHARACTERS"),
+        (("input", "document", "feats", "0", "name"), "INVALID_CHARACTERS"),
+    }
+    assert "bidirectional" in caught.value.problems[0].message

@@ -3,6 +3,7 @@ every write is judged by the rules engine, versions and events on every change."
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -346,3 +347,47 @@ async def test_an_oversized_document_is_refused(service: Service) -> None:
     assert [e["code"] for e in result["data"]["createCharacter"]["userErrors"]] == [
         "DOCUMENT_TOO_LARGE"
     ]
+
+
+async def test_concurrent_writers_one_wins_the_other_conflicts(service: Service) -> None:
+    auth = service.tokens.headers(uuid.uuid4())
+    character = await create(service, auth)
+
+    def rename(name: str) -> Any:
+        return gql(
+            service.http,
+            UPDATE,
+            {"input": {"id": character["id"], "expectedVersion": 1, "name": name}},
+            auth,
+        )
+
+    results = await asyncio.gather(*(rename(f"Writer {n}") for n in range(6)))
+    payloads = [r["data"]["updateCharacter"] for r in results]
+    won = [p for p in payloads if not p["userErrors"]]
+    lost = [p["userErrors"][0]["code"] for p in payloads if p["userErrors"]]
+    assert len(won) == 1 and lost == ["VERSION_CONFLICT"] * 5
+    one = await gql(service.http, ONE, {"id": character["id"]}, auth)
+    assert one["data"]["character"] == {"name": won[0]["character"]["name"], "version": 2}
+    assert await service.event_types() == ["character.created", "character.updated"]
+
+
+async def test_concurrent_retries_of_one_create_make_one_character(service: Service) -> None:
+    auth = service.tokens.headers(uuid.uuid4())
+    request = {"input": {"document": named("Once"), "idempotencyKey": "race-1"}}
+    results = await asyncio.gather(*(gql(service.http, CREATE, request, auth) for _ in range(5)))
+    ids = {r["data"]["createCharacter"]["character"]["id"] for r in results}
+    assert len(ids) == 1
+    assert await service.count(CharacterRow) == 1
+    assert await service.event_types() == ["character.created"]
+
+
+async def test_concurrent_deletes_one_wins_the_other_conflicts(service: Service) -> None:
+    auth = service.tokens.headers(uuid.uuid4())
+    character = await create(service, auth)
+    request = {"input": {"id": character["id"], "expectedVersion": 1}}
+    results = await asyncio.gather(*(gql(service.http, DELETE, request, auth) for _ in range(4)))
+    codes = [[e["code"] for e in r["data"]["deleteCharacter"]["userErrors"]] for r in results]
+    assert codes.count([]) == 1  # one delete won
+    # The others read it before (a conflict) or after (gone) the winner committed.
+    assert all(c in (["VERSION_CONFLICT"], ["NOT_FOUND"]) for c in codes if c)
+    assert await service.event_types() == ["character.created", "character.deleted"]

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from infra.db.engine import create_engine
 from subgraphs.image.app import build
 from subgraphs.image.models import AssetRow, OutboxEvent
+from tests.graph import BackgroundGraph
 from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
 
 
@@ -23,6 +24,11 @@ class ImageService(SharedService):
     outbox_model = OutboxEvent
 
     assets_dir: Path
+    graph: BackgroundGraph
+
+    async def character(self, owner: uuid.UUID, *, public: bool = False) -> str:
+        """A new character of ``owner``'s at the character service the image service asks."""
+        return await self.graph.character(owner, public=public)
 
     async def rows_owned_by(self, owner: uuid.UUID) -> int:
         statement = select(func.count()).select_from(AssetRow).where(AssetRow.owner_id == owner)
@@ -44,8 +50,11 @@ class ImageService(SharedService):
 
 
 @contextlib.asynccontextmanager
-async def image_service(backend: str, directory: Path) -> AsyncIterator[ImageService]:
-    """The service on ``backend`` (sqlite or postgres), offline, storing under ``directory``."""
+async def image_service(
+    backend: str, directory: Path, graph: BackgroundGraph
+) -> AsyncIterator[ImageService]:
+    """The service on ``backend`` (sqlite or postgres), offline, storing under ``directory``,
+    checking characters' owners at ``graph``."""
     assets_dir = directory / "assets"
     async with backend_database(backend, directory / "image.db") as database_url:
         env = {
@@ -56,7 +65,7 @@ async def image_service(backend: str, directory: Path) -> AsyncIterator[ImageSer
         }
         engine = create_engine(database_url)
         try:
-            async with serve_subgraph(build, env) as (http, tokens):
-                yield ImageService(http, tokens, engine, assets_dir)
+            async with serve_subgraph(build, env, graph=graph) as (http, tokens):
+                yield ImageService(http, tokens, engine, assets_dir, graph)
         finally:
             await engine.dispose()

@@ -18,6 +18,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from subgraphs.image.models import AssetVersionRow
+from tests.graph import BackgroundGraph
 from tests.subgraphs.image.support import ImageService, image_service
 from tests.support import gql
 
@@ -45,9 +46,12 @@ VERSIONS = """query($id: ID!) {
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def service(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    graph: BackgroundGraph,
 ) -> AsyncIterator[ImageService]:
-    async with image_service(request.param, tmp_path_factory.mktemp("image-features")) as running:
+    directory = tmp_path_factory.mktemp("image-features")
+    async with image_service(request.param, directory, graph) as running:
         yield running
 
 
@@ -72,8 +76,9 @@ def user(service: ImageService) -> dict[str, str]:
     return service.tokens.headers(uuid.uuid4())
 
 
+OWN_CHARACTER = "a new character of the caller's"
 KINDS: list[dict[str, Any]] = [
-    {"kind": "PORTRAIT", "characterId": str(uuid.uuid4()), "prompt": "a tiefling warlock"},
+    {"kind": "PORTRAIT", "characterId": OWN_CHARACTER, "prompt": "a tiefling warlock"},
     {"kind": "TOKEN", "name": "Goblin Boss", "side": "CREATURE", "prompt": "humanoid"},
     {"kind": "ITEM", "name": "Potion of Healing"},
     {"kind": "LOCATION", "name": "The Yawning Portal", "prompt": "a tavern at night"},
@@ -86,7 +91,10 @@ KINDS: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("fields", KINDS, ids=lambda f: f["kind"])
 async def test_every_kind_through_graphql(service: ImageService, fields: dict[str, Any]) -> None:
-    result = await generate(service, user(service), seed=5, **fields)
+    owner = uuid.uuid4()
+    if fields.get("characterId") == OWN_CHARACTER:
+        fields = {**fields, "characterId": await service.character(owner)}
+    result = await generate(service, service.tokens.headers(owner), seed=5, **fields)
     assert result["userErrors"] == []
     asset = result["asset"]
     assert (asset["kind"], asset["generator"], asset["seed"]) == (fields["kind"], "offline", 5)
@@ -307,8 +315,9 @@ async def test_concurrent_regenerations_one_wins_and_nothing_leaks(service: Imag
 async def test_concurrent_portraits_of_one_character_all_land_as_versions(
     service: ImageService,
 ) -> None:
-    auth = user(service)
-    character = str(uuid.uuid4())
+    owner = uuid.uuid4()
+    auth = service.tokens.headers(owner)
+    character = await service.character(owner)
     first = (
         await generate(
             service, auth, kind="PORTRAIT", characterId=character, prompt="an elf", seed=0

@@ -21,8 +21,9 @@ from infra.db.engine import create_engine
 from infra.storage import LocalDirectoryStorage, StorageError
 from subgraphs.image.app import build
 from subgraphs.image.models import OutboxEvent
+from tests.graph import BackgroundGraph
 from tests.subgraphs.image.support import ImageService, image_service
-from tests.support import TokenFactory, asgi_client, gql
+from tests.support import TokenFactory, asgi_client, gql, subject_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -67,9 +68,12 @@ ENTITIES = """query($representations: [_Any!]!) {
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
 async def service(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    graph: BackgroundGraph,
 ) -> AsyncIterator[ImageService]:
-    async with image_service(request.param, tmp_path_factory.mktemp("image")) as running:
+    directory = tmp_path_factory.mktemp("image")
+    async with image_service(request.param, directory, graph) as running:
         yield running
 
 
@@ -94,10 +98,22 @@ def b64(data: bytes) -> str:
 
 
 async def generate(service: ImageService, auth: dict[str, str], **fields: Any) -> dict[str, Any]:
-    payload = {"characterId": str(uuid.uuid4()), "prompt": "a stern dwarf paladin", **fields}
+    """A portrait request as the owner of ``auth``; of a new character of theirs unless
+    ``characterId`` is given."""
+    if "characterId" not in fields:
+        fields["characterId"] = await service.character(subject_of(auth))
+    payload = {"prompt": "a stern dwarf paladin", **fields}
     result = await gql(service.http, GENERATE, {"input": payload}, auth)
     body: dict[str, Any] = result["data"]["generatePortrait"]
     return body
+
+
+async def upload_png(
+    service: ImageService, auth: dict[str, str], kind: str = "TOKEN", **fields: Any
+) -> dict[str, Any]:
+    """An upload of a small, valid PNG."""
+    png = b64(encoded("PNG"))
+    return await upload(service, auth, kind=kind, contentType="image/png", dataBase64=png, **fields)
 
 
 async def upload(service: ImageService, auth: dict[str, str], **fields: Any) -> dict[str, Any]:
@@ -109,7 +125,7 @@ async def upload(service: ImageService, auth: dict[str, str], **fields: Any) -> 
 async def test_generated_portrait_is_stored_served_and_announced(service: ImageService) -> None:
     owner = uuid.uuid4()
     auth = service.tokens.headers(owner)
-    character = str(uuid.uuid4())
+    character = await service.character(owner)
     files_before = service.stored_files()
     result = await generate(
         service, auth, characterId=character, prompt="  a stern   dwarf ", seed=7
@@ -169,7 +185,8 @@ async def test_same_prompt_and_seed_give_the_same_image(service: ImageService) -
 async def test_idempotency_key_returns_the_same_asset(service: ImageService) -> None:
     owner = uuid.uuid4()
     auth = service.tokens.headers(owner)
-    request = {"characterId": str(uuid.uuid4()), "prompt": "gnome bard", "idempotencyKey": "r-1"}
+    character = await service.character(owner)
+    request = {"characterId": character, "prompt": "gnome bard", "idempotencyKey": "r-1"}
     first = (await generate(service, auth, **request))["asset"]
     second = (await generate(service, auth, **request))["asset"]
     assert first["id"] == second["id"]
@@ -185,14 +202,20 @@ async def test_idempotency_key_returns_the_same_asset(service: ImageService) -> 
     assert await service.rows_owned_by(owner) == 2
     assert await service.events_about(first["id"], up1["id"]) == ["asset.created"] * 2
     # Keys are per user: someone else using the same key gets an asset of their own.
-    theirs = (await generate(service, service.tokens.headers(uuid.uuid4()), **request))["asset"]
+    someone = uuid.uuid4()
+    theirs_request = {**request, "characterId": await service.character(someone)}
+    theirs = (await generate(service, service.tokens.headers(someone), **theirs_request))["asset"]
     assert theirs["id"] != first["id"]
 
 
 async def test_concurrent_retries_with_one_key_make_one_asset(service: ImageService) -> None:
     owner = uuid.uuid4()
     auth = service.tokens.headers(owner)
-    request = {"characterId": str(uuid.uuid4()), "prompt": "a tiefling", "idempotencyKey": "race"}
+    request = {
+        "characterId": await service.character(owner),
+        "prompt": "a tiefling",
+        "idempotencyKey": "race",
+    }
     results = await asyncio.gather(*(generate(service, auth, **request) for _ in range(4)))
     assert all(result["userErrors"] == [] for result in results)
     assert len({result["asset"]["id"] for result in results}) == 1
@@ -200,8 +223,9 @@ async def test_concurrent_retries_with_one_key_make_one_asset(service: ImageServ
 
 
 async def test_uploads_are_checked_stored_and_served(service: ImageService) -> None:
-    auth = service.tokens.headers(uuid.uuid4())
-    character = str(uuid.uuid4())
+    owner = uuid.uuid4()
+    auth = service.tokens.headers(owner)
+    character = await service.character(owner)
     for format_name, content_type, declared in [
         ("PNG", "image/png", "image/png"),
         ("JPEG", "image/jpeg", "image/jpg"),  # a common misspelling, accepted as image/jpeg
@@ -361,15 +385,17 @@ async def test_authentication_is_required(service: ImageService) -> None:
 async def test_character_portrait_versions_and_asset_entities(service: ImageService) -> None:
     owner, stranger = uuid.uuid4(), uuid.uuid4()
     auth, other = service.tokens.headers(owner), service.tokens.headers(stranger)
-    character = str(uuid.uuid4())
+    character = await service.character(owner)
     first = (await generate(service, auth, characterId=character, seed=1))["asset"]
     # Drawing the character again makes a new version of the same portrait asset.
     second = (await generate(service, auth, characterId=character, seed=2))["asset"]
     assert second["id"] == first["id"]
     assert (first["version"], second["version"]) == (1, 2)
     assert second["sha256"] != first["sha256"]
-    # Someone else attaching an image to the character's ID must not change its portrait.
-    await generate(service, other, characterId=character, seed=3)
+    # Someone else cannot attach an image to the character at all.
+    refused = await generate(service, other, characterId=character, seed=3)
+    assert refused["asset"] is None
+    assert [e["code"] for e in refused["userErrors"]] == ["NOT_FOUND"]
     # Nor does a non-portrait image of the owner's.
     await upload(
         service,
@@ -430,6 +456,45 @@ async def test_character_portrait_versions_and_asset_entities(service: ImageServ
     assert shown["data"]["_entities"][0]["portrait"]["id"] == fresh["id"]
 
 
+async def test_assets_belong_only_to_the_callers_own_live_characters(
+    service: ImageService,
+) -> None:
+    """Issue 9: generatePortrait and uploadAsset took any characterId, even one nobody made.
+    Someone else's private or public character, a deleted one and an unknown ID get one answer,
+    and nothing is stored. generateImage (portraits and tokens) checks the same way."""
+    eve, bob = uuid.uuid4(), uuid.uuid4()
+    auth = service.tokens.headers(eve)
+    retired = await service.character(eve)
+    await service.graph.delete_character(eve, retired)
+    characters = {
+        "private": await service.character(bob),
+        "public": await service.character(bob, public=True),
+        "deleted": retired,
+        "never created": str(uuid.uuid4()),
+    }
+    files_before, events_before = service.stored_files(), await service.events()
+    messages = set()
+    token_query = """mutation($i: GenerateImageInput!) {
+      generateImage(input: $i) { asset { id } userErrors { path code message } }
+    }"""
+    for case, character in characters.items():
+        portrait = await generate(service, auth, characterId=character, prompt="a spy")
+        uploaded = await upload_png(service, auth, characterId=character)
+        variables = {"i": {"kind": "TOKEN", "characterId": character}}
+        token = (await gql(service.http, token_query, variables, auth))["data"]["generateImage"]
+        for payload in (portrait, uploaded, token):
+            assert payload["asset"] is None, case
+            [error] = payload["userErrors"]
+            assert (error["path"], error["code"]) == (["input", "characterId"], "NOT_FOUND"), case
+            messages.add(error["message"].replace(character, "<id>"))
+    assert len(messages) == 1, messages  # no oracle: one answer for every case
+    assert await service.rows_owned_by(eve) == 0
+    assert (service.stored_files(), await service.events()) == (files_before, events_before)
+    # Without a character, an upload needs no check.
+    plain = await upload_png(service, auth, "MAP_TACTICAL")
+    assert plain["userErrors"] == []
+
+
 async def test_asset_route_answers_404_for_unknown_ids(service: ImageService) -> None:
     for path in [f"/assets/{uuid.uuid4()}", "/assets/not-a-uuid"]:
         response = await service.http.get(path)
@@ -449,15 +514,17 @@ class UnavailableStorage(LocalDirectoryStorage):
 
 @pytest.mark.asyncio(loop_scope="function")
 async def test_storage_failure_leaves_no_record(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, graph: BackgroundGraph
 ) -> None:
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'image.db'}"
     monkeypatch.setenv("IMAGE_DATABASE_URL", database_url)
-    tokens = TokenFactory()
+    monkeypatch.setenv("ROUTER_URL", graph.router_url)
+    tokens = graph.tokens
     owner = uuid.uuid4()
+    character = await graph.character(owner)
     app = build(Settings.from_env(), tokens.verifier, storage=UnavailableStorage(tmp_path / "s"))
     async with asgi_client(app) as http:
-        variables = {"input": {"characterId": str(uuid.uuid4()), "prompt": "an owlbear"}}
+        variables = {"input": {"characterId": character, "prompt": "an owlbear"}}
         result = await gql(http, GENERATE, variables, tokens.headers(owner))
         # An infrastructure failure is not the user's fault: a masked error, no stack trace.
         assert result["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
