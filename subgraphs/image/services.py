@@ -526,12 +526,13 @@ class Revision:
 
 
 async def _owned(
-    uow: UnitOfWork, owner_id: uuid.UUID, asset_id: uuid.UUID
+    uow: UnitOfWork, owner_id: uuid.UUID, asset_id: uuid.UUID, expected_version: int
 ) -> tuple[AssetRow, AssetVersionRow]:
+    """The caller's live asset as of ``expected_version``, with its current version."""
     async with uow:
-        asset = await AssetRepository(uow.session).get(asset_id)
-        if asset is None or asset.owner_id != owner_id:
-            raise NotFound("Asset", asset_id)  # someone else's asset: do not reveal it exists
+        asset = await AssetRepository(uow.session).require_for_change(
+            asset_id, expected_version, allowed=lambda row: row.owner_id == owner_id
+        )
         version = await VersionRepository(uow.session).number(asset.id, asset.current_version)
         assert version is not None  # an asset always has its current version
         return asset, version
@@ -552,9 +553,7 @@ async def revise(
         problems.append(Problem(("input", "scale"), "SCALE_UNSUPPORTED", "Upscale by 2 or 4."))
     if problems:
         raise Rejected(*problems)
-    asset, current = await _owned(uow, caller.user_id, revision.asset_id)
-    if asset.version != revision.expected_version:
-        raise ConcurrencyConflict("Asset", asset.id, revision.expected_version, asset.version)
+    asset, current = await _owned(uow, caller.user_id, revision.asset_id, revision.expected_version)
     if current.spec is None and revision.operation in (Operation.GENERATED, Operation.EDITED):
         raise Rejected(
             Problem(
@@ -677,12 +676,14 @@ async def delete_asset(
     asset stops being served at once; the purge job removes the objects after the retention."""
     async with uow:
         assets = AssetRepository(uow.session)
-        row = await assets.require(id)
-        if row.owner_id != owner_id:
-            raise NotFound("Asset", id)  # someone else's asset: do not reveal that it exists
+        # Someone else's asset is NotFound (its existence is not revealed); one deleted since
+        # the caller read it is a VERSION_CONFLICT like any other change.
+        row = await assets.require_for_change(
+            id, expected_version, allowed=lambda asset: asset.owner_id == owner_id
+        )
         versions = await VersionRepository(uow.session).of_asset(row.id)
         current = next(v for v in versions if v.number == row.current_version)
-        await assets.soft_delete(row, expected_version=expected_version)
+        await assets.soft_delete(row)
         uow.emit("asset.deleted", row.id, event_payload(row, current))
         await uow.commit()
     # After the commit: a failure here leaves objects in place, but nothing serves them and the

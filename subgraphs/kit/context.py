@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -32,9 +32,6 @@ class Viewer:
     subject: str
     scopes: frozenset[str]
     kind: str
-    # The verified bearer token itself, so a service can ask the router on the caller's behalf
-    # (the other domain then applies its own rules for that caller). Never logged or shown.
-    token: str = field(default="", repr=False, compare=False)
 
     @property
     def user_id(self) -> uuid.UUID:
@@ -48,8 +45,8 @@ class Viewer:
         return self.kind == "service"
 
     @classmethod
-    def from_claims(cls, claims: Claims, token: str = "") -> Viewer:
-        return cls(subject=claims.subject, scopes=claims.scopes, kind=claims.kind, token=token)
+    def from_claims(cls, claims: Claims) -> Viewer:
+        return cls(subject=claims.subject, scopes=claims.scopes, kind=claims.kind)
 
 
 class Context:

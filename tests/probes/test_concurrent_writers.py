@@ -37,6 +37,7 @@ from subgraphs.llm.models import GenerationRow
 from tests.auth.harness import running_auth
 from tests.catalog.srd_files import real_srd_dir
 from tests.probes.race import WRITERS, check, race
+from tests.subgraphs.character.support import named
 from tests.subgraphs.harness import serve_subgraph
 from tests.support import gql
 
@@ -129,7 +130,7 @@ async def test_character_writers(database_url: str) -> None:
             http,
             "mutation($i: CreateCharacterInput!) { createCharacter(input: $i) "
             "{ character { id version } userErrors { code } } }",
-            {"i": {"name": "Start"}},
+            {"i": {"document": named("Start")}},
             owner,
         )
         character = data(created, "createCharacter")["character"]
@@ -257,7 +258,7 @@ async def test_asset_writers(database_url: str, tmp_path: Any) -> None:
             http,
             "mutation($i: UploadAssetInput!) { uploadAsset(input: $i) "
             "{ asset { id version } userErrors { code } } }",
-            {"i": {"kind": "MAP", "contentType": "image/png", "dataBase64": _png()}},
+            {"i": {"kind": "MAP_TACTICAL", "contentType": "image/png", "dataBase64": _png()}},
             owner,
         )
         asset = data(uploaded, "uploadAsset")["asset"]
