@@ -2,7 +2,8 @@
 
 A game master with an Antitheticon campaign and a player whose wizard is shared publicly, with a
 generated portrait, so the README's sample query has something to show on a fresh machine, and a
-fight under way in that campaign (with a combatant hidden from the player) to watch live. Every
+fight under way in that campaign (with a combatant hidden from the player) to watch live, on a
+battle map `renderEncounter` draws it on. Every
 step is idempotent: restarting the stack finds the demo and changes nothing.
 """
 
@@ -188,6 +189,30 @@ ENCOUNTER_STEP = """mutation($i: AddCombatantInput!) {
 }"""
 
 
+async def _seed_battle_map(
+    http: httpx.AsyncClient, url: str, game_master: str, encounter_id: str
+) -> None:
+    """The encounter's battle map (idempotent), so `renderEncounter` has somewhere to draw."""
+    made = await _call(
+        http,
+        url,
+        """mutation($i: GenerateImageInput!) {
+          generateImage(input: $i) { asset { id } userErrors { path code message } }
+        }""",
+        {
+            "i": {
+                "kind": "MAP_TACTICAL",
+                "prompt": "a hall of mirrors in a ruined palace",
+                "seed": 3,
+                "map": {"width": 20, "height": 14, "encounterId": encounter_id},
+                "idempotencyKey": "demo-hall-of-mirrors-map",
+            }
+        },
+        game_master,
+    )
+    _payload(made, "generateImage")
+
+
 async def _seed_encounter(
     http: httpx.AsyncClient, url: str, game_master: str, campaign_id: str, character: dict[str, Any]
 ) -> None:
@@ -211,6 +236,7 @@ async def _seed_encounter(
         game_master,
     )
     encounter = _payload(created, "createEncounter")["encounter"]
+    await _seed_battle_map(http, url, game_master, encounter["id"])
     if encounter["combatants"]:
         return
     version = encounter["version"]

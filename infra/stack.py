@@ -20,6 +20,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from auth.revocation import SessionRevocations
+from auth.services import AuthTools
 from auth.tokens import JwksVerifier
 from infra.cache import process_cache
 from infra.config import Settings, var_dir
@@ -77,20 +78,27 @@ async def _start(servers: list[_Server], stack: Stack) -> None:
 
 
 def _service_apps(settings: Settings) -> dict[str, Starlette]:
-    """Every service's app. Auth runs in this process, so the llm service gets its service
-    tokens (to ask the catalog through the router) minted directly instead of over OAuth."""
-    from auth.services import AuthTools
-    from subgraphs.llm.app import build as build_llm
-
+    """Every service's app. Auth runs in this process, so the services that read other domains
+    through the router (llm: the catalog; image: characters, catalog entries, encounters) get
+    their service tokens minted directly instead of over OAuth."""
+    through_router = {"llm", "image"}
     apps = {
         service.name: service.module("app").build(settings)
         for service in SERVICES
-        if service.name != "llm"
+        if service.name not in through_router
     }
     auth: AuthTools = apps["auth"].state.auth
-    tokens = MintedTokens(lambda: auth.mint_service_token("llm"))
-    apps["llm"] = build_llm(settings, router=RouterClient(settings.router_url, tokens))
+    for service in SERVICES:
+        if service.name in through_router:
+            tokens = _minted(auth, service.name)
+            apps[service.name] = service.module("app").build(
+                settings, router=RouterClient(settings.router_url, tokens)
+            )
     return apps
+
+
+def _minted(auth: AuthTools, service: str) -> MintedTokens:
+    return MintedTokens(lambda: auth.mint_service_token(service))
 
 
 @contextlib.asynccontextmanager

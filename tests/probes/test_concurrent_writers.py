@@ -258,7 +258,7 @@ async def test_asset_writers(database_url: str, tmp_path: Any) -> None:
             http,
             "mutation($i: UploadAssetInput!) { uploadAsset(input: $i) "
             "{ asset { id version } userErrors { code } } }",
-            {"i": {"kind": "MAP", "contentType": "image/png", "dataBase64": _png()}},
+            {"i": {"kind": "MAP_TACTICAL", "contentType": "image/png", "dataBase64": _png()}},
             owner,
         )
         asset = data(uploaded, "uploadAsset")["asset"]

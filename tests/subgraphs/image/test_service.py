@@ -8,24 +8,22 @@ import hashlib
 import io
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pytest_asyncio
-from moto.server import ThreadedMotoServer
 from PIL import Image
 from sqlalchemy import func, select
 
 from infra.config import Settings
 from infra.db.engine import create_engine
-from infra.storage import LocalDirectoryStorage, S3Settings, S3Storage, StorageError
+from infra.storage import LocalDirectoryStorage, StorageError
 from subgraphs.image.app import build
-from subgraphs.image.models import AssetRow, OutboxEvent
+from subgraphs.image.models import OutboxEvent
 from tests.graph import BackgroundGraph
-from tests.subgraphs.harness import SharedService, backend_database, serve_subgraph
-from tests.support import TokenFactory, asgi_client, free_port, gql, subject_of
+from tests.subgraphs.image.support import ImageService, image_service
+from tests.support import TokenFactory, asgi_client, gql, subject_of
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -58,42 +56,14 @@ LIST = """query($first: Int!, $after: String) {
 }"""
 ENTITIES = """query($representations: [_Any!]!) {
   _entities(representations: $representations) {
-    ... on Character { id portrait { id url kind } }
+    ... on Character {
+      id
+      portrait { id url kind sha256 currentVersion { number parentNumber operation } }
+      portraitHistory { nodes { number sha256 url } }
+    }
     ... on Asset { id sha256 owner { id } }
   }
 }"""
-
-
-@dataclass
-class ImageService(SharedService):
-    """The image service of one backend, with the directory its asset files land in."""
-
-    outbox_model = OutboxEvent
-
-    assets_dir: Path
-    graph: BackgroundGraph
-
-    async def character(self, owner: uuid.UUID, *, public: bool = False) -> str:
-        """A new character of ``owner``'s at the character service the image service asks."""
-        return await self.graph.character(owner, public=public)
-
-    async def rows_owned_by(self, owner: uuid.UUID) -> int:
-        statement = select(func.count()).select_from(AssetRow).where(AssetRow.owner_id == owner)
-        return int(await self.scalar(statement))
-
-    async def events_about(self, *asset_ids: str) -> list[str]:
-        statement = (
-            select(OutboxEvent.type)
-            .where(OutboxEvent.aggregate_id.in_([uuid.UUID(i) for i in asset_ids]))
-            .order_by(OutboxEvent.created_at)
-        )
-        async with self.engine.connect() as connection:
-            return list((await connection.execute(statement)).scalars())
-
-    def stored_files(self) -> set[Path]:
-        if not self.assets_dir.exists():
-            return set()
-        return {p for p in self.assets_dir.rglob("*") if p.is_file() and ".meta" not in p.parts}
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module", params=["sqlite", "postgres"])
@@ -103,19 +73,8 @@ async def service(
     graph: BackgroundGraph,
 ) -> AsyncIterator[ImageService]:
     directory = tmp_path_factory.mktemp("image")
-    assets_dir = directory / "assets"
-    async with backend_database(request.param, directory / "image.db") as database_url:
-        env = {
-            "IMAGE_DATABASE_URL": database_url,
-            "STORAGE_URL": assets_dir.as_uri(),
-            "ASSET_BASE_URL": None,
-        }
-        engine = create_engine(database_url)
-        try:
-            async with serve_subgraph(build, env, graph=graph) as (http, tokens):
-                yield ImageService(http, tokens, engine, assets_dir, graph)
-        finally:
-            await engine.dispose()
+    async with image_service(request.param, directory, graph) as running:
+        yield running
 
 
 def encoded(format_name: str, size: tuple[int, int] = (6, 4)) -> bytes:
@@ -149,18 +108,18 @@ async def generate(service: ImageService, auth: dict[str, str], **fields: Any) -
     return body
 
 
-async def upload(service: ImageService, auth: dict[str, str], **fields: Any) -> dict[str, Any]:
-    result = await gql(service.http, UPLOAD, {"input": fields}, auth)
-    body: dict[str, Any] = result["data"]["uploadAsset"]
-    return body
-
-
 async def upload_png(
     service: ImageService, auth: dict[str, str], kind: str = "TOKEN", **fields: Any
 ) -> dict[str, Any]:
     """An upload of a small, valid PNG."""
     png = b64(encoded("PNG"))
     return await upload(service, auth, kind=kind, contentType="image/png", dataBase64=png, **fields)
+
+
+async def upload(service: ImageService, auth: dict[str, str], **fields: Any) -> dict[str, Any]:
+    result = await gql(service.http, UPLOAD, {"input": fields}, auth)
+    body: dict[str, Any] = result["data"]["uploadAsset"]
+    return body
 
 
 async def test_generated_portrait_is_stored_served_and_announced(service: ImageService) -> None:
@@ -176,11 +135,11 @@ async def test_generated_portrait_is_stored_served_and_announced(service: ImageS
     assert (asset["kind"], asset["contentType"], asset["generator"]) == (
         "PORTRAIT",
         "image/png",
-        "procedural",
+        "offline",
     )
     assert (asset["characterId"], asset["prompt"], asset["seed"]) == (character, "a stern dwarf", 7)
     assert (asset["owner"], asset["version"]) == ({"id": str(owner)}, 1)
-    assert asset["altText"].startswith("Procedurally drawn coat of arms")
+    assert asset["altText"] == "Portrait of Dwarf (drawn by code, not a model)."
     assert asset["url"] == f"/assets/{asset['id']}"  # root-relative unless ASSET_BASE_URL is set
 
     served = await service.http.get(asset["url"])
@@ -193,7 +152,14 @@ async def test_generated_portrait_is_stored_served_and_announced(service: ImageS
         assert (picture.format, picture.size) == ("PNG", (asset["width"], asset["height"]))
 
     new_files = service.stored_files() - files_before
-    assert [p.read_bytes() for p in new_files] == [served.content]
+    # The original and its derivatives: two thumbnails and a WebP copy.
+    assert sorted(p.name for p in new_files) == [
+        "v1-thumb-128.webp",
+        "v1-thumb-512.webp",
+        "v1-webp.webp",
+        "v1.png",
+    ]
+    assert next(p for p in new_files if p.name == "v1.png").read_bytes() == served.content
     assert await service.events_about(asset["id"]) == ["asset.created"]
     again = await service.http.get(asset["url"], headers={"If-None-Match": served.headers["etag"]})
     assert again.status_code == 304
@@ -270,7 +236,7 @@ async def test_uploads_are_checked_stored_and_served(service: ImageService) -> N
         payload = await upload(
             service,
             auth,
-            kind="MAP",
+            kind="MAP_TACTICAL",
             contentType=declared,
             dataBase64=b64(data),
             characterId=character,
@@ -278,7 +244,7 @@ async def test_uploads_are_checked_stored_and_served(service: ImageService) -> N
         assert payload["userErrors"] == []
         asset = payload["asset"]
         assert (asset["kind"], asset["contentType"], asset["width"], asset["height"]) == (
-            "MAP",
+            "MAP_TACTICAL",
             content_type,
             9,
             5,
@@ -323,7 +289,14 @@ async def test_bad_input_is_a_user_error_and_stores_nothing(service: ImageServic
         assert [(e["path"], e["code"]) for e in payload["userErrors"]] == [(["input", field], code)]
         assert payload["userErrors"][0]["message"]
     for alt_text in ("a \x00 byte", "reversed\u202eevil", "two\nlines"):
-        payload = await upload_png(service, auth, "PORTRAIT", altText=alt_text)
+        payload = await upload(
+            service,
+            auth,
+            kind="PORTRAIT",
+            contentType="image/png",
+            dataBase64=b64(encoded("PNG")),
+            altText=alt_text,
+        )
         assert [(e["path"], e["code"]) for e in payload["userErrors"]] == [
             (["input", "altText"], "ALT_TEXT_INVALID_CHARACTERS")
         ]
@@ -365,7 +338,10 @@ async def test_only_the_owner_sees_and_deletes(service: ImageService) -> None:
     assert deleted == {"asset": {"id": asset["id"], "version": 2}, "userErrors": []}
     assert (await gql(service.http, ONE, by_id, alice))["data"]["asset"] is None
     assert (await service.http.get(asset["url"])).status_code == 404
-    assert service.stored_files() == files_before  # soft delete: the bytes are kept, not served
+    # Soft delete: the bytes are kept under the trash prefix, no longer served.
+    moved = service.stored_files() - files_before
+    assert len(moved) == 4 and all("trash" in p.parts for p in moved)
+    assert len(files_before - service.stored_files()) == 4
     assert await service.events_about(asset["id"]) == ["asset.created", "asset.deleted"]
 
 
@@ -392,7 +368,10 @@ async def test_authentication_is_required(service: ImageService) -> None:
         (LIST, {"first": 1}),
         (ONE, {"id": str(uuid.uuid4())}),
         (GENERATE, {"input": {"characterId": str(uuid.uuid4()), "prompt": "x"}}),
-        (UPLOAD, {"input": {"kind": "MAP", "contentType": "image/png", "dataBase64": png}}),
+        (
+            UPLOAD,
+            {"input": {"kind": "MAP_TACTICAL", "contentType": "image/png", "dataBase64": png}},
+        ),
         (ENTITIES, {"representations": [{"__typename": "Asset", "id": str(uuid.uuid4())}]}),
     ]
     for query, variables in requests:
@@ -403,12 +382,16 @@ async def test_authentication_is_required(service: ImageService) -> None:
     assert await service.events() == events_before
 
 
-async def test_character_portrait_and_asset_entities(service: ImageService) -> None:
+async def test_character_portrait_versions_and_asset_entities(service: ImageService) -> None:
     owner, stranger = uuid.uuid4(), uuid.uuid4()
     auth, other = service.tokens.headers(owner), service.tokens.headers(stranger)
     character = await service.character(owner)
-    older = (await generate(service, auth, characterId=character, seed=1))["asset"]
-    newer = (await generate(service, auth, characterId=character, seed=2))["asset"]
+    first = (await generate(service, auth, characterId=character, seed=1))["asset"]
+    # Drawing the character again makes a new version of the same portrait asset.
+    second = (await generate(service, auth, characterId=character, seed=2))["asset"]
+    assert second["id"] == first["id"]
+    assert (first["version"], second["version"]) == (1, 2)
+    assert second["sha256"] != first["sha256"]
     # Someone else cannot attach an image to the character at all.
     refused = await generate(service, other, characterId=character, seed=3)
     assert refused["asset"] is None
@@ -429,36 +412,48 @@ async def test_character_portrait_and_asset_entities(service: ImageService) -> N
     representations = [
         character_ref(owner),
         {"__typename": "Character", "id": str(uuid.uuid4()), "owner": {"id": str(owner)}},
-        {"__typename": "Asset", "id": older["id"]},
+        {"__typename": "Asset", "id": first["id"]},
         {"__typename": "Asset", "id": str(uuid.uuid4())},
     ]
     result = await gql(service.http, ENTITIES, {"representations": representations}, other)
     assert "errors" not in result
     portrait, no_portrait, asset, missing = result["data"]["_entities"]
-    assert portrait == {
-        "id": character,
-        "portrait": {"id": newer["id"], "url": f"/assets/{newer['id']}", "kind": "PORTRAIT"},
+    assert portrait["portrait"] == {
+        "id": first["id"],
+        "url": f"/assets/{first['id']}",
+        "kind": "PORTRAIT",
+        "sha256": second["sha256"],
+        "currentVersion": {"number": 2, "parentNumber": 1, "operation": "GENERATED"},
     }
+    history = portrait["portraitHistory"]
+    assert [v["number"] for v in history["nodes"]] == [1]
+    assert history["nodes"][0]["sha256"] == first["sha256"]
+    assert history["nodes"][0]["url"] == f"/assets/{first['id']}?version=1"
+    older = await service.http.get(history["nodes"][0]["url"])
+    assert hashlib.sha256(older.content).hexdigest() == first["sha256"]  # older stays readable
     assert no_portrait["portrait"] is None
-    assert asset == {"id": older["id"], "sha256": older["sha256"], "owner": {"id": str(owner)}}
+    assert no_portrait["portraitHistory"]["nodes"] == []
+    assert asset == {"id": first["id"], "sha256": second["sha256"], "owner": {"id": str(owner)}}
     assert missing is None
 
-    await gql(service.http, DELETE, {"input": {"id": newer["id"], "expectedVersion": 1}}, auth)
+    await gql(service.http, DELETE, {"input": {"id": first["id"], "expectedVersion": 2}}, auth)
     references = {"representations": [character_ref(owner)]}
     after_delete = await gql(service.http, ENTITIES, references, auth)
-    assert after_delete["data"]["_entities"][0]["portrait"]["id"] == older["id"]
+    assert after_delete["data"]["_entities"][0]["portrait"] is None
     # Without the owner the router supplies for @requires, nobody's image is shown.
     bare = {"representations": [{"__typename": "Character", "id": character}]}
     without_owner = await gql(service.http, ENTITIES, bare, auth)
     assert without_owner["data"]["_entities"][0]["portrait"] is None
 
+    fresh = (await generate(service, auth, characterId=character, seed=4))["asset"]
+    assert fresh["id"] != first["id"] and fresh["version"] == 1  # a new asset after deletion
     # Signed out: a private character's portrait is refused, a public one's is shown.
     signed_out = await gql(service.http, ENTITIES, references)
     assert signed_out["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     public = {"representations": [{**character_ref(owner), "visibility": "PUBLIC"}]}
     shown = await gql(service.http, ENTITIES, public)
     assert "errors" not in shown
-    assert shown["data"]["_entities"][0]["portrait"]["id"] == older["id"]
+    assert shown["data"]["_entities"][0]["portrait"]["id"] == fresh["id"]
 
 
 async def test_assets_belong_only_to_the_callers_own_live_characters(
@@ -466,7 +461,7 @@ async def test_assets_belong_only_to_the_callers_own_live_characters(
 ) -> None:
     """Issue 9: generatePortrait and uploadAsset took any characterId, even one nobody made.
     Someone else's private or public character, a deleted one and an unknown ID get one answer,
-    and nothing is stored."""
+    and nothing is stored. generateImage (portraits and tokens) checks the same way."""
     eve, bob = uuid.uuid4(), uuid.uuid4()
     auth = service.tokens.headers(eve)
     retired = await service.character(eve)
@@ -479,10 +474,15 @@ async def test_assets_belong_only_to_the_callers_own_live_characters(
     }
     files_before, events_before = service.stored_files(), await service.events()
     messages = set()
+    token_query = """mutation($i: GenerateImageInput!) {
+      generateImage(input: $i) { asset { id } userErrors { path code message } }
+    }"""
     for case, character in characters.items():
         portrait = await generate(service, auth, characterId=character, prompt="a spy")
         uploaded = await upload_png(service, auth, characterId=character)
-        for payload in (portrait, uploaded):
+        variables = {"i": {"kind": "TOKEN", "characterId": character}}
+        token = (await gql(service.http, token_query, variables, auth))["data"]["generateImage"]
+        for payload in (portrait, uploaded, token):
             assert payload["asset"] is None, case
             [error] = payload["userErrors"]
             assert (error["path"], error["code"]) == (["input", "characterId"], "NOT_FOUND"), case
@@ -491,7 +491,7 @@ async def test_assets_belong_only_to_the_callers_own_live_characters(
     assert await service.rows_owned_by(eve) == 0
     assert (service.stored_files(), await service.events()) == (files_before, events_before)
     # Without a character, an upload needs no check.
-    plain = await upload_png(service, auth, "MAP")
+    plain = await upload_png(service, auth, "MAP_TACTICAL")
     assert plain["userErrors"] == []
 
 
@@ -538,41 +538,3 @@ async def test_storage_failure_leaves_no_record(
             assert events.scalar_one() == 0
     finally:
         await engine.dispose()
-
-
-@pytest.mark.s3
-@pytest.mark.asyncio(loop_scope="function")
-async def test_assets_round_trip_through_s3(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    port = free_port()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    moto.start()
-    storage = S3Storage(
-        S3Settings(
-            bucket="assets",
-            endpoint_url=f"http://127.0.0.1:{port}",
-            access_key_id="test",
-            secret_access_key="test",
-            create_bucket=True,
-        )
-    )
-    try:
-        monkeypatch.setenv("IMAGE_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'image.db'}")
-        tokens = TokenFactory()
-        auth = tokens.headers(uuid.uuid4())
-        async with asgi_client(
-            build(Settings.from_env(), tokens.verifier, storage=storage)
-        ) as http:
-            data = encoded("WEBP", (7, 3))
-            variables = {
-                "input": {"kind": "TOKEN", "contentType": "image/webp", "dataBase64": b64(data)}
-            }
-            asset = (await gql(http, UPLOAD, variables, auth))["data"]["uploadAsset"]["asset"]
-            served = await http.get(asset["url"])
-            assert (served.status_code, served.headers["content-type"]) == (200, "image/webp")
-            assert served.content == data
-        assert (await storage.get(f"tokens/{asset['id']}.webp")).data == data
-    finally:
-        await storage.close()
-        moto.stop()
